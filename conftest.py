@@ -1,0 +1,14 @@
+"""Test-session settings shared by the test suite and the doctests."""
+
+import os
+
+from hypothesis import settings
+
+# `python -m micrograd_like` runs the command line when imported: not a module to doctest.
+collect_ignore = ["micrograd_like/__main__.py"]
+
+# No timing in tests: a small, noisy machine must not make them flaky. Under CI the
+# examples are derandomised so that every run checks the same cases.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")

@@ -1,0 +1,252 @@
+"""The Value: one number in a computation graph, with the gradient that backward() finds for it.
+
+>>> a = Value(2.0, label="a")
+>>> b = Value(-3.0, label="b")
+>>> c = a * b + 10
+>>> c
+Value(data=4.0, grad=0.0)
+>>> c.op, [p.data for p in c.parents], c.local_grads
+('+', [-6.0, 10.0], (1.0, 1.0))
+>>> c.backward()
+>>> a.grad, b.grad
+(-3.0, 2.0)
+
+Every operation goes through one function, :func:`_apply`, which runs the primitive's
+forward rule and records the parents and the local derivatives from the table in
+:mod:`micrograd_like.ops`.  Nodes hold no closures: what they record is all that
+``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from . import autodiff, ops
+from .ops import Primitive
+
+__all__ = ["Value"]
+
+_NO_PARENTS: tuple = ()
+
+
+class Value:
+    """A scalar in a computation graph: its number, its gradient, and how it was made.
+
+    ``Value(data, label="")`` makes a leaf: an input or a parameter.  Operations between
+    Values (or a Value and a plain number) make new nodes that remember their parents in
+    operand order and the local derivative with respect to each of them.
+    """
+
+    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = _as_float(data, "Value()")
+        self.grad = 0.0
+        self.label = label
+        self._primitive: Primitive | None = None
+        self._parents: tuple[Value, ...] = _NO_PARENTS
+        self._local_grads: tuple = _NO_PARENTS
+
+    # -- read-only views of the graph ---------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The symbol of the operation that made this node ('' for a leaf)."""
+        return self._primitive.symbol if self._primitive else ""
+
+    @property
+    def primitive(self) -> Primitive | None:
+        """The row of the primitive table that made this node (None for a leaf)."""
+        return self._primitive
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands this node was made from, in order (``a + a`` has two)."""
+        return self._parents
+
+    @property
+    def local_grads(self) -> tuple:
+        """d(self)/d(parent) for each parent, recorded when the node was made."""
+        return self._local_grads
+
+    # micrograd's names for the same things, so code written for it keeps working.
+    @property
+    def _prev(self) -> set[Value]:
+        return set(self._parents)
+
+    @property
+    def _op(self) -> str:
+        return self.op
+
+    def _backward(self) -> None:
+        """micrograd's per-node step: pass this node's grad to its parents (parent.grad += local * grad)."""
+        for parent, local in zip(self._parents, self._local_grads):
+            parent.grad += local * self.grad
+
+    # -- backpropagation ---------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Add d(self)/d(node) to ``node.grad`` for every node of this Value's graph.
+
+        Gradients accumulate across calls, as in PyTorch, but exactly: a second call without
+        :meth:`zero_grad` in between doubles every gradient, interior nodes included.
+        """
+        autodiff.backward(self)
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0.0 on every node of this Value's graph."""
+        for node in autodiff.topological_order(self):
+            node.grad = 0.0
+
+    # -- arithmetic ----------------------------------------------------------------------------
+    # Each operator is one line: the calculus is in the primitive table.
+
+    def __add__(self, other):
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other):
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other):
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other):
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other):
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other):
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other):
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other):
+        return _binary(ops.DIV, other, self)
+
+    def __neg__(self) -> Value:
+        return _apply(ops.NEG, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Value):
+            return _apply(ops.POW, (self, exponent))
+        number = _as_number(exponent)
+        if number is None:
+            return NotImplemented
+        return _apply(ops.power(number), (self,))
+
+    def __rpow__(self, base):
+        return _binary(ops.POW, base, self)
+
+    def exp(self) -> Value:
+        """e ** self."""
+        return _apply(ops.EXP, (self,))
+
+    def log(self) -> Value:
+        """The natural logarithm (self must be positive)."""
+        return _apply(ops.LOG, (self,))
+
+    def tanh(self) -> Value:
+        """The hyperbolic tangent."""
+        return _apply(ops.TANH, (self,))
+
+    def sigmoid(self) -> Value:
+        """The logistic function 1 / (1 + exp(-self))."""
+        return _apply(ops.SIGMOID, (self,))
+
+    def relu(self) -> Value:
+        """max(0, self); its derivative at 0 is taken as 0."""
+        return _apply(ops.RELU, (self,))
+
+    def sqrt(self) -> Value:
+        """The square root (self must be positive)."""
+        return _apply(ops.SQRT, (self,))
+
+    def sin(self) -> Value:
+        """The sine (radians)."""
+        return _apply(ops.SIN, (self,))
+
+    def cos(self) -> Value:
+        """The cosine (radians)."""
+        return _apply(ops.COS, (self,))
+
+    def abs(self) -> Value:
+        """|self|; its derivative at 0 is taken as 0."""
+        return _apply(ops.ABS, (self,))
+
+    __abs__ = abs
+
+    # -- display -------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+# -- building nodes: the one place where the graph is recorded -----------------------------------
+
+
+def _apply(primitive: Primitive, parents: tuple[Value, ...]) -> Value:
+    """Make the node ``primitive(*parents)``, recording parents and local derivatives."""
+    inputs = [parent.data for parent in parents]
+    try:
+        out = primitive.forward(*inputs)
+    except (ArithmeticError, ValueError) as error:
+        raise type(error)(f"{error}{_where(primitive, parents)}") from None
+    node = Value.__new__(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._primitive = primitive
+    node._parents = parents
+    node._local_grads = primitive.local_grads(*inputs, out)
+    return node
+
+
+def _binary(primitive: Primitive, left, right):
+    """``left <op> right`` where one side is a Value and the other a Value or a real number."""
+    if not isinstance(left, Value):
+        number = _as_number(left)
+        if number is None:
+            return NotImplemented
+        left = Value(number)
+    if not isinstance(right, Value):
+        number = _as_number(right)
+        if number is None:
+            return NotImplemented
+        right = Value(number)
+    return _apply(primitive, (left, right))
+
+
+def _where(primitive: Primitive, parents: tuple[Value, ...]) -> str:
+    """' (in log(x) with x = 0.0)': where an error happened, when the operands have labels."""
+    labelled = [f"{p.label} = {p.data!r}" for p in parents if p.label]
+    if not labelled:
+        return ""
+    names = [parent.label or repr(parent.data) for parent in parents]
+    return f" (in {primitive.notation.format(*names)} with {', '.join(labelled)})"
+
+
+def _as_number(x: object) -> float | None:
+    """x as a float if it is a real number (int, float, numpy scalar, Fraction...), else None."""
+    if type(x) is float or type(x) is int:
+        return float(x)
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def _as_float(x: object, where: str) -> float:
+    number = _as_number(x)
+    if number is None:
+        raise TypeError(f"{where} needs a real number, got {type(x).__name__}: {x!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"{where} needs a finite number, got {number!r}")
+    return number
