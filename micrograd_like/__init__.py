@@ -8,7 +8,23 @@
 8.0
 """
 
-from .engine import Value
+from .checks import check_nodes, gradcheck
+from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad
+from .functional import grad, hessian, value_and_grad
+from .ops import Primitive
 
-__all__ = ["Value"]
+__all__ = [
+    "Value",
+    "Constant",
+    "Primitive",
+    "apply",
+    "no_grad",
+    "detect_anomaly",
+    "AnomalyError",
+    "grad",
+    "value_and_grad",
+    "hessian",
+    "gradcheck",
+    "check_nodes",
+]
 __version__ = "0.1.0"

@@ -13,33 +13,37 @@ Both functions here are iterative, so a graph a million nodes deep needs no recu
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
+
+from . import engine
 
 if TYPE_CHECKING:
     from .engine import Value
 
-__all__ = ["topological_order", "backward", "ChainRuleStep"]
+__all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node of ``root``'s graph, each one after all of its parents; ``root`` is last.
 
-    An iterative depth-first search: the stack holds each node under visit together with
-    an iterator over the parents it still has to look at.
+    An iterative depth-first search.  The stack holds nodes still to visit and, for each
+    node being visited, a one-element tuple ``(node,)`` pushed beneath its parents: when
+    that marker comes off the stack, all the node's parents are placed, so it can follow.
+    Parents are pushed last-first so that the first operand is explored first.
     """
-    visited = {root}
     order: list[Value] = []
-    stack = [(root, iter(root._parents))]
+    visited: set[Value] = set()
+    stack: list = [root]
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in visited:
-                visited.add(parent)
-                stack.append((parent, iter(parent._parents)))
-                break
-        else:  # every parent is placed: the node can follow them
-            stack.pop()
-            order.append(node)
+        node = stack.pop()
+        if type(node) is tuple:  # a marker: every parent of node[0] is in the order
+            order.append(node[0])
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node,))
+            stack.extend(reversed(node._parents))
     return order
 
 
@@ -56,28 +60,140 @@ class ChainRuleStep(NamedTuple):
     after: float  # ... and after it
 
 
-def backward(root: Value, record: list[ChainRuleStep] | None = None) -> list[Value]:
+def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep] | None = None) -> list[Value]:
     """Add d(root)/d(node) to ``node.grad`` for every node of the graph; return the order used.
 
     The gradients of this pass are built up from zero in ``grad`` itself and only then added
     to what each node held before, so calling backward twice gives exactly twice the
-    gradients.  When ``record`` is a list, every chain-rule step is appended to it (that is
-    how the stepper replays this very pass).
+    gradients.  With ``create_graph`` the gradients are Values that can be differentiated
+    again.  When ``record`` is a list, every chain-rule step is appended to it (that is how
+    the stepper replays this very pass).
     """
+    if not root.requires_grad:
+        raise ValueError("this Value is a constant (a number, detached, or made under no_grad()): it has no graph")
+    if create_graph and record is not None:
+        raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
+    order = topological_order(root)
+    held_before = [node.grad for node in order]
+    accumulating = any(held_before)
+    if accumulating:
+        for node in order:
+            node.grad = 0.0
+    checking = engine.anomaly_detection_enabled()
+    edges = [] if record is not None or checking else None
+    if create_graph:
+        _chain_rule_building_graphs(root, order)
+    else:
+        _chain_rule(root, order, edges)
+    if accumulating:
+        for node, held in zip(order, held_before):
+            node.grad = _sum(held, node.grad) if create_graph else held + node.grad
+    if checking:
+        _check_finite(edges)
+    if record is not None:
+        record.extend(_numbered(edges))
+    return order
+
+
+def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) -> list:
+    """d(root)/d(x) for each x in ``inputs``, leaving every ``grad`` field as it was.
+
+    This is what the functional API (``grad(f)``) is built on: it must not disturb the
+    gradients of an outer computation that is differentiating this one.
+    """
+    if not root.requires_grad:
+        return [engine.Constant(0.0) if create_graph else 0.0 for _ in inputs]
     order = topological_order(root)
     held_before = [node.grad for node in order]
     for node in order:
         node.grad = 0.0
+    if create_graph:
+        _chain_rule_building_graphs(root, order)
+    else:
+        _chain_rule(root, order, None)
+    result = [x.grad for x in inputs]  # an input outside the graph keeps its 0.0
+    for node, held in zip(order, held_before):
+        node.grad = held
+    if create_graph:
+        result = [g if isinstance(g, engine.Value) else engine.Constant(g) for g in result]
+    return result
+
+
+def _chain_rule(root: Value, order: list[Value], edges: list | None) -> None:
+    """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent)."""
+    Constant = engine.Constant
     root.grad = 1.0
     for node in reversed(order):
         upstream = node.grad
-        for operand, (parent, local) in enumerate(zip(node._parents, node._local_grads)):
+        for parent, local in zip(node._parents, node._local_grads):
+            if type(parent) is Constant:
+                continue  # constants collect no gradient
             before = parent.grad
             parent.grad = before + upstream * local  # the chain rule
-            if record is not None:
-                contribution = upstream * local
-                record.append(ChainRuleStep(node, parent, operand, local, upstream, contribution, before, parent.grad))
+            if edges is not None:
+                edges.append((node, parent, local, upstream, before, parent.grad))
 
-    for node, held in zip(order, held_before):
-        node.grad = held + node.grad
-    return order
+
+def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
+    """The same chain rule with Values for numbers, so that every gradient has a graph.
+
+    The local derivatives are recomputed from the primitive table with the parents
+    themselves as inputs (d(a*b)/da is the Value b, not its number), so the gradient's
+    graph reaches back into the original one and can be differentiated again.
+    """
+    Constant = engine.Constant
+    root.grad = 1.0
+    for node in reversed(order):
+        upstream = node.grad
+        if not node._parents:
+            continue
+        local_grads = node._primitive.local_grads(*node._parents, node)
+        for parent, local in zip(node._parents, local_grads):
+            if type(parent) is Constant:
+                continue
+            parent.grad = _sum(parent.grad, _product(upstream, local))
+    for node in order:
+        if not isinstance(node.grad, engine.Value):
+            node.grad = Constant(node.grad)
+
+
+def _product(a, b):
+    """a * b, skipping the multiplications by a plain 1.0 that would only clutter the graph."""
+    if type(a) is float and a == 1.0:
+        return b
+    if type(b) is float and b == 1.0:
+        return a
+    return a * b
+
+
+def _sum(a, b):
+    """a + b, skipping the additions of a plain 0.0."""
+    if type(a) is float and a == 0.0:
+        return b
+    if type(b) is float and b == 0.0:
+        return a
+    return a + b
+
+
+def _check_finite(edges: list[tuple]) -> None:
+    """Under detect_anomaly(): name the first chain-rule step that made a gradient NaN or infinite."""
+    for node, parent, local, upstream, before, after in edges:
+        if not math.isfinite(after):
+            raise engine.AnomalyError(
+                f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
+                f"{node.primitive.name} ({_name(node)}): upstream {upstream!r} * local {local!r} added to {before!r}"
+            )
+
+
+def _name(node: Value) -> str:
+    return repr(node.label) if node.label else f"the node with data {node.data!r}"
+
+
+def _numbered(edges: list[tuple]) -> list[ChainRuleStep]:
+    """Name each recorded edge by its operand index (a node's edges come together, in operand order)."""
+    steps: list[ChainRuleStep] = []
+    for node, parent, local, upstream, before, after in edges:
+        first_candidate = steps[-1].operand + 1 if steps and steps[-1].node is node else 0
+        operand = node._parents.index(parent, first_candidate)  # constants' edges were skipped
+        steps.append(ChainRuleStep(node, parent, operand, local, upstream, upstream * local, before, after))
+    return steps

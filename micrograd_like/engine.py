@@ -19,13 +19,15 @@ forward rule and records the parents and the local derivatives from the table in
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
+from collections.abc import Iterator
 
 from . import autodiff, ops
 from .ops import Primitive
 
-__all__ = ["Value"]
+__all__ = ["Value", "Constant", "apply", "no_grad", "detect_anomaly", "AnomalyError"]
 
 _NO_PARENTS: tuple = ()
 
@@ -36,11 +38,18 @@ class Value:
     ``Value(data, label="")`` makes a leaf: an input or a parameter.  Operations between
     Values (or a Value and a plain number) make new nodes that remember their parents in
     operand order and the local derivative with respect to each of them.
+
+    ``Value(data, requires_grad=False)`` makes a :class:`Constant` instead: a leaf that
+    backward() passes no gradient to (plain numbers in an operation, like the 3 in
+    ``3 * x``, become constants too).
     """
 
     __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads")
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __new__(cls, data: float = 0.0, label: str = "", requires_grad: bool = True) -> Value:
+        return object.__new__(cls if requires_grad else Constant)
+
+    def __init__(self, data: float, label: str = "", requires_grad: bool = True) -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data = _as_float(data, "Value()")
@@ -72,6 +81,11 @@ class Value:
         """d(self)/d(parent) for each parent, recorded when the node was made."""
         return self._local_grads
 
+    @property
+    def requires_grad(self) -> bool:
+        """False for a :class:`Constant`: backward() passes it no gradient."""
+        return True
+
     # micrograd's names for the same things, so code written for it keeps working.
     @property
     def _prev(self) -> set[Value]:
@@ -84,17 +98,25 @@ class Value:
     def _backward(self) -> None:
         """micrograd's per-node step: pass this node's grad to its parents (parent.grad += local * grad)."""
         for parent, local in zip(self._parents, self._local_grads):
-            parent.grad += local * self.grad
+            if type(parent) is not Constant:
+                parent.grad += local * self.grad
 
     # -- backpropagation ---------------------------------------------------------------------
 
-    def backward(self) -> None:
+    def backward(self, create_graph: bool = False) -> None:
         """Add d(self)/d(node) to ``node.grad`` for every node of this Value's graph.
 
         Gradients accumulate across calls, as in PyTorch, but exactly: a second call without
         :meth:`zero_grad` in between doubles every gradient, interior nodes included.
+
+        With ``create_graph=True`` the gradients are Values with graphs of their own, so
+        they can be differentiated again (second and higher derivatives).
         """
-        autodiff.backward(self)
+        autodiff.backward(self, create_graph=create_graph)
+
+    def detach(self) -> Constant:
+        """A constant with this Value's number and no graph: gradients stop here."""
+        return Constant(self.data, self.label)
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on every node of this Value's graph."""
@@ -140,6 +162,8 @@ class Value:
         number = _as_number(exponent)
         if number is None:
             return NotImplemented
+        if not math.isfinite(number):
+            raise ValueError(f"the exponent must be a finite number, got {number!r}")
         return _apply(ops.power(number), (self,))
 
     def __rpow__(self, base):
@@ -190,7 +214,45 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
+class Constant(Value):
+    """A Value that collects no gradient: a number in an operation, a detached Value, or any
+    Value made under :func:`no_grad`.  Its ``grad`` stays 0.0, so there is nothing to zero.
+
+    >>> x = Value(2.0)
+    >>> y = 3 * x
+    >>> y.parents
+    (Value(data=3.0, requires_grad=False), Value(data=2.0, grad=0.0))
+    """
+
+    __slots__ = ()
+
+    @property
+    def requires_grad(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}{label}, requires_grad=False)"
+
+
 # -- building nodes: the one place where the graph is recorded -----------------------------------
+
+_recording = True  # False inside no_grad(): new nodes are constants without parents
+_checking = False  # True inside detect_anomaly(): every new number is checked to be finite
+_plain = True  # neither of the above: the fast path
+
+
+def apply(primitive: Primitive, *operands: Value | float) -> Value:
+    """The node ``primitive(*operands)``: how every operation is built, custom ones included.
+
+    >>> apply(ops.MUL, Value(2.0), 3).data
+    6.0
+    """
+    parents = tuple(x if isinstance(x, Value) else _constant(x) for x in operands)
+    if None in parents:
+        bad = next(x for x, p in zip(operands, parents) if p is None)
+        raise TypeError(f"{primitive.name} needs Values or real numbers, got {type(bad).__name__}: {bad!r}")
+    return _apply(primitive, parents)
 
 
 def _apply(primitive: Primitive, parents: tuple[Value, ...]) -> Value:
@@ -200,29 +262,108 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...]) -> Value:
         out = primitive.forward(*inputs)
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"{error}{_where(primitive, parents)}") from None
-    node = Value.__new__(Value)
-    node.data = out
+    if not _plain:
+        return _apply_in_mode(primitive, parents, inputs, out)
+    return _node(Value, out, primitive, parents, primitive.local_grads(*inputs, out))
+
+
+def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: tuple, local_grads: tuple) -> Value:
+    """A new graph node, its fields set directly (op results need none of __init__'s checks)."""
+    node = object.__new__(cls)
+    node.data = data
     node.grad = 0.0
     node.label = ""
     node._primitive = primitive
     node._parents = parents
-    node._local_grads = primitive.local_grads(*inputs, out)
+    node._local_grads = local_grads
     return node
+
+
+def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: list[float], out: float) -> Value:
+    """_apply's slow path, inside no_grad() or detect_anomaly()."""
+    if _checking and not math.isfinite(out):
+        raise AnomalyError(f"{primitive.name} produced {out!r} from {_describe(parents)}")
+    if not _recording:
+        return _node(Constant, out, None, _NO_PARENTS, _NO_PARENTS)
+    local_grads = primitive.local_grads(*inputs, out)
+    if _checking and not all(map(math.isfinite, local_grads)):
+        raise AnomalyError(
+            f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
+        )
+    return _node(Value, out, primitive, parents, local_grads)
+
+
+class AnomalyError(ArithmeticError):
+    """A NaN or an infinity appeared in a forward or backward pass under detect_anomaly()."""
+
+
+def _set_modes(recording: bool, checking: bool) -> None:
+    global _recording, _checking, _plain
+    _recording, _checking = recording, checking
+    _plain = recording and not checking
+
+
+@contextlib.contextmanager
+def no_grad() -> Iterator[None]:
+    """Compute without building a graph: Values made inside are constants with no parents.
+
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * x
+    >>> y.parents, y.requires_grad
+    ((), False)
+    """
+    saved = (_recording, _checking)
+    _set_modes(False, _checking)
+    try:
+        yield
+    finally:
+        _set_modes(*saved)
+
+
+@contextlib.contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Stop at the first NaN or infinity, forward or backward, naming the node that made it.
+
+    >>> big = Value(1e200, label="big")
+    >>> with detect_anomaly():
+    ...     big * big
+    Traceback (most recent call last):
+    micrograd_like.engine.AnomalyError: mul produced inf from big = 1e+200, big = 1e+200
+    """
+    saved = (_recording, _checking)
+    _set_modes(_recording, True)
+    try:
+        yield
+    finally:
+        _set_modes(*saved)
+
+
+def anomaly_detection_enabled() -> bool:
+    return _checking
+
+
+def _describe(nodes) -> str:
+    return ", ".join(f"{n.label} = {n.data!r}" if n.label else repr(n.data) for n in nodes)
 
 
 def _binary(primitive: Primitive, left, right):
     """``left <op> right`` where one side is a Value and the other a Value or a real number."""
     if not isinstance(left, Value):
-        number = _as_number(left)
-        if number is None:
+        left = _constant(left)
+        if left is None:
             return NotImplemented
-        left = Value(number)
     if not isinstance(right, Value):
-        number = _as_number(right)
-        if number is None:
+        right = _constant(right)
+        if right is None:
             return NotImplemented
-        right = Value(number)
     return _apply(primitive, (left, right))
+
+
+def _constant(x: object) -> Constant | None:
+    """A plain number as a Constant operand (None if x is not a real number)."""
+    number = _as_number(x)
+    return None if number is None else Constant(number)
 
 
 def _where(primitive: Primitive, parents: tuple[Value, ...]) -> str:

@@ -1,0 +1,177 @@
+"""Gradient checking: backpropagation against central differences, for inputs and for every node.
+
+Central differences estimate a derivative from the function alone,
+
+    df/dx ≈ (f(x + h) - f(x - h)) / 2h,
+
+so they are independent of the chain rule and of every recorded local derivative: when the
+two disagree, one of the local derivatives is wrong.  :func:`check_nodes` says which.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .autodiff import gradients, topological_order
+from .engine import Value
+
+__all__ = ["gradcheck", "check_nodes", "GradCheck", "NodeCheck"]
+
+MAX_NODES = 5_000  # check_nodes replays the graph twice per node: quadratic work
+
+
+@dataclass(frozen=True)
+class Row:
+    """One compared derivative: what backprop says, what central differences say."""
+
+    name: str
+    backprop: float
+    numerical: float
+    ok: bool
+    note: str = ""
+
+    @property
+    def error(self) -> float:
+        return abs(self.backprop - self.numerical)
+
+
+class _Report:
+    """A table of Rows, truthy when every row agrees."""
+
+    title = ""
+    subject = "node"
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def failures(self) -> list[Row]:
+        return [row for row in self.rows if not row.ok]
+
+    def __str__(self) -> str:
+        width = max([len(row.name) for row in self.rows] + [4])
+        lines = [f"{self.title}: {'all agree' if self.ok else f'{len(self.failures)} disagree'}",
+                 f"  {self.subject:<{width}}  {'backprop':>14}  {'numerical':>14}  {'|difference|':>12}"]
+        for row in self.rows:
+            mark = "  " if row.ok else "✗ "
+            note = f"  {row.note}" if row.note else ""
+            lines.append(f"{mark}{row.name:<{width}}  {row.backprop:>14.8g}  {row.numerical:>14.8g}"
+                         f"  {row.error:>12.3g}{note}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+class GradCheck(_Report):
+    title = "gradcheck"
+    subject = "input"
+
+
+class NodeCheck(_Report):
+    title = "check_nodes"
+
+
+def _agree(a: float, b: float, rtol: float, atol: float) -> bool:
+    return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
+
+
+def _step(x: float, eps: float) -> float:
+    return eps * max(1.0, abs(x))
+
+
+def gradcheck(
+    f: Callable[..., Value], inputs: Sequence[float], eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7
+) -> GradCheck:
+    """Compare backprop's df/dx_i with central differences for every input x_i.
+
+    >>> report = gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.5])
+    >>> bool(report)
+    True
+    """
+    values = [Value(x, label=f"x{i}") for i, x in enumerate(inputs)]
+    backprop = gradients(f(*values), values)
+    rows = []
+    for i, x in enumerate(inputs):
+        h = _step(x, eps)
+        up = [Value(v) for v in inputs]
+        down = [Value(v) for v in inputs]
+        up[i] = Value(x + h)
+        down[i] = Value(x - h)
+        numerical = (f(*up).data - f(*down).data) / (2 * h)
+        rows.append(Row(f"x{i}", backprop[i], numerical, _agree(backprop[i], numerical, rtol, atol)))
+    return GradCheck(rows)
+
+
+def _replay(order: list[Value], override: Value, value: float) -> float:
+    """The root's value when ``override`` holds ``value``: every node downstream is recomputed."""
+    data = {override: value}
+    for node in order:
+        if node in data or not node._parents:
+            continue
+        data[node] = node._primitive.forward(*(data.get(p, p.data) for p in node._parents))
+    return data.get(order[-1], order[-1].data)
+
+
+def check_nodes(root: Value, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7) -> NodeCheck:
+    """For every node: backprop's d(root)/d(node) beside a central-difference estimate.
+
+    A node whose own gradient agrees but one of whose local derivatives does not is the
+    culprit (its local derivative is compared with differences of its forward rule too),
+    and its row says so.  Gradients below the culprit are wrong only because they inherit
+    its error.
+    """
+    order = topological_order(root)
+    if len(order) > MAX_NODES:
+        raise ValueError(f"check_nodes replays the graph twice per node: {len(order)} nodes is too many "
+                         f"(limit {MAX_NODES}); check a smaller graph, or use gradcheck on the inputs")
+    nodes = [node for node in order if node.requires_grad]
+    backprop = gradients(root, nodes)
+    rows = []
+    for node, derivative in zip(nodes, backprop):
+        h = _step(node.data, eps)
+        try:
+            numerical = (_replay(order, node, node.data + h) - _replay(order, node, node.data - h)) / (2 * h)
+        except (ArithmeticError, ValueError) as error:  # the step left some primitive's domain
+            rows.append(Row(_name(node), derivative, math.nan, True, f"(no estimate: {error})"))
+            continue
+        culprit = _wrong_local_grads(node, eps, rtol, atol)
+        agrees = _agree(derivative, numerical, rtol, atol)
+        rows.append(Row(_name(node), derivative, numerical, agrees and not culprit, culprit))
+    return NodeCheck(rows)
+
+
+def _wrong_local_grads(node: Value, eps: float, rtol: float, atol: float) -> str:
+    """'' if the node's recorded local derivatives match its forward rule, else what differs."""
+    if not node._parents:
+        return ""
+    inputs = [p.data for p in node._parents]
+    wrong = []
+    for i, recorded in enumerate(node._local_grads):
+        h = _step(inputs[i], eps)
+        up, down = list(inputs), list(inputs)
+        up[i] += h
+        down[i] -= h
+        try:
+            numerical = (node._primitive.forward(*up) - node._primitive.forward(*down)) / (2 * h)
+        except (ArithmeticError, ValueError):
+            continue
+        if not _agree(recorded, numerical, rtol, atol):
+            wrong.append(f"d/d(operand {i}) recorded {recorded:.8g}, forward rule says {numerical:.8g}")
+    return ("← wrong local derivative of " + node._primitive.name + ": " + "; ".join(wrong)) if wrong else ""
+
+
+def _name(node: Value) -> str:
+    if node.label:
+        return node.label
+    if node._primitive is None:
+        return f"leaf {node.data:g}"
+    return f"{node._primitive.name} → {node.data:.4g}"
