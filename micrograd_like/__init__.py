@@ -9,7 +9,7 @@
 """
 
 from .checks import check_nodes, gradcheck
-from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad
+from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad, weighted_sum
 from .functional import grad, hessian, value_and_grad
 from .ops import Primitive
 
@@ -18,6 +18,7 @@ __all__ = [
     "Constant",
     "Primitive",
     "apply",
+    "weighted_sum",
     "no_grad",
     "detect_anomaly",
     "AnomalyError",

@@ -22,12 +22,12 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from . import autodiff, ops
 from .ops import Primitive
 
-__all__ = ["Value", "Constant", "apply", "no_grad", "detect_anomaly", "AnomalyError"]
+__all__ = ["Value", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError"]
 
 _NO_PARENTS: tuple = ()
 
@@ -253,6 +253,19 @@ def apply(primitive: Primitive, *operands: Value | float) -> Value:
         bad = next(x for x, p in zip(operands, parents) if p is None)
         raise TypeError(f"{primitive.name} needs Values or real numbers, got {type(bad).__name__}: {bad!r}")
     return _apply(primitive, parents)
+
+
+def weighted_sum(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float) -> Value:
+    """``w[0]*x[0] + ... + w[n-1]*x[n-1] + b`` as one node (see :func:`ops.weighted_sum`).
+
+    >>> w, x = [Value(2.0), Value(-1.0)], [Value(3.0), 0.5]
+    >>> z = weighted_sum(w, x, Value(0.25))
+    >>> z.data, len(z.parents), z.op
+    (5.75, 5, 'Σ')
+    """
+    if len(w) != len(x):
+        raise ValueError(f"weighted_sum needs as many weights as inputs, got {len(w)} and {len(x)}")
+    return apply(ops.weighted_sum(len(w)), *w, *x, b)
 
 
 def _apply(primitive: Primitive, parents: tuple[Value, ...]) -> Value:

@@ -25,15 +25,10 @@ DOMAINS = {
     "relu": (AWAY_FROM_ZERO,),
     "abs": (AWAY_FROM_ZERO,),
 }
-ARITY = {"neg": 1, "add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2}
-
-
-def arity(primitive: ops.Primitive) -> int:
-    return ARITY.get(primitive.name, 1)
 
 
 def inputs_for(primitive: ops.Primitive):
-    default = (AWAY_FROM_ZERO,) * arity(primitive)
+    default = (AWAY_FROM_ZERO,) * primitive.arity
     return st.tuples(*DOMAINS.get(primitive.name, default))
 
 
@@ -44,7 +39,11 @@ def central_difference(f, xs: list[float], i: int, h: float = 1e-6) -> float:
     return (f(*up) - f(*down)) / (2 * h)
 
 
-CASES = [*ops.PRIMITIVES.values(), ops.power(2), ops.power(3), ops.power(-1), ops.power(0.5), ops.power(-1.5)]
+CASES = [
+    *ops.PRIMITIVES.values(),
+    *(ops.power(n) for n in (2, 3, -1, 0.5, -1.5)),
+    *(ops.weighted_sum(n) for n in (1, 3)),
+]
 for exponent in (0.5, -1.5):  # fractional powers need a positive base
     DOMAINS[f"pow{exponent!r}"] = (POSITIVE,)
 

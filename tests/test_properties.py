@@ -104,3 +104,18 @@ def test_power_rule(x0, n):
     x = Value(x0)
     (x**n).backward()
     assert x.grad == pytest.approx(n * x0 ** (n - 1), rel=1e-12)
+
+
+@given(st.lists(st.tuples(finite, finite), min_size=1, max_size=20), finite)
+def test_weighted_sum_is_bit_for_bit_the_chain_of_adds_and_muls(pairs, bias):
+    from micrograd_like import weighted_sum
+
+    fused_w, fused_x = [Value(w) for w, _ in pairs], [Value(x) for _, x in pairs]
+    chain_w, chain_x = [Value(w) for w, _ in pairs], [Value(x) for _, x in pairs]
+    fused_b, chain_b = Value(bias), Value(bias)
+    fused = weighted_sum(fused_w, fused_x, fused_b).tanh()
+    chain = sum((w * x for w, x in zip(chain_w, chain_x)), chain_b).tanh()
+    assert fused.data == chain.data
+    fused.backward()
+    chain.backward()
+    assert [v.grad for v in (*fused_w, *fused_x, fused_b)] == [v.grad for v in (*chain_w, *chain_x, chain_b)]
