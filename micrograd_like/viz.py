@@ -513,7 +513,7 @@ def draw_path(
 
 
 def _describe(v: Value) -> str:
-    return v.label or f"the Value {_number(v.data)}"
+    return v.label or f"the Value with data {_number(v.data)}"
 
 
 def draw_network(
@@ -544,14 +544,15 @@ def draw_network(
         raise ValueError(f"the model takes {nin} inputs, got {len(x)}")
     count = nin + sum(len(layer.neurons) for layer in layers)
     drawing = _new_drawing(rankdir, "", count, MAX_NODES, "svg", timeout)
-    drawing.attr("graph", ranksep="1.2", nodesep="0.15", splines="line")
+    drawing.attr("graph", ranksep="2.2", nodesep="0.12", splines="line")
+    drawing.attr("node", shape="box", style="rounded,filled", fillcolor="white", margin="0.08,0.03")
 
     outputs: list[Value] | None = [Value(float(v)) for v in x] if x is not None else None
     previous = []
     for i in range(nin):
         name = f"x{i + 1}"
         fields = [name] + ([f"{_number(outputs[i].data, digits)}"] if outputs else [])
-        drawing.node(f"in{i}", _record(fields, rankdir), shape="record", style="filled", fillcolor="#e8eef7")
+        drawing.node(f"in{i}", _escape_text("\n".join(fields)), fillcolor="#e8eef7")
         previous.append(f"in{i}")
     weights = [abs(w.data) for layer in layers for n in layer.neurons for w in n.w] or [1.0]
     biggest = max(weights) or 1.0
@@ -567,8 +568,8 @@ def draw_network(
                     out = out[0]
                 next_outputs.append(out)
                 fields.append(f"out {_number(out.data, digits)}")
-            fields.append(f"b {_number(neuron.b.data, digits)} grad {_number(neuron.b.grad, digits)}")
-            drawing.node(name, _record(fields, rankdir), shape="record")
+            fields.append(f"b {_number(neuron.b.data, digits)}, grad {_number(neuron.b.grad, digits)}")
+            drawing.node(name, _escape_text("\n".join(fields)))
             if len(neuron.w) != len(previous):
                 raise ValueError(f"neuron {name} has {len(neuron.w)} weights for {len(previous)} inputs")
             for source, w in zip(previous, neuron.w):
@@ -579,6 +580,8 @@ def draw_network(
                     color=COLOURS["positive"] if w.data >= 0 else COLOURS["negative"],
                     penwidth=f"{0.3 + 3.2 * abs(w.data) / biggest:.2f}",
                     arrowsize="0.4",
+                    tailport="e" if rankdir == "LR" else "s",
+                    headport="w" if rankdir == "LR" else "n",
                     tooltip=tip,
                     **({"label": f"{w.data:.{digits}g}"} if weight_labels else {}),
                 )
