@@ -10,6 +10,7 @@
 
 from .checks import check_nodes, gradcheck
 from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad, weighted_sum
+from .expression import ExpressionError, parse
 from .functional import grad, hessian, value_and_grad
 from .ops import Primitive
 
@@ -27,5 +28,23 @@ __all__ = [
     "hessian",
     "gradcheck",
     "check_nodes",
+    "parse",
+    "ExpressionError",
+    "draw_dot",
+    "draw_path",
+    "draw_network",
+    "Highlight",
+    "GraphvizNotFoundError",
 ]
 __version__ = "0.1.0"
+
+_DRAWING = ("draw_dot", "draw_path", "draw_network", "Highlight", "GraphvizNotFoundError")
+
+
+def __getattr__(name: str):
+    # The drawing functions load the graphviz package on first use: the engine needs none of it.
+    if name in _DRAWING:
+        from . import viz
+
+        return getattr(viz, name)
+    raise AttributeError(f"module 'micrograd_like' has no attribute {name!r}")

@@ -13,8 +13,10 @@ Both functions here are iterative, so a graph a million nodes deep needs no recu
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import engine
@@ -28,23 +30,26 @@ __all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
 def topological_order(root: Value) -> list[Value]:
     """Every node of ``root``'s graph, each one after all of its parents; ``root`` is last.
 
-    An iterative depth-first search.  The stack holds nodes still to visit and, for each
-    node being visited, a one-element tuple ``(node,)`` pushed beneath its parents: when
-    that marker comes off the stack, all the node's parents are placed, so it can follow.
-    Parents are pushed last-first so that the first operand is explored first.
+    An iterative depth-first search.  When a node is first reached, it goes back on the
+    stack beneath a marker, with its parents on top: by the time the marker comes off the
+    stack again, every parent has been placed, so the node can follow them.
     """
     order: list[Value] = []
     visited: set[Value] = set()
     stack: list = [root]
     while stack:
         node = stack.pop()
-        if type(node) is tuple:  # a marker: every parent of node[0] is in the order
-            order.append(node[0])
+        if node is _PLACE_NEXT:
+            order.append(stack.pop())
         elif node not in visited:
             visited.add(node)
-            stack.append((node,))
-            stack.extend(reversed(node._parents))
+            stack.append(node)
+            stack.append(_PLACE_NEXT)
+            stack += reversed(node._parents)  # so that the first operand is explored first
     return order
+
+
+_PLACE_NEXT = object()  # the marker: "the node beneath me has all its parents placed"
 
 
 class ChainRuleStep(NamedTuple):
@@ -73,6 +78,11 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
         raise ValueError("this Value is a constant (a number, detached, or made under no_grad()): it has no graph")
     if create_graph and record is not None:
         raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
+    with _collector_paused():
+        return _backward(root, create_graph, record)
+
+
+def _backward(root: Value, create_graph: bool, record: list[ChainRuleStep] | None) -> list[Value]:
     order = topological_order(root)
     held_before = [node.grad for node in order]
     accumulating = any(held_before)
@@ -103,6 +113,11 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     """
     if not root.requires_grad:
         return [engine.Constant(0.0) if create_graph else 0.0 for _ in inputs]
+    with _collector_paused():
+        return _gradients(root, inputs, create_graph)
+
+
+def _gradients(root: Value, inputs: Sequence[Value], create_graph: bool) -> list:
     order = topological_order(root)
     held_before = [node.grad for node in order]
     for node in order:
@@ -117,6 +132,20 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     if create_graph:
         result = [g if isinstance(g, engine.Value) else engine.Constant(g) for g in result]
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: a backward pass makes no reference cycles, so the
+    collector would find nothing, yet the many small objects the pass allocates would
+    trigger it again and again, each time scanning the whole graph."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _chain_rule(root: Value, order: list[Value], edges: list | None) -> None:
