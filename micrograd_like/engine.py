@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import operator
 from collections.abc import Iterator, Sequence
 
 from . import autodiff, ops
@@ -270,14 +271,25 @@ def weighted_sum(w: Sequence[Value | float], x: Sequence[Value | float], b: Valu
 
 def _apply(primitive: Primitive, parents: tuple[Value, ...]) -> Value:
     """Make the node ``primitive(*parents)``, recording parents and local derivatives."""
-    inputs = [parent.data for parent in parents]
+    inputs = list(map(_DATA, parents))
     try:
         out = primitive.forward(*inputs)
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"{error}{_where(primitive, parents)}") from None
     if not _plain:
         return _apply_in_mode(primitive, parents, inputs, out)
-    return _node(Value, out, primitive, parents, primitive.local_grads(*inputs, out))
+    # What _node does, written out: this is the hottest path of the engine.
+    node = object.__new__(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._primitive = primitive
+    node._parents = parents
+    node._local_grads = primitive.local_grads(*inputs, out)
+    return node
+
+
+_DATA = operator.attrgetter("data")
 
 
 def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: tuple, local_grads: tuple) -> Value:
@@ -376,7 +388,17 @@ def _binary(primitive: Primitive, left, right):
 def _constant(x: object) -> Constant | None:
     """A plain number as a Constant operand (None if x is not a real number)."""
     number = _as_number(x)
-    return None if number is None else Constant(number)
+    if number is None:
+        return None
+    if not math.isfinite(number):
+        raise ValueError(f"an operand must be a finite number, got {number!r}")
+    constant = object.__new__(Constant)  # as Constant(number), without checking the number twice
+    constant.data = number
+    constant.grad = 0.0
+    constant.label = ""
+    constant._primitive = None
+    constant._parents = constant._local_grads = _NO_PARENTS
+    return constant
 
 
 def _where(primitive: Primitive, parents: tuple[Value, ...]) -> str:
