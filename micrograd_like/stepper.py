@@ -217,10 +217,9 @@ def _notes(record: autodiff.ChainRuleStep, share: int, shares: int,
         else:
             notes.append(f"another edge from {formula} to {p}: its share adds to the one before "
                          "(that is why backward uses += , not =)")
-    elif share > 1:  # said once, at the first sum
-        if share == 2:
-            notes.append(f"{p} is used in {shares} places and gets a share from each: its gradient is their "
-                         "sum, which is why backward adds (+=) instead of overwriting")
+    elif share == 2:  # said once, at the first sum
+        notes.append(f"{p} is used in {shares} places and gets a share from each: its gradient is their "
+                     "sum, which is why backward adds (+=) instead of overwriting")
     if primitive is ops.SUB and operand == 1 or primitive is ops.NEG:
         notes.append(f"making {p} bigger makes {formula} smaller, so the local derivative is -1: "
                      "the gradient comes back with its sign flipped")
