@@ -1,0 +1,361 @@
+"""Expressions as text, such as ``"tanh(a*b + c) * f"``, parsed safely into a graph of Values.
+
+>>> from micrograd_like.expression import parse
+>>> L = parse("(a*b + c) * f", {"a": 2, "b": -3, "c": 10, "f": -2})
+>>> L
+Value(data=-8.0, grad=0.0)
+>>> L.backward()
+>>> [(leaf.label, leaf.grad) for leaf in L.parents[0].parents[0].parents]
+[('a', 6.0), ('b', -4.0)]
+
+No ``eval``: a small recursive-descent parser reads the text, so only this grammar is
+accepted (``**`` binds tighter than unary minus, as in Python and in mathematics: ``-a**2``
+is ``-(a**2)``)::
+
+    sum     := product (('+' | '-') product)*
+    product := unary (('*' | '/') unary)*
+    unary   := ('-' | '+') unary | power
+    power   := atom ('**' unary)?
+    atom    := NUMBER | NAME | NAME '(' sum ')' | '(' sum ')'
+
+The functions are the engine's: ``exp log tanh sigmoid relu sqrt sin cos abs``.  Each
+variable becomes one leaf Value labelled with its name (``a*a`` uses the same leaf twice);
+numbers become unlabelled leaves, except a constant exponent, which stays part of the
+operation (``x**2`` is one ``**2`` node, as the engine builds it).
+
+Every mistake raises :class:`ExpressionError` (a ValueError) saying what is wrong and at
+which column, and so does an input outside a function's domain (``log(0)``, ``1/0``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .engine import Value
+
+__all__ = ["ExpressionError", "FUNCTIONS", "parse", "variables_in", "parse_assignment", "parse_assignments"]
+
+FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs")
+"""The functions an expression may call: the engine's one-argument functions, by name."""
+
+
+class ExpressionError(ValueError):
+    """A mistake in an expression (or in the values given for it), with where it is.
+
+    ``message`` says what is wrong, ``text`` is the whole expression and ``column`` the
+    1-based column of the culprit (None when the mistake has no place in the text).
+    ``str(error)`` is one line; :attr:`pointer` shows the text with a caret under the place.
+    """
+
+    def __init__(self, message: str, text: str = "", column: int | None = None, width: int = 1) -> None:
+        self.message = message
+        self.text = text
+        self.column = column
+        self.width = max(1, width)
+        super().__init__(f"{message} at column {column}" if column is not None else message)
+
+    @property
+    def pointer(self) -> str:
+        """Two lines: the expression, and carets under the part that is wrong."""
+        if self.column is None:
+            return self.text
+        return f"{self.text}\n{' ' * (self.column - 1)}{'^' * self.width}"
+
+
+# -- reading the text: tokens, then a tree --------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:"
+    r"(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<op>\*\*|[-+*/(),])"
+    r"|(?P<other>\S))"
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # 'number', 'name', 'op', 'other' or 'end'
+    text: str
+    start: int  # 0-based offset into the expression
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind is None:  # trailing whitespace
+            continue
+        tokens.append(_Token(kind, match.group(kind), match.start(kind)))
+    tokens.append(_Token("end", "", len(text.rstrip())))
+    return tokens
+
+
+# Tree nodes: plain tuples, tagged by their first item, with the 0-based offset of their text.
+#   ("number", value, start, width)   ("name", name, start, width)
+#   ("call", name, argument, start, width)   ("neg", operand, start, width)
+#   ("binary", symbol, left, right, start, width)
+
+
+class _Parser:
+    """Recursive descent over the grammar in the module docstring: one method per rule."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.index = 0
+
+    def error(self, message: str, token: _Token) -> ExpressionError:
+        return ExpressionError(message, self.text, token.start + 1, len(token.text))
+
+    @property
+    def token(self) -> _Token:
+        return self.tokens[self.index]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def parse(self) -> tuple:
+        if self.token.kind == "end":
+            raise ExpressionError("empty expression", self.text)
+        tree = self.sum()
+        token = self.token
+        if token.kind != "end":
+            raise self.error(self.unexpected(token, "an operator (+ - * / **) or the end"), token)
+        return tree
+
+    def unexpected(self, token: _Token, expected: str) -> str:
+        if token.kind == "end":
+            return f"the expression ends too early: expected {expected}"
+        if token.text == "^":
+            return "'^' is not a power here: write ** (a**2)"
+        previous = self.tokens[self.index - 1] if self.index else None
+        ends_operand = previous is not None and (previous.kind in ("number", "name") or previous.text == ")")
+        if ends_operand and (token.kind in ("number", "name") or token.text == "("):
+            message = f"missing operator between '{previous.text}' and '{token.text}'"
+            if previous.kind != "op" and token.kind != "op":
+                message += f" (write {previous.text}*{token.text} for a product)"
+            return message
+        if token.kind == "other":
+            return f"unexpected character '{token.text}': expected {expected}"
+        return f"unexpected '{token.text}': expected {expected}"
+
+    def sum(self) -> tuple:
+        left = self.product()
+        while self.token.text in ("+", "-") and self.token.kind == "op":
+            symbol = self.take().text
+            right = self.product()
+            left = ("binary", symbol, left, right, left[-2], _end(right) - left[-2])
+        return left
+
+    def product(self) -> tuple:
+        left = self.unary()
+        while self.token.text in ("*", "/") and self.token.kind == "op":
+            symbol = self.take().text
+            right = self.unary()
+            left = ("binary", symbol, left, right, left[-2], _end(right) - left[-2])
+        return left
+
+    def unary(self) -> tuple:
+        if self.token.kind == "op" and self.token.text in ("-", "+"):
+            sign = self.take()
+            operand = self.unary()
+            if sign.text == "+":
+                return operand
+            return ("neg", operand, sign.start, _end(operand) - sign.start)
+        return self.power()
+
+    def power(self) -> tuple:
+        base = self.atom()
+        if self.token.kind == "op" and self.token.text == "**":
+            self.take()
+            exponent = self.unary()  # right-associative: a**b**c is a**(b**c); a**-1 is allowed
+            return ("binary", "**", base, exponent, base[-2], _end(exponent) - base[-2])
+        return base
+
+    def atom(self) -> tuple:
+        token = self.token
+        if token.kind == "number":
+            self.take()
+            return ("number", float(token.text), token.start, len(token.text))
+        if token.kind == "name":
+            self.take()
+            if self.token.text == "(" and self.token.kind == "op":
+                return self.call(token)
+            return ("name", token.text, token.start, len(token.text))
+        if token.kind == "op" and token.text == "(":
+            self.take()
+            inner = self.sum()
+            closing = self.close(token)
+            return (*inner[:-2], token.start, closing.start + 1 - token.start)  # the span takes in the brackets
+        raise self.error(self.unexpected(token, "a number, a name or '('"), token)
+
+    def call(self, name: _Token) -> tuple:
+        if name.text not in FUNCTIONS:
+            raise self.error(f"unknown function '{name.text}' (the functions are: {', '.join(FUNCTIONS)})", name)
+        opening = self.take()
+        if self.token.text == ")":
+            raise self.error(f"{name.text}() needs one argument, got none", self.token)
+        argument = self.sum()
+        if self.token.text == ",":
+            raise self.error(f"{name.text}() takes one argument, got more", self.token)
+        closing = self.close(opening)
+        return ("call", name.text, argument, name.start, closing.start + 1 - name.start)
+
+    def close(self, opening: _Token) -> _Token:
+        token = self.token
+        if token.text == ")" and token.kind == "op":
+            return self.take()
+        if token.kind == "end":
+            raise self.error("'(' is never closed", opening)
+        raise self.error(self.unexpected(token, "')'"), token)
+
+
+def _end(node: tuple) -> int:
+    return node[-2] + node[-1]
+
+
+# -- building the graph ---------------------------------------------------------------------------
+
+
+def parse(text: str, variables: Mapping[str, float | Value] | None = None) -> Value:
+    """Build the graph of ``text`` with the given variable values; return its root Value.
+
+    Each variable becomes a leaf ``Value(number, label=name)``, made once however often
+    the name is used; a Value given instead of a number is used as that leaf itself.  The
+    root is never a plain number: ``parse("2")`` is ``Value(2.0)``.
+
+    >>> parse("x**2 + 1", {"x": 3.0})
+    Value(data=10.0, grad=0.0)
+    >>> parse("tanhh(x)", {"x": 1.0})
+    Traceback (most recent call last):
+    micrograd_like.expression.ExpressionError: unknown function 'tanhh' (the functions are: ...) at column 1
+    >>> parse("log(x - 1)", {"x": 1.0})
+    Traceback (most recent call last):
+    micrograd_like.expression.ExpressionError: log needs a positive input, got 0.0 at column 1
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() needs the expression as a str, got {type(text).__name__}")
+    tree = _Parser(text).parse()
+    leaves: dict[str, Value] = {}
+    for name, given in (variables or {}).items():
+        if isinstance(given, Value):
+            leaves[name] = given
+        else:
+            try:
+                leaves[name] = Value(given, label=name)
+            except (TypeError, ValueError) as error:
+                raise ExpressionError(f"bad value for {name}: {error}", text) from None
+    value, _ = _build(tree, text, leaves)
+    return value
+
+
+def variables_in(text: str) -> list[str]:
+    """The variable names an expression uses, in order of first appearance.
+
+    >>> variables_in("tanh(a*b + c) * a")
+    ['a', 'b', 'c']
+    """
+    names: list[str] = []
+    stack = [_Parser(text).parse()]
+    while stack:
+        node = stack.pop()
+        if node[0] == "name" and node[1] not in names:
+            names.append(node[1])
+        stack.extend(reversed([child for child in node[1:] if isinstance(child, tuple)]))
+    return names
+
+
+def _build(node: tuple, text: str, leaves: dict[str, Value]) -> tuple[Value, bool]:
+    """The Value of a tree node, and whether it is made of numbers only (no variables)."""
+    kind = node[0]
+    start, width = node[-2], node[-1]
+
+    def fail(message: str) -> ExpressionError:
+        return ExpressionError(message, text, start + 1, width)
+
+    try:
+        if kind == "number":
+            return Value(node[1]), True
+        if kind == "name":
+            name = node[1]
+            if name in leaves:
+                return leaves[name], False
+            if name in FUNCTIONS:
+                raise fail(f"'{name}' is a function: call it, as in {name}(x)")
+            raise fail(f"no value given for the variable '{name}'")
+        if kind == "neg":
+            operand, constant = _build(node[1], text, leaves)
+            if node[1][0] == "number":  # -3 is the number -3, not neg(3)
+                return Value(-operand.data), True
+            return -operand, constant
+        if kind == "call":
+            argument, constant = _build(node[2], text, leaves)
+            return getattr(argument, node[1])(), constant
+        symbol = node[1]
+        left, left_constant = _build(node[2], text, leaves)
+        right, right_constant = _build(node[3], text, leaves)
+        if symbol == "+":
+            return left + right, left_constant and right_constant
+        if symbol == "-":
+            return left - right, left_constant and right_constant
+        if symbol == "*":
+            return left * right, left_constant and right_constant
+        if symbol == "/":
+            return left / right, left_constant and right_constant
+        # A constant exponent is part of the operation (one '**2' node), as in x**2 in Python.
+        return (left**right.data if right_constant else left**right), left_constant and right_constant
+    except (ArithmeticError, ValueError) as error:
+        if isinstance(error, ExpressionError):
+            raise
+        raise fail(str(error)) from None
+
+
+# -- NAME=VALUE assignments, as the command line takes them -----------------------------------------
+
+_NAME = re.compile(r"[^\W\d]\w*\Z")
+
+
+def parse_assignment(text: str) -> tuple[str, float]:
+    """``"a=2"`` -> ``("a", 2.0)``: one variable's value, as ``--var a=2`` gives it.
+
+    >>> parse_assignment("b = -3.5")
+    ('b', -3.5)
+    >>> parse_assignment("b")
+    Traceback (most recent call last):
+    micrograd_like.expression.ExpressionError: expected NAME=VALUE, got 'b'
+    """
+    name, equals, number = text.partition("=")
+    name, number = name.strip(), number.strip()
+    if not equals:
+        raise ExpressionError(f"expected NAME=VALUE, got {text!r}")
+    if not _NAME.match(name):
+        raise ExpressionError(f"{name!r} is not a variable name (use letters, digits and _, not starting with a digit)")
+    if name in FUNCTIONS:
+        raise ExpressionError(f"{name!r} is a function name, not a variable")
+    try:
+        value = float(number)
+    except ValueError:
+        raise ExpressionError(f"the value of {name} must be a number, got {number!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ExpressionError(f"the value of {name} must be a finite number, got {number!r}")
+    return name, value
+
+
+def parse_assignments(texts: Iterable[str]) -> dict[str, float]:
+    """Several ``NAME=VALUE`` texts as one dict; a name given twice is an error.
+
+    >>> parse_assignments(["a=2", "b=-3"])
+    {'a': 2.0, 'b': -3.0}
+    """
+    values: dict[str, float] = {}
+    for text in texts:
+        name, value = parse_assignment(text)
+        if name in values:
+            raise ExpressionError(f"{name} is given twice ({values[name]:g} and {value:g})")
+        values[name] = value
+    return values
