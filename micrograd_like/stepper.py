@@ -30,12 +30,19 @@ is 1 (dL/dL, the seed of the pass) and nothing has been passed back yet.
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Iterator
+import string
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import autodiff, ops
 from .engine import Value
+
+if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
+    from .viz import Drawing, Highlight
 
 __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forward_walk"]
 
@@ -486,7 +493,7 @@ class Stepper:
         """One line: how far the pass has got."""
         root = self.names[self.root]
         if self._position == 0:
-            return (f"backward pass of {root}: at the start, {root}.grad = 1.0 ({_d(root)}/{_d(root)}), "
+            return (f"backward pass of {root}: at the start, {root}.grad = {_d(root)}/{_d(root)} = 1.0 (the seed), "
                     f"{len(self.steps)} steps to go")
         if self.finished:
             return f"backward pass of {root}: finished, all {len(self.steps)} steps done (grads as backward() gives)"
@@ -501,7 +508,205 @@ class Stepper:
         parts.append(self.table())
         return "\n".join(parts)
 
+    # -- drawing it -----------------------------------------------------------------------------------
+
+    def highlight(self) -> Highlight:
+        """What the drawing of the current position emphasises: the current node and parent and
+        the edge between them (labelled with the local derivative and the contribution), the
+        nodes already done (green) and the nodes still waiting for their gradient (grey)."""
+        from .viz import Highlight
+
+        step = self.current
+        done = {node for node in self.order if self.status(node) == "done"}
+        waiting = {node for node in self.order if self.status(node) == "waiting"}
+        if step is None:
+            return Highlight(nodes={self.root}, done=done, dimmed=waiting, caption=self.where())
+        edge = (step.node, step.operand)
+        words = step.lines[1].split("; ")[0].strip().removeprefix("local ")
+        label = f"{words}\n{_num(step.upstream)} × {_num(step.local)} = {_num(step.contribution)}"
+        return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
+                         edge_labels={edge: label}, caption=step.lines[0])
+
+    def draw(self, *, caption: bool = True, **options) -> Drawing:
+        """The graph at the current step, as :func:`micrograd_like.viz.draw_dot` draws it, highlighted.
+
+        In Jupyter it shows inline; from a REPL, ``stepper.draw().save("step.svg")`` writes a
+        file and returns its path.  ``options`` go to ``draw_dot`` (``rankdir="TB"``, ...).
+        """
+        from .viz import draw_dot
+
+        highlight = self.highlight()
+        if not caption:
+            highlight.caption = ""
+        return draw_dot(self.root, highlight=highlight, **options)
+
+    def _each_position(self, progress: Callable[[int, int], None] | None) -> Iterator[int]:
+        """Visit every position from the start to the end, then come back to where we were."""
+        here = self._position
+        total = len(self.steps) + 1
+        try:
+            for position in range(total):
+                self.goto(position)
+                yield position
+                if progress is not None:
+                    progress(position + 1, total)
+        finally:
+            self.goto(here)
+
+    def save_svgs(self, directory: str | Path, *, progress: Callable[[int, int], None] | None = None,
+                  **options) -> list[Path]:
+        """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
+        into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
+        called after each file; ``options`` go to ``draw_dot``."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        width = max(2, len(str(len(self.steps))))
+        paths = []
+        for position in self._each_position(progress):
+            paths.append(self.draw(**options).save(directory / f"step-{position:0{width}d}.svg"))
+        return paths
+
+    def save_html(self, path: str | Path, *, title: str | None = None,
+                  progress: Callable[[int, int], None] | None = None, **options) -> Path:
+        """Write the whole pass as one self-contained HTML slideshow and return its path.
+
+        Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
+        and the arrow keys move through them.  Nothing is fetched from the network, so the file
+        opens offline in any browser.  ``options`` go to ``draw_dot``.
+        """
+        root = self.names[self.root]
+        title = title or f"Backpropagation through {root} = {_formula(self.root, self.names) or root}"
+        slides = []
+        for position in self._each_position(progress):
+            svg = _inline_svg(self.draw(caption=False, **options).svg())
+            step = self.current
+            words = [self.where()] if step is None else list(step.lines)
+            focus = self.names[self.root] if step is None else self.names[step.parent]
+            text = "\n".join(html.escape(line) for line in words)
+            slides.append(
+                f'<section class="slide" data-position="{position}" data-focus="{html.escape(focus)}" hidden>\n'
+                f'<pre class="words">{text}</pre>\n'
+                f'<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
+                f'<pre class="table">{html.escape(self.table())}</pre></details>\n</section>'
+            )
+        page = _PAGE.substitute(
+            title=html.escape(title),
+            forward=html.escape("\n".join(self.forward_walk().lines)),
+            slides="\n".join(slides),
+            steps=len(self.steps),
+        )
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        return path.resolve()
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
+        from .viz import GraphvizNotFoundError, LayoutTimeoutError
+
+        words = html.escape(repr(self).split("\n  node")[0])
+        try:
+            svg = _inline_svg(self.draw(caption=False).svg())
+        except (GraphvizNotFoundError, LayoutTimeoutError, ValueError):
+            svg = ""
+        return f"<pre>{words}</pre>{svg}"
+
 
 def backward_steps(root: Value) -> Stepper:
     """A :class:`Stepper` over ``root``'s backward pass, at its start (see the module docs)."""
     return Stepper(root)
+
+
+def _inline_svg(svg: str) -> str:
+    """Graphviz's SVG without its XML prolog, doctype and comments, ready to sit inside HTML."""
+    start = svg.find("<svg")
+    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()
+
+
+_PAGE = string.Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+<style>
+  :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --accent: #d62728; --done: #c7e9c0;
+          --wait: #b0b0b0; --soft: #f6f8fa; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+         color: var(--ink); background: #fff; }
+  header { padding: 14px 24px 10px; border-bottom: 1px solid var(--line); background: var(--soft); }
+  h1 { font-size: 19px; margin: 0 0 8px; font-weight: 600; }
+  .bar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+  button { font: inherit; font-size: 15px; padding: 5px 16px; border-radius: 6px; border: 1px solid var(--line);
+           background: #fff; cursor: pointer; }
+  button:hover:not(:disabled) { border-color: var(--muted); }
+  button:disabled { color: var(--wait); cursor: default; }
+  #counter { min-width: 7.5em; font-variant-numeric: tabular-nums; color: var(--muted); }
+  progress { flex: 1; min-width: 120px; height: 8px; accent-color: var(--accent); }
+  .legend { display: flex; gap: 16px; font-size: 13px; color: var(--muted); margin-top: 8px; flex-wrap: wrap; }
+  .swatch { display: inline-block; width: 13px; height: 13px; border-radius: 3px; vertical-align: -2px;
+            margin-right: 5px; border: 1px solid var(--line); }
+  main { padding: 8px 24px 24px; }
+  pre { font: 14.5px/1.55 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; margin: 0; }
+  pre.words { margin-top: 12px; background: #fffbe6; border-left: 4px solid var(--accent); padding: 8px 12px;
+              white-space: pre-wrap; }
+  .graph { margin: 12px 0; overflow-x: auto; }
+  .graph svg { max-width: 100%; height: auto; }
+  details { margin-top: 6px; color: var(--muted); }
+  details pre { color: var(--ink); background: var(--soft); padding: 8px 12px; overflow-x: auto; }
+  summary { cursor: pointer; font-size: 14px; }
+  kbd { font: 12px ui-monospace, monospace; border: 1px solid var(--line); border-bottom-width: 2px;
+        border-radius: 4px; padding: 0 4px; background: #fff; }
+</style>
+</head>
+<body>
+<header>
+  <h1>$title</h1>
+  <div class="bar">
+    <button id="previous" type="button" title="previous step (left arrow)">&larr; Previous</button>
+    <button id="next" type="button" title="next step (right arrow)">Next &rarr;</button>
+    <span id="counter"></span>
+    <progress id="progress" max="$steps" value="0"></progress>
+  </div>
+  <div class="legend">
+    <span><span class="swatch" style="background:#fff1b8;border-color:var(--accent)"></span>this step</span>
+    <span><span class="swatch" style="background:var(--done)"></span>gradient passed on: done</span>
+    <span><span class="swatch" style="border-color:var(--wait)"></span>grey: gradient not complete yet</span>
+    <span><kbd>&larr;</kbd> <kbd>&rarr;</kbd> to move, <kbd>Home</kbd> <kbd>End</kbd></span>
+  </div>
+</header>
+<main>
+<details><summary>the forward pass, one value at a time</summary><pre>$forward</pre></details>
+$slides
+</main>
+<script>
+(function () {
+  var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
+  var previous = document.getElementById("previous"), next = document.getElementById("next");
+  var counter = document.getElementById("counter"), progress = document.getElementById("progress");
+  var at = 0;
+  function show(k) {
+    at = Math.max(0, Math.min(slides.length - 1, k));
+    slides.forEach(function (slide, i) { slide.hidden = i !== at; });
+    counter.textContent = at === 0 ? "start" : "step " + at + " of " + (slides.length - 1);
+    progress.value = at;
+    previous.disabled = at === 0;
+    next.disabled = at === slides.length - 1;
+    if (history.replaceState) { history.replaceState(null, "", "#" + at); }
+  }
+  previous.addEventListener("click", function () { show(at - 1); });
+  next.addEventListener("click", function () { show(at + 1); });
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var moves = { ArrowRight: at + 1, ArrowDown: at + 1, PageDown: at + 1, " ": at + 1,
+                  ArrowLeft: at - 1, ArrowUp: at - 1, PageUp: at - 1, Home: 0, End: slides.length - 1 };
+    if (event.key in moves) { event.preventDefault(); show(moves[event.key]); }
+  });
+  var start = parseInt(location.hash.slice(1), 10);
+  show(isNaN(start) ? 0 : start);
+})();
+</script>
+</body>
+</html>
+""")
