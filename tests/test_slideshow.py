@@ -121,15 +121,16 @@ def browser():
 
 
 SHOWN = """
+var colour = arguments[0];
 var slide = document.querySelector('.slide:not([hidden])');
 var red = Array.prototype.filter.call(slide.querySelectorAll('g.node'), function (g) {
   var outlined = Array.prototype.some.call(g.querySelectorAll('polygon, ellipse'),
-    function (shape) { return shape.getAttribute('stroke') === '%s'; });
+    function (shape) { return shape.getAttribute('stroke') === colour; });
   return outlined && g.textContent.indexOf('data') >= 0;
 }).map(function (g) { return g.querySelector('text').textContent; }).sort();
 return [document.querySelectorAll('.slide:not([hidden])').length, slide.dataset.position,
         slide.querySelector('pre.words').textContent, red, document.getElementById('counter').textContent];
-""" % RED
+"""
 
 
 def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
@@ -141,7 +142,7 @@ def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
     browser.get(path.as_uri())
 
     def shown():
-        visible, position, words, red, counter = browser.execute_script(SHOWN)
+        visible, position, words, red, counter = browser.execute_script(SHOWN, RED)
         assert visible == 1  # exactly one slide at a time
         return int(position), words, red, counter
 
