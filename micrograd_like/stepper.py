@@ -574,6 +574,8 @@ class Stepper:
         and the arrow keys move through them.  Nothing is fetched from the network, so the file
         opens offline in any browser.  ``options`` go to ``draw_dot``.
         """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
         root = self.names[self.root]
         title = title or f"Backpropagation through {root} = {_formula(self.root, self.names) or root}"
         slides = []
@@ -595,8 +597,6 @@ class Stepper:
             slides="\n".join(slides),
             steps=len(self.steps),
         )
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
         return path.resolve()
 
