@@ -9,6 +9,27 @@
 """
 
 from .engine import Value
+from .expression import ExpressionError, parse
 
-__all__ = ["Value"]
+__all__ = [
+    "Value",
+    "parse",
+    "ExpressionError",
+    "draw_dot",
+    "draw_path",
+    "draw_network",
+    "Highlight",
+    "GraphvizNotFoundError",
+]
 __version__ = "0.1.0"
+
+_DRAWING = ("draw_dot", "draw_path", "draw_network", "Highlight", "GraphvizNotFoundError")
+
+
+def __getattr__(name: str):
+    # The drawing functions load the graphviz package on first use: the engine needs none of it.
+    if name in _DRAWING:
+        from . import viz
+
+        return getattr(viz, name)
+    raise AttributeError(f"module 'micrograd_like' has no attribute {name!r}")

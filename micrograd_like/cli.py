@@ -96,6 +96,78 @@ def expression_from_args(args: argparse.Namespace) -> Value:
         raise UserError(f"in {args.expression!r}: {error}") from None
 
 
+# -- draw: an expression's graph as SVG, PNG or DOT ------------------------------------------------
+
+DRAW_FORMATS = ("svg", "png", "dot")
+
+
+def add_draw_command(commands) -> None:
+    draw = commands.add_parser(
+        "draw",
+        help="draw an expression's computation graph (SVG, PNG or DOT)",
+        description="Draw the computation graph of an expression, with each node's value and, after "
+        'backward(), its gradient. Example: micrograd-like draw "tanh(a*b + c)" --var a=2 --var b=-3 '
+        "--var c=10 -o graph.svg",
+    )
+    add_expression_arguments(draw)
+    draw.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: standard output)")
+    draw.add_argument("--format", choices=DRAW_FORMATS, help="svg, png or dot (default: from FILE's suffix, else svg)")
+    draw.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom")
+    draw.add_argument("--local-grads", action="store_true", help="write each edge's local derivative on it")
+    draw.add_argument("--no-backward", action="store_true", help="draw values only: do not run backward()")
+    draw.add_argument("--merge-sums", action="store_true", help="fold chains of + into one Σ node")
+    draw.add_argument("--force", action="store_true", help="draw even above the size limit (2,000 nodes)")
+    draw.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="layout time limit (default 60)")
+
+
+def draw_command(args: argparse.Namespace) -> None:
+    from . import viz  # the drawing module (and the graphviz package) only when drawing
+
+    format = args.format
+    if format is None and args.output:
+        suffix = args.output.rpartition(".")[2].lower() if "." in args.output else ""
+        if suffix not in DRAW_FORMATS:
+            raise UserError(
+                f"cannot tell the format from {args.output!r}: name it .svg, .png or .dot, or give --format"
+            )
+        format = suffix
+    format = format or "svg"
+    root = expression_from_args(args)
+    if not args.no_backward:
+        root.backward()
+    try:
+        drawing = viz.draw_dot(
+            root,
+            rankdir=args.rankdir,
+            show_local_grads=args.local_grads,
+            show_grads=not args.no_backward,
+            merge_sums=args.merge_sums,
+            force=args.force,
+            timeout=args.timeout,
+        )
+        if args.output:
+            print(drawing.save(args.output, format=format))
+        elif format == "dot":
+            sys.stdout.write(drawing.source)
+        elif format == "svg":
+            sys.stdout.write(drawing.svg())
+        elif sys.stdout.isatty():
+            raise UserError("PNG is binary: give -o FILE.png (or redirect standard output)")
+        else:
+            sys.stdout.buffer.write(drawing.png())
+    except (viz.GraphTooLargeError, viz.GraphvizNotFoundError, viz.LayoutTimeoutError, RuntimeError) as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot write {args.output}: {error.strerror or error}") from None
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (the usage is one --help away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 # -- step: a backward pass, one chain-rule step at a time ------------------------------------------
 
 STEP_KEYS = "Enter = next step, b = back, a number = go to that step, e = to the end, r = restart, " \
@@ -228,13 +300,14 @@ def _interactive(steps, stdin, out) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="micrograd-like",
         description="A scalar autodiff engine for teaching backpropagation.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     demo = commands.add_parser("demo", help="run a classroom demo", description="Run a classroom demo.")
     demo.add_argument("name", choices=sorted(DEMOS), help="which demo: %(choices)s")
+    add_draw_command(commands)
     add_step_command(commands)
     return parser
 
@@ -245,6 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             DEMOS[args.name]()
+        elif args.command == "draw":
+            draw_command(args)
         elif args.command == "step":
             return step_command(args)
     except UserError as error:

@@ -49,6 +49,7 @@ def test_piped_it_prints_the_forward_pass_every_step_and_the_final_grads():
         ("a*b", ["a=1"], "no value for b in 'a*b': add --var b=VALUE"),
         ("log(a - 2)", ["a=2"], "log needs a positive input, got 0.0 at column 1"),
         ("a +* b", ["a=1", "b=2"], "at column 4"),
+        ("a", ["a=two"], "the value of a must be a number"),
     ],
 )
 def test_mistakes_are_one_line_and_a_nonzero_status(expression, variables, message):
