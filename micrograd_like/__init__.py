@@ -10,6 +10,7 @@
 
 from .engine import Value
 from .expression import ExpressionError, parse
+from .stepper import Stepper, backward_steps, forward_walk
 
 __all__ = [
     "Value",
@@ -20,6 +21,9 @@ __all__ = [
     "draw_network",
     "Highlight",
     "GraphvizNotFoundError",
+    "backward_steps",
+    "forward_walk",
+    "Stepper",
 ]
 __version__ = "0.1.0"
 

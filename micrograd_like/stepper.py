@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when some
 
 __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forward_walk"]
 
-_LONG_NAME = 20  # an unlabelled node's formula longer than this is named #k instead
+_LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
 
 
@@ -62,7 +62,7 @@ def _num(x: float) -> str:
     return short if any(ch in short for ch in ".enai") else short + ".0"
 
 
-_SIMPLE = re.compile(r"[^\W\d]\w*\Z|\d[\d.e+-]*\Z|#\d+\Z")
+_SIMPLE = re.compile(r"[^\W\d]\w*\Z|\d[\d.e+-]*\Z|…\Z")
 
 
 def _is_sum(name: str) -> bool:
@@ -77,8 +77,10 @@ def _is_sum(name: str) -> bool:
 
 def _operand(name: str, template: str, i: int) -> str:
     """Operand ``i``'s name as it goes into ``template``, bracketed where the reading needs it."""
-    if _SIMPLE.match(name) or f"({{{i}}})" in template:  # tanh({0}) brackets its operand itself
+    if f"({{{i}}})" in template:  # tanh({0}) brackets its operand itself
         return name
+    if _SIMPLE.match(name):
+        return f"({name})" if template == "-{0}" and name[0].isdigit() else name  # -(0.5), not -0.5
     if template in ("{0} + {1}", "{0} - {1}"):
         bare = i == 0 or not (_is_sum(name) or name.startswith("-"))
     elif template == "{0}*{1}":
@@ -90,7 +92,21 @@ def _operand(name: str, template: str, i: int) -> str:
 
 def _grad(name: str) -> str:
     """'a.grad', '(a*b).grad', '(3.0).grad': a node's grad, by name."""
-    return f"{name}.grad" if _SIMPLE.match(name) and not name[0].isdigit() else f"({name}).grad"
+    bare = (_SIMPLE.match(name) and not name[0].isdigit()) or _is_call(name)
+    return f"{name}.grad" if bare else f"({name}).grad"
+
+
+def _is_call(name: str) -> bool:
+    """True for 'tanh(a + b)': a function applied to everything in the name."""
+    match = re.match(r"[^\W\d]\w*\(", name)
+    if not match or not name.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(name[match.end() - 1 :], start=match.end() - 1):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i == len(name) - 1
+    return False
 
 
 def _d(name: str) -> str:
@@ -112,12 +128,12 @@ def _formula(node: Value, names: dict[Value, str]) -> str:
 
 
 def _names(order: list[Value], root: Value) -> dict[Value, str]:
-    """A name for every node: its label; else its formula in its operands' names (a*b), a
-    plain number for an unlabelled constant, #k (its place in the order) when a formula
-    would be too long; the unlabelled output is called L (out if a node is labelled L)."""
+    """A name for every node: its label; else its formula in its operands' names (a*b), with
+    the deepest parts elided when it grows long (exp(…) + tanh(x)); a plain number for an
+    unlabelled constant; the unlabelled output is called L (out if a node is labelled L)."""
     labels = {node.label for node in order if node.label}
     names: dict[Value, str] = {}
-    for k, node in enumerate(order):
+    for node in order:
         if node.label:
             names[node] = node.label
         elif node is root:
@@ -125,9 +141,24 @@ def _names(order: list[Value], root: Value) -> dict[Value, str]:
         elif node.primitive is None:
             names[node] = _num(node.data)
         else:
-            formula = _formula(node, names)
-            names[node] = formula if len(formula) <= _LONG_NAME else f"#{k}"
+            names[node] = _short_formula(node, names)
     return names
+
+
+def _short_formula(node: Value, names: dict[Value, str]) -> str:
+    """The node's formula, its longest operands cut to their outline (exp(…), … + …) and then
+    to … until it fits in _LONG_NAME characters (or nothing more can be cut)."""
+    operands = [names[p] for p in node.parents]
+    formula = _fill(node.primitive.notation, node, operands)
+    while len(formula) > _LONG_NAME:
+        i = max(range(len(operands)), key=lambda j: len(operands[j]))
+        parent = node.parents[i]
+        if parent.label or parent.primitive is None or operands[i] == "…":
+            break  # the longest part is a name the user gave, or already cut
+        outline = parent.primitive.notation.format(*["…"] * len(parent.parents))
+        operands[i] = outline if len(outline) < len(operands[i]) else "…"
+        formula = _fill(node.primitive.notation, node, operands)
+    return formula
 
 
 # -- one step ---------------------------------------------------------------------------------------
@@ -223,7 +254,7 @@ def _notes(record: autodiff.ChainRuleStep, share: int, shares: int,
                          "sends back its own share; the shares add up")
         else:
             notes.append(f"another edge from {formula} to {p}: its share adds to the one before "
-                         "(that is why backward uses += , not =)")
+                         "(that is why backward uses +=, not =)")
     elif share == 2:  # said once, at the first sum
         notes.append(f"{p} is used in {shares} places and gets a share from each: its gradient is their "
                      "sum, which is why backward adds (+=) instead of overwriting")
@@ -574,13 +605,15 @@ class Stepper:
         and the arrow keys move through them.  Nothing is fetched from the network, so the file
         opens offline in any browser.  ``options`` go to ``draw_dot``.
         """
+        from .viz import COLOURS
+
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
         root = self.names[self.root]
         title = title or f"Backpropagation through {root} = {_formula(self.root, self.names) or root}"
         slides = []
         for position in self._each_position(progress):
-            svg = _inline_svg(self.draw(caption=False, **options).svg())
+            svg = _readable(_inline_svg(self.draw(caption=False, **options).svg()))
             step = self.current
             words = [self.where()] if step is None else list(step.lines)
             focus = self.names[self.root] if step is None else self.names[step.parent]
@@ -596,6 +629,7 @@ class Stepper:
             forward=html.escape("\n".join(self.forward_walk().lines)),
             slides="\n".join(slides),
             steps=len(self.steps),
+            red=COLOURS["emphasis"],
         )
         path.write_text(page, encoding="utf-8")
         return path.resolve()
@@ -615,6 +649,16 @@ class Stepper:
 def backward_steps(root: Value) -> Stepper:
     """A :class:`Stepper` over ``root``'s backward pass, at its start (see the module docs)."""
     return Stepper(root)
+
+
+def _readable(svg: str, smallest: float = 0.75) -> str:
+    """Let a wide drawing shrink to fit the page, but not below ``smallest`` of its size (the
+    page scrolls sideways instead, and keeps the current step in view)."""
+    match = re.search(r'<svg width="([\d.]+)pt"', svg)
+    if not match:
+        return svg
+    pixels = float(match.group(1)) * 4 / 3  # Graphviz sizes are in points
+    return svg.replace("<svg ", f'<svg style="min-width: {pixels * smallest:.0f}px" ', 1)
 
 
 def _inline_svg(svg: str) -> str:
@@ -694,6 +738,8 @@ $slides
     previous.disabled = at === 0;
     next.disabled = at === slides.length - 1;
     if (history.replaceState) { history.replaceState(null, "", "#" + at); }
+    var current = slides[at].querySelector('[stroke="$red"]');  // keep this step in view
+    if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest", inline: "center" }); }
   }
   previous.addEventListener("click", function () { show(at - 1); });
   next.addEventListener("click", function () { show(at + 1); });
