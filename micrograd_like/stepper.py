@@ -651,7 +651,7 @@ def backward_steps(root: Value) -> Stepper:
     return Stepper(root)
 
 
-def _readable(svg: str, smallest: float = 0.75) -> str:
+def _readable(svg: str, smallest: float = 0.62) -> str:
     """Let a wide drawing shrink to fit the page, but not below ``smallest`` of its size (the
     page scrolls sideways instead, and keeps the current step in view)."""
     match = re.search(r'<svg width="([\d.]+)pt"', svg)
