@@ -181,3 +181,24 @@ def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
 
     # nothing was fetched: the page and its pictures are all in the one file
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+
+
+def test_jupyter_shows_the_current_step_above_its_drawing():
+    need("dot")
+    steps = backward_steps(lecture())
+    steps.goto(1)
+    page = steps._repr_html_()
+    assert page.startswith("<pre>backward pass of L: 1 of 6 steps done")
+    assert "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in page
+    svg = ET.fromstring(page[page.index("<svg"):])
+    assert emphasised_labels(svg) == {"L", "d"}
+
+
+def test_labels_that_look_like_markup_stay_text(tmp_path):
+    need("dot")
+    x = Value(2.0, label="<x&y>")
+    y = x * x
+    path = backward_steps(y).save_html(tmp_path / "odd.html", title="<b>odd</b>")
+    page = path.read_text(encoding="utf-8")
+    assert "<x&y>" not in page and "<b>odd</b>" not in page
+    assert "(&lt;x&amp;y&gt;).grad = 0.0 + 2.0 = 2.0" in page
