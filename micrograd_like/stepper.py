@@ -369,8 +369,9 @@ class Stepper:
             seen[record.parent] = share = seen.get(record.parent, 0) + 1
             lines = _step_lines(record, number, total, held[record.parent], share, shares[record.parent],
                                 self.names, root)
-            steps.append(Step(number, total, *record, held=held[record.parent], share=share,
-                              shares=shares[record.parent], lines=lines))
+            steps.append(Step(number, total, record.node, record.parent, record.operand, record.local,
+                              record.upstream, record.contribution, record.before, record.after,
+                              held=held[record.parent], share=share, shares=shares[record.parent], lines=lines))
         self.steps: tuple[Step, ...] = tuple(steps)
 
         # When each node's gradient is complete (its last incoming step) and when it has
