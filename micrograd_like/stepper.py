@@ -48,6 +48,7 @@ __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forwar
 
 _LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
+_LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go in the caption instead
 
 
 # -- words and numbers ------------------------------------------------------------------------------
@@ -556,6 +557,9 @@ class Stepper:
         edge = (step.node, step.operand)
         words = step.lines[1].split("; ")[0].strip().removeprefix("local ")
         label = f"{words}\n{_num(step.upstream)} × {_num(step.local)} = {_num(step.contribution)}"
+        if len(self.order) > _LABELLED_EDGE_LIMIT:  # dot lays a labelled edge out far more slowly
+            return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
+                             caption=f"{step.lines[0]}\n{label}")
         return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
                          edge_labels={edge: label}, caption=step.lines[0])
 

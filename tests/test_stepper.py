@@ -308,3 +308,19 @@ def test_stepping_with_undo_and_jumps_matches_backward_exactly(recipe, plan):
     steps.finish()
     assert bits(order) == bits(twin_order)
     assert all(math.isfinite(node.grad) for node in order)
+
+
+def test_the_highlight_marks_the_current_edge_and_finished_and_waiting_nodes():
+    n = lecture()
+    steps = backward_steps(n["L"]).goto(5)  # e = a*b has just sent its gradient to a
+    h = steps.highlight()
+    assert h.nodes == {n["e"], n["a"]} and h.edges == {(n["e"], 0)}
+    assert h.edge_labels == {(n["e"], 0): "d(a*b)/da = b = -3.0\n-2.0 × -3.0 = 6.0"}
+    assert h.done == {n[k] for k in "Lfdca"} and h.dimmed == {n["b"]}
+    # in a big graph the words move to the caption: dot lays labelled edges out far more slowly
+    x = Value(0.3, label="x")
+    y = x
+    for _ in range(20):
+        y = (y * x).tanh() + x
+    big = backward_steps(y).goto(3).highlight()
+    assert big.edge_labels == {} and "×" in big.caption and len(big.edges) == 1
