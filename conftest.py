@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from hypothesis import settings
 
 # `python -m micrograd_like` runs the command line when imported: not a module to doctest.
@@ -12,3 +13,10 @@ collect_ignore = ["micrograd_like/__main__.py"]
 settings.register_profile("default", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(autouse=True)
+def _readme_examples_write_into_a_fresh_directory(request, tmp_path, monkeypatch):
+    """README examples that save drawings write them into a temporary directory, not the checkout."""
+    if getattr(request.node, "path", None) is not None and request.node.path.suffix == ".md":
+        monkeypatch.chdir(tmp_path)

@@ -13,6 +13,7 @@ from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_gra
 from .expression import ExpressionError, parse
 from .functional import grad, hessian, value_and_grad
 from .ops import Primitive
+from .stepper import Stepper, backward_steps, forward_walk
 
 __all__ = [
     "Value",
@@ -35,6 +36,9 @@ __all__ = [
     "draw_network",
     "Highlight",
     "GraphvizNotFoundError",
+    "backward_steps",
+    "forward_walk",
+    "Stepper",
 ]
 __version__ = "0.1.0"
 

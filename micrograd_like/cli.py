@@ -168,6 +168,137 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+# -- step: a backward pass, one chain-rule step at a time ------------------------------------------
+
+STEP_KEYS = "Enter = next step, b = back, a number = go to that step, e = to the end, r = restart, " \
+    "t = table of nodes, f = forward pass, q = quit"
+
+
+def add_step_command(commands) -> None:
+    step = commands.add_parser(
+        "step",
+        help="step through the backward pass of an expression",
+        description="Step through the backward pass of an expression, one chain-rule step at a time. "
+        "Interactive in a terminal (" + STEP_KEYS + "); every step at once when input or output "
+        "is not a terminal, or with --all.",
+    )
+    add_expression_arguments(step)
+    step.add_argument("--all", action="store_true", help="print every step at once instead of stepping")
+    step.add_argument("--html", metavar="FILE", help="write the whole pass as an offline HTML slideshow")
+    step.add_argument("--svg-dir", metavar="DIR", help="write one SVG drawing per step into DIR")
+
+
+def step_command(args: argparse.Namespace, stdin=None, stdout=None) -> int:
+    """Run ``micrograd-like step``; ``stdin``/``stdout`` default to the process's own."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    from .stepper import backward_steps
+
+    root = expression_from_args(args)
+    if not root.label and "L" not in {name for name, _ in args.var}:
+        root.label = "L"  # the lecture's name for the output
+    steps = backward_steps(root)
+    wrote = False
+    if args.svg_dir:
+        paths = _writing(lambda: steps.save_svgs(args.svg_dir, progress=_progress), args.svg_dir)
+        print(f"wrote {len(paths)} SVG files ({paths[0].name} to {paths[-1].name}) in {args.svg_dir}", file=stdout)
+        wrote = True
+    if args.html:
+        path = _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
+        print(f"wrote {path} ({len(steps)} steps): open it in a browser", file=stdout)
+        wrote = True
+    if args.all or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
+        _print_all(steps, stdout)
+    elif not wrote:
+        return _interactive(steps, stdin, stdout)
+    return 0
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _progress(done: int, total: int) -> None:
+    """'drawing step 3 of 40' on one terminal line, for the files that take a while."""
+    if sys.stderr.isatty():
+        print(f"\rdrawing {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def _writing(write, where: str):
+    """Run ``write()``, turning a file or Graphviz problem into a one-line UserError."""
+    try:
+        return write()
+    except OSError as error:
+        raise UserError(f"cannot write {where}: {error.strerror or error}") from None
+    except RuntimeError as error:  # Graphviz missing or failing: its message says what to do
+        raise UserError(str(error).splitlines()[0]) from None
+
+
+def _print_all(steps, out) -> None:
+    print(steps.forward_walk(), file=out)
+    print(file=out)
+    print(steps.where(), file=out)
+    for step in steps:
+        print(step, file=out)
+    print(file=out)
+    print(steps.where(), file=out)
+    print(steps.table(), file=out)
+
+
+def _interactive(steps, stdin, out) -> int:
+    """The terminal loop: read a key per line, move, print what happened."""
+    print(steps.forward_walk(), file=out)
+    print(file=out)
+    print(steps.where(), file=out)
+    print(f"keys: {STEP_KEYS}", file=out)
+    while True:
+        print(f"[step {steps.position}/{len(steps)}] > ", end="", file=out, flush=True)
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            print(file=out)
+            return 130
+        if not line:  # end of input
+            print(file=out)
+            return 0
+        key = line.strip().lower()
+        if key in ("q", "quit", "exit"):
+            return 0
+        if key in ("", "n", "next"):
+            if steps.finished:
+                return 0
+            print(steps.next(), file=out)
+            if steps.finished:
+                print(steps.where(), file=out)
+                print(steps.table(), file=out)
+                print("(Enter or q to quit, b to go back)", file=out)
+        elif key in ("b", "back"):
+            print(steps.back() if steps.position else "nothing to undo: this is the start", file=out)
+        elif key.isdigit():
+            if int(key) > len(steps):
+                print(f"no step {key}: this pass has steps 1 to {len(steps)} (0 is the start)", file=out)
+                continue
+            steps.goto(int(key))
+            print(steps.current or steps.where(), file=out)
+        elif key in ("e", "end"):
+            for step in steps:
+                print(step, file=out)
+            print(steps.where(), file=out)
+            print(steps.table(), file=out)
+        elif key in ("r", "restart", "reset"):
+            print(steps.reset().where(), file=out)
+        elif key in ("t", "table"):
+            print(steps.where(), file=out)
+            print(steps.table(), file=out)
+        elif key in ("f", "forward"):
+            print(steps.forward_walk(), file=out)
+        else:
+            print(f"keys: {STEP_KEYS}", file=out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="micrograd-like",
@@ -177,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run a classroom demo", description="Run a classroom demo.")
     demo.add_argument("name", choices=sorted(DEMOS), help="which demo: %(choices)s")
     add_draw_command(commands)
+    add_step_command(commands)
     return parser
 
 
@@ -188,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             DEMOS[args.name]()
         elif args.command == "draw":
             draw_command(args)
+        elif args.command == "step":
+            return step_command(args)
     except UserError as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -115,6 +115,13 @@ class Value:
         """
         autodiff.backward(self, create_graph=create_graph)
 
+    def backward_steps(self):
+        """A :class:`~micrograd_like.stepper.Stepper` over this Value's backward pass, one
+        chain-rule step at a time (next, back, goto, finish), with every step in words."""
+        from .stepper import Stepper
+
+        return Stepper(self)
+
     def detach(self) -> Constant:
         """A constant with this Value's number and no graph: gradients stop here."""
         return Constant(self.data, self.label)

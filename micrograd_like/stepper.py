@@ -1,0 +1,763 @@
+"""Step through backprop: the backward pass replayed one chain-rule step at a time.
+
+``backward()`` applies the chain rule once per edge of the graph, from the output back to the
+inputs.  A :class:`Stepper` records that very pass (the engine reports each step as it applies
+it) and lets you walk it forwards and backwards, with every Value's ``grad`` showing the state
+at the current step:
+
+>>> from micrograd_like import Value
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+>>> e = a * b; e.label = "e"
+>>> d = e + c; d.label = "d"
+>>> L = d * f; L.label = "L"
+>>> steps = backward_steps(L)
+>>> steps.next()
+step 1/6: L = d*f sends dL/dL = 1.0 back to d
+  local d(d*f)/dd = f = -2.0; contribution 1.0 * -2.0 = -2.0; d.grad = 0.0 + -2.0 = -2.0
+>>> d.grad, a.grad
+(-2.0, 0.0)
+>>> steps.finish().position, a.grad
+(6, 6.0)
+
+What happens to gradients held before the stepper was made: they are the base the pass adds
+to, exactly as in ``backward()``.  At every step each node's ``grad`` is what it held before
+plus this pass's running total for it, so at the end the grads equal what ``backward()``
+would have left, bit for bit.  (Start from zero with ``L.zero_grad()`` first, as before any
+backward pass.)  Making a stepper puts every grad in the start state: the output's ``grad``
+is 1 (dL/dL, the seed of the pass) and nothing has been passed back yet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import autodiff, ops
+from .engine import Value
+
+if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
+    from .viz import Drawing, Highlight
+
+__all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forward_walk"]
+
+_LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
+_TABLE_ROWS = 30  # the repr's table shows at most this many nodes
+_LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go in the caption instead
+
+
+# -- words and numbers ------------------------------------------------------------------------------
+
+
+def _num(x: float) -> str:
+    """A number as a student reads it: -2.0, 0.70711, 1e-08 (5 significant digits at most)."""
+    text = repr(x)
+    if len(text) <= 8:
+        return text
+    short = f"{x:.5g}"
+    return short if any(ch in short for ch in ".enai") else short + ".0"
+
+
+_SIMPLE = re.compile(r"[^\W\d]\w*\Z|\d[\d.e+-]*\Z|…\Z")
+
+
+def _is_sum(name: str) -> bool:
+    """True if ``name`` has a + or - outside brackets ('a*b + c' yes, 'tanh(a + b)' no)."""
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and name[i : i + 3] in (" + ", " - "):
+            return True
+    return False
+
+
+def _operand(name: str, template: str, i: int) -> str:
+    """Operand ``i``'s name as it goes into ``template``, bracketed where the reading needs it."""
+    if f"({{{i}}})" in template:  # tanh({0}) brackets its operand itself
+        return name
+    if _SIMPLE.match(name):
+        return f"({name})" if template == "-{0}" and name[0].isdigit() else name  # -(0.5), not -0.5
+    if template in ("{0} + {1}", "{0} - {1}"):
+        bare = i == 0 or not (_is_sum(name) or name.startswith("-"))
+    elif template == "{0}*{1}":
+        bare = not (_is_sum(name) or name.startswith("-"))
+    else:
+        bare = False
+    return name if bare else f"({name})"
+
+
+def _grad(name: str) -> str:
+    """'a.grad', '(a*b).grad', '(3.0).grad': a node's grad, by name."""
+    bare = (_SIMPLE.match(name) and not name[0].isdigit()) or _is_call(name)
+    return f"{name}.grad" if bare else f"({name}).grad"
+
+
+def _is_call(name: str) -> bool:
+    """True for 'tanh(a + b)': a function applied to everything in the name."""
+    match = re.match(r"[^\W\d]\w*\(", name)
+    if not match or not name.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(name[match.end() - 1 :], start=match.end() - 1):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i == len(name) - 1
+    return False
+
+
+def _d(name: str) -> str:
+    """'d' before a name, as in dL/dd: bare for one letter, else d(w1), d(a*b)."""
+    return f"d{name}" if len(name) == 1 else f"d({name})"
+
+
+def _fill(template: str, node: Value, operands: list[str], out: str = "") -> str:
+    """A node's notation or grad_words template with operand names (or numbers) put in."""
+    return template.format(*(_operand(name, node.primitive.notation, i) for i, name in enumerate(operands)),
+                           out=out)
+
+
+def _formula(node: Value, names: dict[Value, str]) -> str:
+    """How a node was made, in its operands' names: 'a*b', 'tanh(n)'; '' for a leaf."""
+    if node.primitive is None:
+        return ""
+    return _fill(node.primitive.notation, node, [names[p] for p in node.parents])
+
+
+def _names(order: list[Value], root: Value) -> dict[Value, str]:
+    """A name for every node: its label; else its formula in its operands' names (a*b), with
+    the deepest parts elided when it grows long (exp(…) + tanh(x)); a plain number for an
+    unlabelled constant; the unlabelled output is called L (out if a node is labelled L)."""
+    labels = {node.label for node in order if node.label}
+    names: dict[Value, str] = {}
+    for node in order:
+        if node.label:
+            names[node] = node.label
+        elif node is root:
+            names[node] = "L" if "L" not in labels else "out"
+        elif node.primitive is None:
+            names[node] = _num(node.data)
+        else:
+            names[node] = _short_formula(node, names)
+    return names
+
+
+def _short_formula(node: Value, names: dict[Value, str]) -> str:
+    """The node's formula, its longest operands cut to their outline (exp(…), … + …) and then
+    to … until it fits in _LONG_NAME characters (or nothing more can be cut)."""
+    operands = [names[p] for p in node.parents]
+    formula = _fill(node.primitive.notation, node, operands)
+    while len(formula) > _LONG_NAME:
+        i = max(range(len(operands)), key=lambda j: len(operands[j]))
+        parent = node.parents[i]
+        if parent.label or parent.primitive is None or operands[i] == "…":
+            break  # the longest part is a name the user gave, or already cut
+        outline = parent.primitive.notation.format(*["…"] * len(parent.parents))
+        operands[i] = outline if len(outline) < len(operands[i]) else "…"
+        formula = _fill(node.primitive.notation, node, operands)
+    return formula
+
+
+# -- one step ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One application of the chain rule along the edge ``node -> parent``, with its words.
+
+    The numbers are those ``backward()`` used: ``contribution = upstream * local`` is added
+    to the parent's running total, ``before`` -> ``after`` (this pass only; ``held`` is what
+    the parent's grad held before the pass).  ``share`` counts the contributions the parent
+    has had so far, this one included, out of ``shares``: a parent used twice gets two.
+    ``lines`` is the step in words, one or two lines, then a note where a step touches a
+    common confusion.
+    """
+
+    number: int  # 1-based place in the pass
+    total: int  # how many steps the pass has
+    node: Value
+    parent: Value
+    operand: int
+    local: float
+    upstream: float
+    contribution: float
+    before: float
+    after: float
+    held: float
+    share: int
+    shares: int
+    lines: tuple[str, ...] = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        """The step in words (what ``print(step)`` shows)."""
+        return "\n".join(self.lines)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The explanations of common confusions this step touches (often none)."""
+        return tuple(line.strip()[len("note: ") :] for line in self.lines[2:])
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
+
+
+def _step_lines(record: autodiff.ChainRuleStep, number: int, total: int, held: float,
+                share: int, shares: int, names: dict[Value, str], root: Value) -> tuple[str, ...]:
+    node, parent, operand = record.node, record.parent, record.operand
+    primitive = node.primitive
+    node_name, parent_name = names[node], names[parent]
+    operands = [names[p] for p in node.parents]
+    formula = _fill(primitive.notation, node, operands)
+    made = node_name if formula == node_name else f"{node_name} = {formula}"
+    upstream = f"{_d(names[root])}/{_d(node_name)} = {_num(record.upstream)}"
+    first = f"step {number}/{total}: {made} sends {upstream} back to {parent_name}"
+
+    words = _fill(primitive.grad_words[operand], node, operands, _operand(node_name, "", 0))
+    local = f"{_d(formula)}/{_d(parent_name)} = {words}"
+    if not _is_number(words):  # d(e + c)/de = 1 needs no '= 1.0'
+        local += f" = {_num(record.local)}"
+    total_words = (f"{_grad(parent_name)} = {_num(record.before)} + {_num(record.contribution)}"
+                   f" = {_num(record.after)}")
+    if held:
+        total_words += f" (+ {_num(held)} held before = {_num(held + record.after)})"
+    second = (f"  local {local}; contribution {_num(record.upstream)} * {_num(record.local)}"
+              f" = {_num(record.contribution)}; {total_words}")
+    notes = _notes(record, share, shares, names, formula)
+    return (first, second, *(f"  note: {note}" for note in notes))
+
+
+def _is_number(words: str) -> bool:
+    try:
+        float(words)
+    except ValueError:
+        return False
+    return True
+
+
+def _notes(record: autodiff.ChainRuleStep, share: int, shares: int,
+           names: dict[Value, str], formula: str) -> list[str]:
+    """Short explanations of the questions students ask most about one chain-rule step."""
+    node, parent, operand = record.node, record.parent, record.operand
+    primitive, p = node.primitive, names[parent]
+    notes = []
+    same = [i for i, q in enumerate(node.parents) if q is parent]
+    if len(same) > 1:
+        which = same.index(operand)
+        if which == 0:
+            notes.append(f"{p} is used {len(same)} times in {formula}: each use is its own edge, and each "
+                         "sends back its own share; the shares add up")
+        else:
+            notes.append(f"another edge from {formula} to {p}: its share adds to the one before "
+                         "(that is why backward uses +=, not =)")
+    elif share == 2:  # said once, at the first sum
+        notes.append(f"{p} is used in {shares} places and gets a share from each: its gradient is their "
+                     "sum, which is why backward adds (+=) instead of overwriting")
+    if primitive is ops.SUB and operand == 1 or primitive is ops.NEG:
+        notes.append(f"making {p} bigger makes {formula} smaller, so the local derivative is -1: "
+                     "the gradient comes back with its sign flipped")
+    elif primitive is ops.EXP:
+        notes.append("exp is its own derivative: the local derivative is the node's own output, "
+                     "already computed in the forward pass")
+    elif primitive in (ops.TANH, ops.SIGMOID):
+        notes.append(f"the local derivative is computed from the node's output ({_num(node.data)}), "
+                     "which the forward pass already has")
+    elif primitive is ops.RELU and record.local == 0:
+        notes.append(f"relu's input is not positive here, so its slope is 0: no gradient reaches {p}")
+    return notes
+
+
+class Undone:
+    """What ``Stepper.back()`` returns: the step that was undone (``.step``), shown in words."""
+
+    def __init__(self, step: Step, names: dict[Value, str]) -> None:
+        self.step = step
+        self._grad = f"{_grad(names[step.parent])} is {_num(step.held + step.before)} again"
+
+    def __repr__(self) -> str:
+        return f"undid step {self.step.number}/{self.step.total}: {self._grad}"
+
+
+# -- the forward walk -------------------------------------------------------------------------------
+
+
+class ForwardWalk:
+    """The forward pass in words: every node in an order it can be computed, with its numbers.
+
+    ``lines`` holds one line per node; ``print()`` or the REPL shows them all.
+    """
+
+    def __init__(self, root: Value, order: list[Value] | None = None, names: dict[Value, str] | None = None):
+        order = order if order is not None else autodiff.topological_order(root)
+        names = names if names is not None else _names(order, root)
+        lines = []
+        for k, node in enumerate(order, start=1):
+            name = names[node]
+            if node.primitive is None:
+                kind = "an input" if node.label else "a constant"
+                lines.append(f"{k:>3}. {name} = {_num(node.data)}  ({kind})" if node.label
+                             else f"{k:>3}. {name}  ({kind})")
+                continue
+            numbers = [_num(p.data) for p in node.parents]
+            formula = _formula(node, names)
+            worked = _fill(node.primitive.notation, node, numbers)
+            made = name if formula == name else f"{name} = {formula}"
+            lines.append(f"{k:>3}. {made} = {worked} = {_num(node.data)}")
+        self.lines: tuple[str, ...] = tuple(lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __repr__(self) -> str:
+        return "forward pass, one value at a time:\n" + "\n".join(self.lines)
+
+
+def forward_walk(root: Value) -> ForwardWalk:
+    """The order in which ``root``'s values are computed, each with its formula and numbers.
+
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x + 1; y.label = "y"
+    >>> forward_walk(y)
+    forward pass, one value at a time:
+      1. x = 3.0  (an input)
+      2. x*x = 3.0*3.0 = 9.0
+      3. 1.0  (a constant)
+      4. y = x*x + 1.0 = 9.0 + 1.0 = 10.0
+    """
+    return ForwardWalk(root)
+
+
+# -- the stepper ------------------------------------------------------------------------------------
+
+
+class Stepper:
+    """A replayable backward pass of ``root``: the same steps, in the same order, as ``backward()``.
+
+    Move with :meth:`next` (also ``next(stepper)`` and ``for step in stepper``), :meth:`back`,
+    :meth:`goto` (a step number, a node, or a node's label), :meth:`finish` and :meth:`reset`.
+    After every move each node's ``grad`` shows the state at that point; ``position`` is the
+    number of steps applied (0 = the start, ``len(stepper)`` = the end).
+    """
+
+    def __init__(self, root: Value) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"a backward pass starts from a Value, got {type(root).__name__}: {root!r}")
+        self.root = root
+        held = {}
+        for node in autodiff.topological_order(root):
+            held[node] = node.grad
+        records: list[autodiff.ChainRuleStep] = []
+        self.order: list[Value] = autodiff.backward(root, record=records)  # the pass itself
+        self._held = held
+        self.names = _names(self.order, root)
+
+        total = len(records)
+        shares: dict[Value, int] = {}
+        for record in records:
+            shares[record.parent] = shares.get(record.parent, 0) + 1
+        seen: dict[Value, int] = {}
+        steps = []
+        for number, record in enumerate(records, start=1):
+            seen[record.parent] = share = seen.get(record.parent, 0) + 1
+            lines = _step_lines(record, number, total, held[record.parent], share, shares[record.parent],
+                                self.names, root)
+            steps.append(Step(number, total, record.node, record.parent, record.operand, record.local,
+                              record.upstream, record.contribution, record.before, record.after,
+                              held=held[record.parent], share=share, shares=shares[record.parent], lines=lines))
+        self.steps: tuple[Step, ...] = tuple(steps)
+
+        # When each node's gradient is complete (its last incoming step) and when it has
+        # passed its gradient on (its last outgoing step): 0 means "from the start".
+        self._complete = {node: 0 for node in self.order}
+        self._passed = {node: 0 for node in self.order}
+        self._starts: dict[Value, int] = {}  # the first step that passes a node's gradient on
+        for step in reversed(self.steps):
+            self._starts[step.node] = step.number
+        for step in self.steps:
+            self._complete[step.parent] = step.number
+            self._passed[step.node] = step.number
+        self._position = 0
+        self._write_state()
+
+    # -- where we are -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def position(self) -> int:
+        """How many steps have been applied: 0 at the start, ``len(self)`` at the end."""
+        return self._position
+
+    @property
+    def finished(self) -> bool:
+        """True when every step has been applied (the grads equal ``backward()``'s)."""
+        return self._position == len(self.steps)
+
+    @property
+    def current(self) -> Step | None:
+        """The step applied last (None at the start)."""
+        return self.steps[self._position - 1] if self._position else None
+
+    @property
+    def upcoming(self) -> Step | None:
+        """The step :meth:`next` will apply (None at the end)."""
+        return None if self.finished else self.steps[self._position]
+
+    def status(self, node: Value) -> str:
+        """Where ``node`` is in the pass: 'waiting' (its gradient is still being summed),
+        'ready' (complete, not yet passed on), 'passing' (partly passed on), or 'done'."""
+        p = self._position
+        if self._complete[node] > p:
+            return "waiting"
+        if not node.parents or self._passed[node] <= p:
+            return "done"
+        return "ready" if self._starts[node] > p else "passing"
+
+    # -- moving ---------------------------------------------------------------------------------------
+
+    def next(self) -> Step:
+        """Apply the next chain-rule step and return it."""
+        if self.finished:
+            raise IndexError(f"the backward pass is finished (all {len(self.steps)} steps done): "
+                             "use back(), goto(k) or reset() to go again")
+        step = self.steps[self._position]
+        step.parent.grad = step.held + step.after
+        self._position += 1
+        return step
+
+    def __next__(self) -> Step:
+        if self.finished:
+            raise StopIteration
+        return self.next()
+
+    def __iter__(self) -> Iterator[Step]:
+        """Iterating applies the remaining steps one by one: ``for step in stepper: print(step)``."""
+        return self
+
+    def back(self) -> Undone:
+        """Undo the last step: its parent's grad goes back to what it was before it."""
+        if self._position == 0:
+            raise IndexError("nothing to undo: the backward pass is at its start (no step applied yet)")
+        step = self.steps[self._position - 1]
+        step.parent.grad = step.held + step.before
+        self._position -= 1
+        return Undone(step, self.names)
+
+    def goto(self, target: int | Value | str) -> Stepper:
+        """Jump to just after step ``target`` (0 = the start), or, for a node (a Value or its
+        label), to the first point at which that node's gradient is complete."""
+        if isinstance(target, (Value, str)):
+            position = self._complete[self._node(target)]
+        elif isinstance(target, int) and not isinstance(target, bool):
+            if not 0 <= target <= len(self.steps):
+                raise IndexError(f"no step {target}: this pass has steps 1 to {len(self.steps)} "
+                                 "(0 is the start)")
+            position = target
+        else:
+            raise TypeError(f"goto() takes a step number, a Value or a label, got {type(target).__name__}")
+        self._position = position
+        self._write_state()
+        return self
+
+    def finish(self) -> Stepper:
+        """Apply every remaining step: the grads are now exactly what ``backward()`` gives."""
+        return self.goto(len(self.steps))
+
+    def reset(self) -> Stepper:
+        """Go back to the start: the output's grad is the seed dL/dL = 1, nothing passed back."""
+        return self.goto(0)
+
+    def _node(self, target: Value | str) -> Value:
+        if isinstance(target, Value):
+            if target not in self._complete:
+                raise ValueError(f"{target!r} is not part of this graph")
+            return target
+        matches = [node for node in self.order if node.label == target]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ValueError(f"{len(matches)} nodes are labelled {target!r}: pass the Value itself")
+        labels = sorted({node.label for node in self.order if node.label})
+        raise ValueError(f"no node labelled {target!r} in this graph (labels: {', '.join(labels) or 'none'})")
+
+    def _write_state(self) -> None:
+        """Set every node's grad to its state after ``position`` steps (held + pass so far)."""
+        passed = {node: 0.0 for node in self.order}
+        passed[self.root] = 1.0
+        for step in self.steps[: self._position]:
+            passed[step.parent] = step.after
+        for node, value in passed.items():
+            node.grad = self._held[node] + value
+
+    # -- showing it ------------------------------------------------------------------------------------
+
+    def forward_walk(self) -> ForwardWalk:
+        """The forward pass in words, with the same node names as the steps."""
+        return ForwardWalk(self.root, self.order, self.names)
+
+    def table(self, limit: int = _TABLE_ROWS) -> str:
+        """Every node (output first, up to ``limit``): name, how it was made, data, grad, status."""
+        rows = [("node", "made as", "data", "grad", "")]
+        for node in reversed(self.order[-limit:] if limit < len(self.order) else self.order):
+            name, formula = self.names[node], _formula(node, self.names)
+            made = ("input" if node.label else "constant") if not formula else "" if formula == name else formula
+            rows.append((name, made, _num(node.data), _num(node.grad), self.status(node)))
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        lines = []
+        for row in rows:
+            cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]),
+                     row[2].rjust(widths[2]), row[3].rjust(widths[3]), row[4]]
+            lines.append("  " + "  ".join(cells).rstrip())
+        if limit < len(self.order):
+            lines.append(f"  ... and {len(self.order) - limit} more nodes")
+        return "\n".join(lines)
+
+    def where(self) -> str:
+        """One line: how far the pass has got."""
+        root = self.names[self.root]
+        if self._position == 0:
+            return (f"backward pass of {root}: at the start, {root}.grad = {_d(root)}/{_d(root)} = 1.0 (the seed), "
+                    f"{len(self.steps)} steps to go")
+        if self.finished:
+            return f"backward pass of {root}: finished, all {len(self.steps)} steps done (grads as backward() gives)"
+        return f"backward pass of {root}: {self._position} of {len(self.steps)} steps done"
+
+    def __repr__(self) -> str:
+        parts = [self.where()]
+        if self.current is not None:
+            parts.append("last " + self.current.lines[0])
+        if self.upcoming is not None:
+            parts.append("next " + self.upcoming.lines[0])
+        parts.append(self.table())
+        return "\n".join(parts)
+
+    # -- drawing it -----------------------------------------------------------------------------------
+
+    def highlight(self) -> Highlight:
+        """What the drawing of the current position emphasises: the current node and parent and
+        the edge between them (labelled with the local derivative and the contribution), the
+        nodes already done (green) and the nodes still waiting for their gradient (grey)."""
+        from .viz import Highlight
+
+        step = self.current
+        done = {node for node in self.order if self.status(node) == "done"}
+        waiting = {node for node in self.order if self.status(node) == "waiting"}
+        if step is None:
+            return Highlight(nodes={self.root}, done=done, dimmed=waiting, caption=self.where())
+        edge = (step.node, step.operand)
+        words = step.lines[1].split("; ")[0].strip().removeprefix("local ")
+        label = f"{words}\n{_num(step.upstream)} × {_num(step.local)} = {_num(step.contribution)}"
+        if len(self.order) > _LABELLED_EDGE_LIMIT:  # dot lays a labelled edge out far more slowly
+            return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
+                             caption=f"{step.lines[0]}\n{label}")
+        return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
+                         edge_labels={edge: label}, caption=step.lines[0])
+
+    def draw(self, *, caption: bool = True, **options) -> Drawing:
+        """The graph at the current step, as :func:`micrograd_like.viz.draw_dot` draws it, highlighted.
+
+        In Jupyter it shows inline; from a REPL, ``stepper.draw().save("step.svg")`` writes a
+        file and returns its path.  ``options`` go to ``draw_dot`` (``rankdir="TB"``, ...).
+        """
+        from .viz import draw_dot
+
+        highlight = self.highlight()
+        if not caption:
+            highlight.caption = ""
+        return draw_dot(self.root, highlight=highlight, **options)
+
+    def _each_position(self, progress: Callable[[int, int], None] | None) -> Iterator[int]:
+        """Visit every position from the start to the end, then come back to where we were."""
+        here = self._position
+        total = len(self.steps) + 1
+        try:
+            for position in range(total):
+                self.goto(position)
+                yield position
+                if progress is not None:
+                    progress(position + 1, total)
+        finally:
+            self.goto(here)
+
+    def save_svgs(self, directory: str | Path, *, progress: Callable[[int, int], None] | None = None,
+                  **options) -> list[Path]:
+        """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
+        into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
+        called after each file; ``options`` go to ``draw_dot``."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        width = max(2, len(str(len(self.steps))))
+        paths = []
+        for position in self._each_position(progress):
+            paths.append(self.draw(**options).save(directory / f"step-{position:0{width}d}.svg"))
+        return paths
+
+    def save_html(self, path: str | Path, *, title: str | None = None,
+                  progress: Callable[[int, int], None] | None = None, **options) -> Path:
+        """Write the whole pass as one self-contained HTML slideshow and return its path.
+
+        Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
+        and the arrow keys move through them.  Nothing is fetched from the network, so the file
+        opens offline in any browser.  ``options`` go to ``draw_dot``.
+        """
+        from .viz import COLOURS
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
+        root = self.names[self.root]
+        title = title or f"Backpropagation through {root} = {_formula(self.root, self.names) or root}"
+        slides = []
+        for position in self._each_position(progress):
+            svg = _readable(_inline_svg(self.draw(caption=False, **options).svg()))
+            step = self.current
+            words = [self.where()] if step is None else list(step.lines)
+            focus = self.names[self.root] if step is None else self.names[step.parent]
+            text = "\n".join(html.escape(line) for line in words)
+            slides.append(
+                f'<section class="slide" data-position="{position}" data-focus="{html.escape(focus)}" hidden>\n'
+                f'<pre class="words">{text}</pre>\n'
+                f'<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
+                f'<pre class="table">{html.escape(self.table())}</pre></details>\n</section>'
+            )
+        page = _PAGE.substitute(
+            title=html.escape(title),
+            forward=html.escape("\n".join(self.forward_walk().lines)),
+            slides="\n".join(slides),
+            steps=len(self.steps),
+            red=COLOURS["emphasis"],
+        )
+        path.write_text(page, encoding="utf-8")
+        return path.resolve()
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
+        from .viz import GraphvizNotFoundError, LayoutTimeoutError
+
+        words = html.escape(repr(self).split("\n  node")[0])
+        try:
+            svg = _inline_svg(self.draw(caption=False).svg())
+        except (GraphvizNotFoundError, LayoutTimeoutError, ValueError):
+            svg = ""
+        return f"<pre>{words}</pre>{svg}"
+
+
+def backward_steps(root: Value) -> Stepper:
+    """A :class:`Stepper` over ``root``'s backward pass, at its start (see the module docs)."""
+    return Stepper(root)
+
+
+def _readable(svg: str, smallest: float = 0.62) -> str:
+    """Let a wide drawing shrink to fit the page, but not below ``smallest`` of its size (the
+    page scrolls sideways instead, and keeps the current step in view)."""
+    match = re.search(r'<svg width="([\d.]+)pt"', svg)
+    if not match:
+        return svg
+    pixels = float(match.group(1)) * 4 / 3  # Graphviz sizes are in points
+    return svg.replace("<svg ", f'<svg style="min-width: {pixels * smallest:.0f}px" ', 1)
+
+
+def _inline_svg(svg: str) -> str:
+    """Graphviz's SVG without its XML prolog, doctype and comments, ready to sit inside HTML."""
+    start = svg.find("<svg")
+    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()
+
+
+_PAGE = string.Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+<style>
+  :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --accent: #d62728; --done: #c7e9c0;
+          --wait: #b0b0b0; --soft: #f6f8fa; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+         color: var(--ink); background: #fff; }
+  header { padding: 14px 24px 10px; border-bottom: 1px solid var(--line); background: var(--soft); }
+  h1 { font-size: 19px; margin: 0 0 8px; font-weight: 600; }
+  .bar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+  button { font: inherit; font-size: 15px; padding: 5px 16px; border-radius: 6px; border: 1px solid var(--line);
+           background: #fff; cursor: pointer; }
+  button:hover:not(:disabled) { border-color: var(--muted); }
+  button:disabled { color: var(--wait); cursor: default; }
+  #counter { min-width: 7.5em; font-variant-numeric: tabular-nums; color: var(--muted); }
+  progress { flex: 1; min-width: 120px; height: 8px; accent-color: var(--accent); }
+  .legend { display: flex; gap: 16px; font-size: 13px; color: var(--muted); margin-top: 8px; flex-wrap: wrap; }
+  .swatch { display: inline-block; width: 13px; height: 13px; border-radius: 3px; vertical-align: -2px;
+            margin-right: 5px; border: 1px solid var(--line); }
+  main { padding: 8px 24px 24px; }
+  pre { font: 14.5px/1.55 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; margin: 0; }
+  pre.words { margin-top: 12px; background: #fffbe6; border-left: 4px solid var(--accent); padding: 8px 12px;
+              white-space: pre-wrap; }
+  .graph { margin: 12px 0; overflow-x: auto; }
+  .graph svg { max-width: 100%; height: auto; }
+  details { margin-top: 6px; color: var(--muted); }
+  details pre { color: var(--ink); background: var(--soft); padding: 8px 12px; overflow-x: auto; }
+  summary { cursor: pointer; font-size: 14px; }
+  kbd { font: 12px ui-monospace, monospace; border: 1px solid var(--line); border-bottom-width: 2px;
+        border-radius: 4px; padding: 0 4px; background: #fff; }
+</style>
+</head>
+<body>
+<header>
+  <h1>$title</h1>
+  <div class="bar">
+    <button id="previous" type="button" title="previous step (left arrow)">&larr; Previous</button>
+    <button id="next" type="button" title="next step (right arrow)">Next &rarr;</button>
+    <span id="counter"></span>
+    <progress id="progress" max="$steps" value="0"></progress>
+  </div>
+  <div class="legend">
+    <span><span class="swatch" style="background:#fff1b8;border-color:var(--accent)"></span>this step</span>
+    <span><span class="swatch" style="background:var(--done)"></span>gradient passed on: done</span>
+    <span><span class="swatch" style="border-color:var(--wait)"></span>grey: gradient not complete yet</span>
+    <span><kbd>&larr;</kbd> <kbd>&rarr;</kbd> to move, <kbd>Home</kbd> <kbd>End</kbd></span>
+  </div>
+</header>
+<main>
+<details><summary>the forward pass, one value at a time</summary><pre>$forward</pre></details>
+$slides
+</main>
+<script>
+(function () {
+  var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
+  var previous = document.getElementById("previous"), next = document.getElementById("next");
+  var counter = document.getElementById("counter"), progress = document.getElementById("progress");
+  var at = 0;
+  function show(k) {
+    at = Math.max(0, Math.min(slides.length - 1, k));
+    slides.forEach(function (slide, i) { slide.hidden = i !== at; });
+    counter.textContent = at === 0 ? "start" : "step " + at + " of " + (slides.length - 1);
+    progress.value = at;
+    previous.disabled = at === 0;
+    next.disabled = at === slides.length - 1;
+    if (history.replaceState) { history.replaceState(null, "", "#" + at); }
+    var current = slides[at].querySelector('[stroke="$red"]');  // keep this step in view
+    if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest", inline: "center" }); }
+  }
+  previous.addEventListener("click", function () { show(at - 1); });
+  next.addEventListener("click", function () { show(at + 1); });
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var moves = { ArrowRight: at + 1, ArrowDown: at + 1, PageDown: at + 1, " ": at + 1,
+                  ArrowLeft: at - 1, ArrowUp: at - 1, PageUp: at - 1, Home: 0, End: slides.length - 1 };
+    if (event.key in moves) { event.preventDefault(); show(moves[event.key]); }
+  });
+  var start = parseInt(location.hash.slice(1), 10);
+  show(isNaN(start) ? 0 : start);
+})();
+</script>
+</body>
+</html>
+""")

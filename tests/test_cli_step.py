@@ -1,0 +1,160 @@
+"""``micrograd-like step``: all steps when piped, the interactive loop in a terminal, files, errors."""
+
+import io
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from micrograd_like.cli import build_parser, main, step_command
+
+LECTURE = ["step", "(a*b + c) * f", "--var", "a=2", "--var", "b=-3", "--var", "c=10", "--var", "f=-2"]
+
+
+def run(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "micrograd_like", *args], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, **kwargs)
+
+
+def test_piped_it_prints_the_forward_pass_every_step_and_the_final_grads():
+    result = run(*LECTURE)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "  7. L = (a*b + c)*f = 4.0*(-2.0) = -8.0" in lines
+    steps = [line for line in lines if line.startswith("step ")]
+    assert steps == [
+        "step 1/6: L = (a*b + c)*f sends dL/dL = 1.0 back to a*b + c",
+        "step 2/6: L = (a*b + c)*f sends dL/dL = 1.0 back to f",
+        "step 3/6: a*b + c sends dL/d(a*b + c) = -2.0 back to a*b",
+        "step 4/6: a*b + c sends dL/d(a*b + c) = -2.0 back to c",
+        "step 5/6: a*b sends dL/d(a*b) = -2.0 back to a",
+        "step 6/6: a*b sends dL/d(a*b) = -2.0 back to b",
+    ]
+    assert "  local d(a*b)/da = b = -3.0; contribution -2.0 * -3.0 = 6.0; a.grad = 0.0 + 6.0 = 6.0" in lines
+    table = {line.split()[0]: line.split() for line in lines[lines.index(steps[-1]) + 3:]}
+    assert {name: table[name][-2] for name in "abcf"} == {"a": "6.0", "b": "-4.0", "c": "-2.0", "f": "4.0"}
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "expression, variables, message",
+    [
+        ("(a*b + c", ["a=1", "b=2", "c=3"], "'(' is never closed at column 1"),
+        ("tanhh(a)", ["a=1"], "unknown function 'tanhh'"),
+        ("a*b", ["a=1"], "no value for b in 'a*b': add --var b=VALUE"),
+        ("log(a - 2)", ["a=2"], "log needs a positive input, got 0.0 at column 1"),
+        ("a +* b", ["a=1", "b=2"], "at column 4"),
+        ("a", ["a=two"], "the value of a must be a number"),
+    ],
+)
+def test_mistakes_are_one_line_and_a_nonzero_status(expression, variables, message):
+    result = run("step", expression, *[arg for v in variables for arg in ("--var", v)])
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal, to drive the interactive loop from a test."""
+
+    def isatty(self):
+        return True
+
+
+def test_the_interactive_loop_moves_on_enter_b_numbers_and_quits_on_q():
+    args = build_parser().parse_args(LECTURE)
+    keys = Terminal("\n\nb\n5\nt\nzzz\nq\n")
+    out = Terminal()
+    assert step_command(args, stdin=keys, stdout=out) == 0
+    text = out.getvalue()
+    prompts = [chunk.split("]")[0] for chunk in text.split("[step ")[1:]]
+    assert prompts == ["0/6", "1/6", "2/6", "1/6", "5/6", "5/6", "5/6"]
+    assert "undid step 2/6: f.grad is 0.0 again" in text
+    assert text.index("step 1/6: L") < text.index("step 2/6: L") < text.index("undid") < text.index("step 5/6: a*b")
+    assert "keys: Enter = next step, b = back" in text.split("[step 5/6] > ")[2]  # zzz: the keys again
+    assert "steps done" in text and "a        input" in text  # t: the table
+
+
+def test_the_interactive_loop_ends_after_the_last_step_or_at_end_of_input():
+    args = build_parser().parse_args(LECTURE)
+    out = Terminal()
+    assert step_command(args, stdin=Terminal("e\n\n"), stdout=out) == 0
+    assert "step 6/6" in out.getvalue() and "finished, all 6 steps done" in out.getvalue()
+    out = Terminal()
+    assert step_command(args, stdin=Terminal("b\n"), stdout=out) == 0  # then end of input
+    assert "nothing to undo" in out.getvalue()
+
+
+def test_all_prints_every_step_even_in_a_terminal(capsys):
+    args = build_parser().parse_args([*LECTURE, "--all"])
+    out = Terminal()
+    assert step_command(args, stdin=Terminal(""), stdout=out) == 0
+    assert out.getvalue().count("\nstep ") == 6 and "[step" not in out.getvalue()
+
+
+def read_until(fd, marker: bytes, limit: float = 60.0) -> bytes:
+    """Read from a pseudo-terminal until ``marker`` appears (``limit`` only guards a hang)."""
+    seen = b""
+    while marker not in seen:
+        ready, _, _ = select.select([fd], [], [], limit)
+        if not ready:
+            raise AssertionError(f"no {marker!r} from the program; it printed: {seen.decode(errors='replace')}")
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the program ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_in_a_real_terminal_it_waits_for_keys():
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "micrograd_like", *LECTURE],
+                               stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True)
+    os.close(terminal)
+    try:
+        start = read_until(controller, b"[step 0/6] > ")
+        assert b"at the start" in start and b"step 1/6" not in start  # nothing applied before a key
+        os.write(controller, b"\n")
+        after_enter = read_until(controller, b"[step 1/6] > ")
+        assert b"step 1/6: L = (a*b + c)*f sends dL/dL = 1.0 back to a*b + c" in after_enter
+        os.write(controller, b"b\n")
+        assert b"undid step 1/6" in read_until(controller, b"[step 0/6] > ")
+        os.write(controller, b"q\n")
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+
+
+def test_html_and_svg_dir_write_the_files(tmp_path):
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
+        pytest.skip("Graphviz's dot is not installed")
+    page, frames = tmp_path / "lecture.html", tmp_path / "frames"
+    result = run(*LECTURE, "--html", str(page), "--svg-dir", str(frames))
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {page} (6 steps)" in result.stdout
+    assert page.read_text(encoding="utf-8").count('<section class="slide"') == 7
+    svgs = sorted(frames.glob("*.svg"))
+    assert [p.name for p in svgs] == [f"step-0{k}.svg" for k in range(7)]
+    assert all(ET.parse(p).getroot().tag.endswith("svg") for p in svgs)
+    assert "step " not in result.stdout.replace("(6 steps)", "")  # files only, no step listing
+
+
+def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    status = main([*LECTURE, "--html", str(blocker / "x.html")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("micrograd-like step: error: cannot write") and err.count("\n") == 1

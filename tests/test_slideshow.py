@@ -1,0 +1,204 @@
+"""The drawn stepper: per-step SVG files, and the HTML slideshow driven in a real headless Chromium.
+
+These tests need Graphviz's ``dot`` and (for the browser) Debian's ``chromium`` and
+``chromedriver``.  Under CI (the CI variable set) a missing program is a failure, so that the
+browser test cannot silently stop running; elsewhere the tests skip with the reason.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from micrograd_like import Value
+from micrograd_like.stepper import backward_steps
+from micrograd_like.viz import COLOURS
+
+RED = COLOURS["emphasis"]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def need(program: str) -> str:
+    """The path of ``program``: a failure under CI when it is missing, else a skip."""
+    found = shutil.which(program)
+    if found is None:
+        message = f"{program} is not installed (CI installs it: see .ci/run)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def lecture():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def emphasised_labels(svg_root) -> set[str]:
+    """The labels of the value records drawn with the red outline of the current step."""
+    labels = set()
+    for group in svg_root.iter(f"{SVG}g"):
+        if group.get("class") != "node":
+            continue
+        shapes = [el for el in group if el.tag in (f"{SVG}polygon", f"{SVG}ellipse")]
+        texts = [el.text for el in group.iter(f"{SVG}text")]
+        if any(el.get("stroke") == RED for el in shapes) and any(t and t.startswith("data") for t in texts):
+            labels.add(texts[0])
+    return labels
+
+
+def records(svg_root) -> dict[str, list[str]]:
+    """Each drawn value record's texts (label, 'data ...', 'grad ...'), by label."""
+    found = {}
+    for group in svg_root.iter(f"{SVG}g"):
+        texts = [el.text for el in group.iter(f"{SVG}text")]
+        if group.get("class") == "node" and len(texts) == 3:
+            found[texts[0]] = texts
+    return found
+
+
+def test_each_step_is_drawn_to_its_own_svg_with_the_step_highlighted(tmp_path):
+    need("dot")
+    L = lecture()
+    steps = backward_steps(L)
+    steps.goto(3)
+    paths = steps.save_svgs(tmp_path / "frames")
+    assert [p.name for p in paths] == [f"step-0{k}.svg" for k in range(7)]
+    assert steps.position == 3  # drawing every step leaves the stepper where it was
+    pictures = [ET.parse(p).getroot() for p in paths]
+    expected = [{"L"}, {"L", "d"}, {"L", "f"}, {"d", "e"}, {"d", "c"}, {"e", "a"}, {"e", "b"}]
+    assert [emphasised_labels(svg) for svg in pictures] == expected
+    # each picture shows the grads of its moment: a's is 0 until step 5 and 6 after
+    a_grads = [records(svg)["a"][2] for svg in pictures]
+    assert a_grads == ["grad 0.0000"] * 5 + ["grad 6.0000"] * 2
+    edge_words = [t.text for t in pictures[1].iter(f"{SVG}text") if t.get("fill") == RED]
+    assert "d(d*f)/dd = f = -2.0" in edge_words and "1.0 × -2.0 = -2.0" in edge_words
+    assert "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in [t.text for t in pictures[1].iter(f"{SVG}text")]
+
+
+def test_the_slideshow_is_one_offline_file(tmp_path):
+    need("dot")
+    path = backward_steps(lecture()).save_html(tmp_path / "pass.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.count('<section class="slide"') == 7 and page.count("<svg") == 7
+    assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?(https?:)?//""", page)  # nothing to fetch
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium through Debian's chromedriver, with a fresh profile and no network chatter."""
+    chromium = need("chromium")
+    chromedriver = need("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("selenium is not installed (pip install -e '.[test]')")
+        pytest.skip("selenium is not installed (pip install -e '.[test]')")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     f"--user-data-dir={profile}", "--window-size=1200,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+SHOWN = """
+var colour = arguments[0];
+var slide = document.querySelector('.slide:not([hidden])');
+var red = Array.prototype.filter.call(slide.querySelectorAll('g.node'), function (g) {
+  var outlined = Array.prototype.some.call(g.querySelectorAll('polygon, ellipse'),
+    function (shape) { return shape.getAttribute('stroke') === colour; });
+  return outlined && g.textContent.indexOf('data') >= 0;
+}).map(function (g) { return g.querySelector('text').textContent; }).sort();
+return [document.querySelectorAll('.slide:not([hidden])').length, slide.dataset.position,
+        slide.querySelector('pre.words').textContent, red, document.getElementById('counter').textContent];
+"""
+
+
+def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
+    need("dot")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    path = backward_steps(lecture()).save_html(tmp_path / "pass.html")
+    browser.get(path.as_uri())
+
+    def shown():
+        visible, position, words, red, counter = browser.execute_script(SHOWN, RED)
+        assert visible == 1  # exactly one slide at a time
+        return int(position), words, red, counter
+
+    position, words, red, counter = shown()
+    assert (position, red, counter) == (0, ["L"], "start")
+    assert words.startswith("backward pass of L: at the start")
+    assert not browser.find_element(By.ID, "previous").is_enabled()
+
+    browser.find_element(By.ID, "next").click()
+    position, words, red, counter = shown()
+    assert (position, red, counter) == (1, ["L", "d"], "step 1 of 6")
+    assert words.startswith("step 1/6: L = d*f sends dL/dL = 1.0 back to d")
+    assert "d.grad = 0.0 + -2.0 = -2.0" in words
+
+    browser.find_element(By.ID, "next").click()
+    position, words, red, _ = shown()
+    assert (position, red) == (2, ["L", "f"]) and "back to f" in words
+
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.ARROW_RIGHT)
+    position, words, red, _ = shown()
+    assert (position, red) == (3, ["d", "e"]) and words.startswith("step 3/6: d = e + c")
+    body.send_keys(Keys.ARROW_LEFT)
+    assert shown()[0] == 2
+    body.send_keys(Keys.END)
+    position, words, red, counter = shown()
+    assert (position, red, counter) == (6, ["b", "e"], "step 6 of 6")
+    assert "b.grad = 0.0 + -4.0 = -4.0" in words
+    assert not browser.find_element(By.ID, "next").is_enabled()
+    body.send_keys(Keys.ARROW_RIGHT)  # past the end: stays
+    assert shown()[0] == 6
+    browser.find_element(By.ID, "previous").click()
+    assert shown()[0] == 5
+    body.send_keys(Keys.HOME)
+    assert shown()[0] == 0
+
+    # nothing was fetched: the page and its pictures are all in the one file
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+
+
+def test_jupyter_shows_the_current_step_above_its_drawing():
+    need("dot")
+    steps = backward_steps(lecture())
+    steps.goto(1)
+    page = steps._repr_html_()
+    assert page.startswith("<pre>backward pass of L: 1 of 6 steps done")
+    assert "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in page
+    svg = ET.fromstring(page[page.index("<svg"):])
+    assert emphasised_labels(svg) == {"L", "d"}
+
+
+def test_labels_that_look_like_markup_stay_text(tmp_path):
+    need("dot")
+    x = Value(2.0, label="<x&y>")
+    y = x * x
+    path = backward_steps(y).save_html(tmp_path / "odd.html", title="<b>odd</b>")
+    page = path.read_text(encoding="utf-8")
+    assert "<x&y>" not in page and "<b>odd</b>" not in page
+    assert "(&lt;x&amp;y&gt;).grad = 0.0 + 2.0 = 2.0" in page
