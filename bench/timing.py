@@ -107,8 +107,8 @@ def paired_ratios(slow: Samples, fast: Samples) -> list[float]:
 def fmt_time(seconds: float) -> str:
     """A duration with a unit that suits it.
 
-    >>> fmt_time(0.523), fmt_time(0.0123), fmt_time(8.5e-7), fmt_time(2.5)
-    ('523 ms', '12.3 ms', '0.85 µs', '2.50 s')
+    >>> fmt_time(0.523), fmt_time(0.0123), fmt_time(8.5e-6), fmt_time(8.5e-7), fmt_time(2.5)
+    ('523 ms', '12.3 ms', '8.50 µs', '850 ns', '2.50 s')
     """
     if seconds != seconds:  # nan: nothing measured
         return "-"
