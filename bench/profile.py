@@ -10,8 +10,8 @@ Four views of W1 (raw Value ops) and W2 (the tanh chain), from coarse to fine:
 3. ``cProfile``'s functions by own time, for build + backward;
 4. with ``line_profiler`` installed, the lines of the engine's hot functions.
 
-Profilers slow what they watch (cProfile about 2x here, line_profiler more), so read 3 and 4
-for proportions and 1 and 2 for time.  Piece 2 reaches into the engine's internals; a piece
+Profilers slow what they watch (line_profiler most), so read 3 and 4 for proportions and
+1 and 2 for time.  Piece 2 reaches into the engine's internals; a piece
 the engine no longer has is shown as n/a.
 """
 
