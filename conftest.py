@@ -6,7 +6,7 @@ import pytest
 from hypothesis import settings
 
 # `python -m micrograd_like` runs the command line when imported: not a module to doctest.
-collect_ignore = ["micrograd_like/__main__.py"]
+collect_ignore = ["micrograd_like/__main__.py", "bench/__main__.py"]
 
 # No timing in tests: a small, noisy machine must not make them flaky. Under CI the
 # examples are derandomised so that every run checks the same cases.
