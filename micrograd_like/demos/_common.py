@@ -25,12 +25,12 @@ class Progress:
 
     def __init__(self, steps: int, lines: int = 20) -> None:
         self.steps = steps
-        self.every = max(1, steps // lines)
+        self.every = max(1, -(-steps // lines))  # ceil(steps / lines)
         self.start = time.perf_counter()
 
     def __call__(self, step: int, text: str) -> None:
         """Report ``text`` for ``step`` (0-based) if it is one of the steps to show."""
-        if step % self.every == 0 or step == self.steps - 1:
+        if step == 0 or (step + 1) % self.every == 0 or step == self.steps - 1:
             width = len(str(self.steps))
             elapsed = time.perf_counter() - self.start
             print(f"  step {step + 1:>{width}}/{self.steps}  {text}  ({elapsed:.1f} s)", flush=True)

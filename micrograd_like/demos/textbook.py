@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import random
+
 from ..losses import mse_loss
 from ..nn import MLP
 
