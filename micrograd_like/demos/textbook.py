@@ -23,9 +23,7 @@ from ..nn import MLP
 
 __all__ = ["run", "SUMMARY", "layer_equations"]
 
-SUMMARY = (
-    "the layer equations delta_l = (W^T delta) * sigma'(z) by hand, beside the engine's gradients (agree to 1e-12)"
-)
+SUMMARY = "the textbook's layer equations by hand, beside the engine's gradients: they agree to 1e-12"
 
 TOLERANCE = 1e-12
 
