@@ -26,6 +26,7 @@ SCALES = (0.01, 0.1, 0.5, 3.0, 10.0)
 
 def run(steps: int = 150, lr: float = 0.3, seed: int = 0, out: str | Path = "demo-output") -> dict:
     """Train once per scale in :data:`SCALES`, print a summary, save ``initialisation.png``."""
+    out = output_dir(out)  # made first: a bad --out fails before the work, not after
     X, labels = make_moons(60, noise=0.1, seed=seed)
     results = {}
     for scale in SCALES:
@@ -50,7 +51,7 @@ def run(steps: int = 150, lr: float = 0.3, seed: int = 0, out: str | Path = "dem
         verdict = "trained" if history[-1][1] >= 0.95 else "stuck"
         print(f"  {scale:>12g} {history[0][0]:>11.4f} {history[-1][0]:>10.4f} {history[-1][1]:>9.0%}  {verdict}")
     print("\nFor comparison, Xavier's scale for these layers is about 0.4 to 0.7 (sqrt(1/fan_in)).")
-    files = _picture(results, output_dir(out))
+    files = _picture(results, out)
     return {"histories": results, "files": files}
 
 

@@ -26,6 +26,7 @@ def run(steps: int = 100, lr: float = 1.0, seed: int = 1337, out: str | Path = "
     The learning rate falls linearly from ``lr`` to ``lr / 10`` over the run.  Returns the
     final loss and accuracy, the model, the history and the files written.
     """
+    out = output_dir(out)  # made first: a bad --out fails before the work, not after
     X, labels = make_moons(100, noise=0.1, seed=seed)
     y = [2 * label - 1 for label in labels]  # the hinge loss wants -1 / +1
     model = MLP(2, [16, 16, 1], seed=seed)
@@ -50,7 +51,7 @@ def run(steps: int = 100, lr: float = 1.0, seed: int = 1337, out: str | Path = "
     accuracy = sum((s > 0) == (t > 0) for s, t in zip(scores, y)) / len(y)
     print(f"Final training accuracy: {accuracy:.0%}")
 
-    files = _pictures(model, X, y, history, output_dir(out))
+    files = _pictures(model, X, y, history, out)
     return {"model": model, "loss": history[-1][0], "accuracy": accuracy, "history": history, "files": files}
 
 

@@ -65,6 +65,7 @@ def _num(x: float) -> str:
 
 def run(out: str | Path = "demo-output") -> dict:
     """Print the forward pass, every backward step in words, the gradients; draw the graph."""
+    out = output_dir(out)  # made first: a bad --out fails before the work, not after
     o, nodes = build()
     print("Forward pass of one neuron, o = tanh(x1*w1 + x2*w2 + b):")
     for label in ("x1", "w1", "x2", "w2", "b", "x1w1", "x2w2", "x1w1x2w2", "n", "o"):
@@ -84,7 +85,7 @@ def run(out: str | Path = "demo-output") -> dict:
         print(f"  {label}.grad = {_num(nodes[label].grad)}")
     print("  (x2 = 0, so w2's gradient x2 * 0.5 is 0: nudging w2 cannot change o.)")
 
-    files = _draw(o, output_dir(out))
+    files = _draw(o, out)
     return {"output": o, "nodes": nodes, "steps": steps, "files": files}
 
 

@@ -24,6 +24,7 @@ COLOURS = ("#d73027", "#4575b4", "#1a9850", "#984ea3", "#ff7f00")
 
 def run(steps: int = 200, lr: float = 0.05, seed: int = 0, out: str | Path = "demo-output", classes: int = 3) -> dict:
     """Train on a spiral, print progress, save ``spiral-regions.png`` and ``spiral-loss.png``."""
+    out = output_dir(out)  # made first: a bad --out fails before the work, not after
     X, labels = make_spiral(30 * classes, n_classes=classes, noise=0.2, seed=seed)
     model = MLP(2, [16, 16, classes], seed=seed, init="he")
     optimizer = Adam(model.parameters(), lr=lr)
@@ -43,7 +44,7 @@ def run(steps: int = 200, lr: float = 0.05, seed: int = 0, out: str | Path = "de
 
     accuracy = sum(_argmax(predict(model, x)) == t for x, t in zip(X, labels)) / len(labels)
     print(f"Final training accuracy: {accuracy:.0%}")
-    files = _pictures(model, X, labels, history, classes, output_dir(out))
+    files = _pictures(model, X, labels, history, classes, out)
     return {"model": model, "loss": history[-1][0], "accuracy": accuracy, "history": history, "files": files}
 
 

@@ -44,6 +44,7 @@ def gradient_sizes(model: MLP, X, labels) -> list[float]:
 
 def run(seed: int = 0, out: str | Path = "demo-output", depth: int = 10, width: int = 8) -> dict:
     """Measure, print a table, and save ``vanishing-gradients.png``."""
+    out = output_dir(out)  # made first: a bad --out fails before the work, not after
     X, labels = make_moons(32, noise=0.1, seed=seed)
     shape = [width] * depth + [1]
     print(f"Networks MLP(2, {shape}): {depth} hidden layers of {width}, a linear output; the same 32 moons points.")
@@ -64,7 +65,7 @@ def run(seed: int = 0, out: str | Path = "demo-output", depth: int = 10, width: 
     print("1/4, so its gradient shrinks at every layer and the first layers barely learn; tanh (slope up to 1)")
     print("with Xavier's scale and ReLU (slope 1 where active) with He's keep it at a steady size.")
 
-    files = _picture(results, output_dir(out), depth, width)
+    files = _picture(results, out, depth, width)
     return {"sizes": results, "files": files}
 
 
