@@ -8,7 +8,10 @@
 8.0
 """
 
+from . import datasets, losses, nn, optim
 from .engine import Value
+from .nn import MLP, Layer, Module, Neuron
+from .optim import SGD, Adam
 
-__all__ = ["Value"]
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "SGD", "Adam", "nn", "optim", "losses", "datasets"]
 __version__ = "0.1.0"
