@@ -141,3 +141,31 @@ def test_an_output_path_that_is_a_file_is_a_one_line_error(tmp_path, capsys):
 def test_the_engine_demo_still_runs(capsys):
     status, out, _ = _run(capsys, "engine")
     assert status == 0 and "dg/da = 138.8338" in out
+
+
+def test_neuron_demo_draws_the_graph_when_a_drawing_module_is_there(tmp_path, capsys, monkeypatch):
+    import os
+    import shutil
+    import types
+
+    import graphviz
+
+    from micrograd_like.autodiff import topological_order
+
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot program is missing (CI installs the graphviz package)")
+        pytest.skip("Graphviz's dot program is not installed")
+
+    def draw_dot(root):  # a stand-in with the interface of micrograd_like.viz.draw_dot
+        graph = graphviz.Digraph()
+        for i, node in enumerate(topological_order(root)):
+            graph.node(str(i), f"{node.label} {node.data:.4f}")
+        return graph
+
+    monkeypatch.setitem(sys.modules, "micrograd_like.viz", types.SimpleNamespace(draw_dot=draw_dot))
+    result = neuron.run(out=tmp_path)
+    svg = (tmp_path / "neuron-graph.svg").read_text()
+    assert result["files"] == [tmp_path / "neuron-graph.svg"]
+    assert svg.lstrip().startswith("<?xml") and "x1w1x2w2" in svg
+    assert f"wrote {tmp_path / 'neuron-graph.svg'}" in capsys.readouterr().out

@@ -95,13 +95,11 @@ def _draw(o: Value, out: Path) -> list[Path]:
     except ImportError:
         print("graph picture skipped: this version has no micrograd_like.viz module")
         return []
-    import graphviz
-
     path = out / "neuron-graph.svg"
     try:
         svg = draw_dot(o).pipe(format="svg")
-    except graphviz.ExecutableNotFound:
-        print("graph picture skipped: Graphviz's `dot` program is not installed (e.g. apt install graphviz)")
+    except RuntimeError as error:  # Graphviz's `dot` program is missing, or failed
+        print(f"graph picture skipped: {error}")
         return []
     path.write_bytes(svg)
     print(f"wrote {path}")
