@@ -8,14 +8,18 @@
 8.0
 """
 
+from . import datasets, losses, nn, optim
 from .checks import check_nodes, gradcheck
 from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad, weighted_sum
 from .expression import ExpressionError, parse
 from .functional import grad, hessian, value_and_grad
+from .nn import MLP, Layer, Module, Neuron
 from .ops import Primitive
+from .optim import SGD, Adam
 from .stepper import Stepper, backward_steps, forward_walk
 
 __all__ = [
+    # the engine
     "Value",
     "Constant",
     "Primitive",
@@ -24,11 +28,13 @@ __all__ = [
     "no_grad",
     "detect_anomaly",
     "AnomalyError",
+    # derivatives as functions, and checks
     "grad",
     "value_and_grad",
     "hessian",
     "gradcheck",
     "check_nodes",
+    # expressions, drawings and the stepper
     "parse",
     "ExpressionError",
     "draw_dot",
@@ -39,6 +45,17 @@ __all__ = [
     "backward_steps",
     "forward_walk",
     "Stepper",
+    # neural networks
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "SGD",
+    "Adam",
+    "nn",
+    "optim",
+    "losses",
+    "datasets",
 ]
 __version__ = "0.1.0"
 

@@ -1,0 +1,29 @@
+"""The classroom demos, one module each: ``micrograd-like demo NAME`` runs them.
+
+Each module has a one-line ``SUMMARY`` and a ``run(...)`` function whose keyword arguments
+are the command line's options (``steps``, ``lr``, ``seed``, ``out``) that the demo uses.
+``run`` prints as it goes, writes its pictures into ``out`` (when matplotlib is installed)
+and returns what it found, so a notebook or a test can look at the numbers too:
+
+>>> from micrograd_like.demos import DEMOS
+>>> list(DEMOS)
+['moons', 'neuron', 'textbook', 'vanishing', 'init', 'spiral']
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import initialisation, moons, neuron, spiral, textbook, vanishing
+
+__all__ = ["DEMOS"]
+
+DEMOS: dict[str, ModuleType] = {
+    "moons": moons,
+    "neuron": neuron,
+    "textbook": textbook,
+    "vanishing": vanishing,
+    "init": initialisation,
+    "spiral": spiral,
+}
+"""Every demo module by its command-line name, the main one (moons) first."""

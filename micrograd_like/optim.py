@@ -1,0 +1,224 @@
+"""Optimisers (SGD with momentum and weight decay, Adam) and learning-rate schedules.
+
+An optimiser holds a list of parameters and moves each one against its gradient:
+
+>>> from micrograd_like import Value
+>>> w = Value(3.0)
+>>> opt = SGD([w], lr=0.1)
+>>> loss = w * w                 # d(loss)/dw = 2w = 6
+>>> opt.zero_grad(); loss.backward(); opt.step()
+>>> round(w.data, 12)            # 3 - 0.1 * 6
+2.4
+
+The learning rate may be a number or a *schedule*: any callable from the step number
+(0, 1, 2, ...) to a rate.  micrograd's moons demo decays it linearly from 1.0 to 0.1:
+
+>>> schedule = LinearDecay(1.0, 0.1, steps=100)
+>>> [round(schedule(k), 3) for k in (0, 50, 99, 100, 500)]
+[1.0, 0.55, 0.109, 0.1, 0.1]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .engine import Value
+
+__all__ = ["Optimizer", "SGD", "Adam", "LinearDecay", "ExponentialDecay", "CosineDecay"]
+
+Schedule = Callable[[int], float]
+
+
+class Optimizer:
+    """What every optimiser shares: the parameters, the learning rate, a step counter."""
+
+    def __init__(self, params: Iterable[Value], lr: float | Schedule) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got no parameters to optimise (pass model.parameters())")
+        for p in self.params:
+            if not isinstance(p, Value):
+                raise TypeError(f"{type(self).__name__} optimises Values, got {type(p).__name__}: {p!r}")
+        if not callable(lr):
+            _check(lr, "lr", positive=True)
+        self.lr = lr
+        self.steps = 0  # how many times step() has run
+
+    @property
+    def current_lr(self) -> float:
+        """The learning rate the next step() will use."""
+        lr = self.lr(self.steps) if callable(self.lr) else self.lr
+        return _check(lr, f"the learning rate at step {self.steps}", positive=True)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0.0 (do it before each ``backward()``)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Move every parameter using its current gradient."""
+        lr = self.current_lr
+        self._update(lr)
+        self.steps += 1
+
+    def _update(self, lr: float) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r}{self._options()}, steps={self.steps})"
+        )
+
+    def _options(self) -> str:
+        return ""
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum and weight decay (as in PyTorch).
+
+    For each parameter ``p`` with gradient ``g``::
+
+        g = g + weight_decay * p              # the gradient of (weight_decay / 2) * p²
+        v = momentum * v + g                  # v starts at g on the first step
+        p = p - lr * v
+
+    With momentum 0 this is plain gradient descent, ``p -= lr * g``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Schedule = 0.01,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        self.momentum = _check(momentum, "momentum", upper=1.0)
+        self.weight_decay = _check(weight_decay, "weight_decay")
+        self.velocity: list[float | None] = [None] * len(self.params)
+
+    def _update(self, lr: float) -> None:
+        for i, p in enumerate(self.params):
+            g = p.grad + self.weight_decay * p.data
+            if self.momentum:
+                v = self.velocity[i]
+                g = g if v is None else self.momentum * v + g
+                self.velocity[i] = g
+            p.data -= lr * g
+
+    def _options(self) -> str:
+        return f", momentum={self.momentum!r}, weight_decay={self.weight_decay!r}"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015): a step per parameter scaled by its recent gradients' size.
+
+    For each parameter with gradient ``g``, at step t = 1, 2, ...::
+
+        m = beta1 * m + (1 - beta1) * g         # running mean of the gradient
+        s = beta2 * s + (1 - beta2) * g²        # running mean of its square
+        p = p - lr * (m / (1 - beta1**t)) / (sqrt(s / (1 - beta2**t)) + eps)
+
+    The divisions by ``1 - beta**t`` undo the bias of starting m and s at 0.
+    ``weight_decay`` adds ``weight_decay * p`` to the gradient first (L2, as in PyTorch's Adam).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Schedule = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        self.beta1 = _check(betas[0], "betas[0]", upper=1.0)
+        self.beta2 = _check(betas[1], "betas[1]", upper=1.0)
+        self.eps = _check(eps, "eps", positive=True)
+        self.weight_decay = _check(weight_decay, "weight_decay")
+        self.m = [0.0] * len(self.params)
+        self.s = [0.0] * len(self.params)
+
+    def _update(self, lr: float) -> None:
+        t = self.steps + 1
+        correct1, correct2 = 1 - self.beta1**t, 1 - self.beta2**t
+        for i, p in enumerate(self.params):
+            g = p.grad + self.weight_decay * p.data
+            self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
+            self.s[i] = self.beta2 * self.s[i] + (1 - self.beta2) * g * g
+            p.data -= lr * (self.m[i] / correct1) / (math.sqrt(self.s[i] / correct2) + self.eps)
+
+    def _options(self) -> str:
+        return f", betas=({self.beta1!r}, {self.beta2!r}), eps={self.eps!r}, weight_decay={self.weight_decay!r}"
+
+
+# -- learning-rate schedules: callables from the step number to a rate -------------------------
+
+
+@dataclass(frozen=True)
+class LinearDecay:
+    """From ``start`` at step 0 to ``end`` at step ``steps`` in a straight line, then ``end``."""
+
+    start: float
+    end: float
+    steps: int
+
+    def __post_init__(self) -> None:
+        _check(self.start, "start", positive=True)
+        _check(self.end, "end", positive=True)
+        if not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"steps must be a positive whole number, got {self.steps!r}")
+
+    def __call__(self, step: int) -> float:
+        # Written as micrograd writes 1.0 - 0.9*k/100, so that the numbers match to the last bit.
+        return self.start - (self.start - self.end) * min(step, self.steps) / self.steps
+
+
+@dataclass(frozen=True)
+class ExponentialDecay:
+    """``start * gamma ** step``: the rate shrinks by the factor ``gamma`` every step."""
+
+    start: float
+    gamma: float
+
+    def __post_init__(self) -> None:
+        _check(self.start, "start", positive=True)
+        if _check(self.gamma, "gamma", positive=True) > 1:
+            raise ValueError(f"gamma must be at most 1 (a decay), got {self.gamma!r}")
+
+    def __call__(self, step: int) -> float:
+        return self.start * self.gamma**step
+
+
+@dataclass(frozen=True)
+class CosineDecay:
+    """From ``start`` to ``end`` along half a cosine over ``steps`` steps, then ``end``."""
+
+    start: float
+    end: float
+    steps: int
+
+    def __post_init__(self) -> None:
+        _check(self.start, "start", positive=True)
+        _check(self.end, "end", positive=True)
+        if not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"steps must be a positive whole number, got {self.steps!r}")
+
+    def __call__(self, step: int) -> float:
+        fraction = min(step, self.steps) / self.steps
+        return self.end + (self.start - self.end) * (1 + math.cos(math.pi * fraction)) / 2
+
+
+def _check(x: object, name: str, *, positive: bool = False, upper: float | None = None) -> float:
+    """x as a float if it is a finite number in range, else a ValueError that names it."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise ValueError(f"{name} must be a finite number, got {x!r}")
+    if positive and x <= 0:
+        raise ValueError(f"{name} must be positive, got {x!r}")
+    if x < 0:
+        raise ValueError(f"{name} must not be negative, got {x!r}")
+    if upper is not None and x >= upper:
+        raise ValueError(f"{name} must be less than {upper:g}, got {x!r}")
+    return float(x)

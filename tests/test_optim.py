@@ -1,0 +1,110 @@
+"""Optimisers and schedules: every update against numbers worked out by hand."""
+
+import math
+
+import pytest
+
+from micrograd_like import Value
+from micrograd_like.optim import SGD, Adam, CosineDecay, ExponentialDecay, LinearDecay
+
+
+def _steps(optimizer, param, grads):
+    """Run one step per gradient in grads (set by hand, as backward() would); return the path."""
+    path = []
+    for g in grads:
+        param.grad = g
+        optimizer.step()
+        path.append(param.data)
+    return path
+
+
+def test_plain_sgd_moves_against_the_gradient():
+    p = Value(1.0)
+    assert _steps(SGD([p], lr=0.1), p, [0.5, -2.0]) == pytest.approx([0.95, 1.15])
+
+
+def test_sgd_with_momentum_and_weight_decay_by_hand():
+    p = Value(1.0)
+    opt = SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01)
+    path = _steps(opt, p, [0.5, 0.5, 0.5])
+    # step 1: g = 0.5 + 0.01*1.0 = 0.51;          v = 0.51;                    p = 1 - 0.051 = 0.949
+    # step 2: g = 0.5 + 0.01*0.949 = 0.50949;     v = 0.9*0.51 + 0.50949 = 0.96849;   p = 0.852151
+    # step 3: g = 0.5 + 0.00852151 = 0.50852151; v = 0.9*0.96849 + g = 1.38016251; p = 0.714134749
+    assert path == pytest.approx([0.949, 0.852151, 0.714134749], rel=1e-12)
+
+
+def test_weight_decay_alone_shrinks_a_parameter_with_no_gradient():
+    p = Value(2.0)
+    assert _steps(SGD([p], lr=0.5, weight_decay=0.1), p, [0.0, 0.0]) == pytest.approx([1.9, 1.805])
+
+
+def test_adam_by_hand():
+    p = Value(1.0)
+    opt = Adam([p], lr=0.1, betas=(0.9, 0.999), eps=1e-8)
+    path = _steps(opt, p, [0.5, -1.0])
+    # step 1: m = 0.05, s = 0.00025; m^ = 0.5, s^ = 0.25 -> p -= 0.1 * 0.5 / (0.5 + 1e-8)
+    p1 = 1.0 - 0.1 * 0.5 / (0.5 + 1e-8)
+    # step 2: m = 0.045 - 0.1 = -0.055; s = 0.00024975 + 0.001 = 0.00124975
+    m_hat, s_hat = -0.055 / (1 - 0.9**2), 0.00124975 / (1 - 0.999**2)
+    p2 = p1 - 0.1 * m_hat / (math.sqrt(s_hat) + 1e-8)
+    assert path == pytest.approx([p1, p2], rel=1e-12)
+
+
+def test_zero_grad_clears_the_optimised_parameters():
+    params = [Value(1.0), Value(2.0)]
+    (params[0] * params[1]).backward()
+    SGD(params, lr=0.1).zero_grad()
+    assert [p.grad for p in params] == [0.0, 0.0]
+
+
+def test_a_schedule_sets_the_rate_of_each_step():
+    p = Value(0.0)
+    opt = SGD([p], lr=lambda step: [1.0, 0.5, 0.25][step])
+    assert _steps(opt, p, [1.0, 1.0, 1.0]) == [-1.0, -1.5, -1.75]
+    assert opt.steps == 3
+
+
+def test_linear_decay_is_micrograds_schedule_to_the_last_bit():
+    schedule = LinearDecay(1.0, 0.1, steps=100)
+    assert [schedule(k) for k in range(100)] == [1.0 - 0.9 * k / 100 for k in range(100)]
+    assert schedule(100) == schedule(1000) == pytest.approx(0.1)
+
+
+def test_exponential_and_cosine_decay():
+    assert ExponentialDecay(0.8, 0.5)(3) == pytest.approx(0.1)
+    cosine = CosineDecay(1.0, 0.0 + 1e-3, steps=10)
+    assert cosine(0) == pytest.approx(1.0)
+    assert cosine(5) == pytest.approx((1.0 + 1e-3) / 2)
+    assert cosine(10) == cosine(20) == pytest.approx(1e-3)
+
+
+def test_repr_names_the_settings():
+    opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    assert repr(opt) == "SGD(1 parameters, lr=0.1, momentum=0.9, weight_decay=0.0, steps=0)"
+    assert repr(LinearDecay(1.0, 0.1, 100)) == "LinearDecay(start=1.0, end=0.1, steps=100)"
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: SGD([], lr=0.1), "no parameters"),
+        (lambda: SGD([1.0], lr=0.1), "optimises Values, got float"),
+        (lambda: SGD([Value(1.0)], lr=0.0), "lr must be positive"),
+        (lambda: SGD([Value(1.0)], lr=float("nan")), "lr must be a finite number"),
+        (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), "momentum must be less than 1"),
+        (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), "weight_decay must not be negative"),
+        (lambda: Adam([Value(1.0)], betas=(0.9, 1.5)), "betas\\[1\\] must be less than 1"),
+        (lambda: LinearDecay(1.0, 0.1, steps=0), "steps must be a positive whole number"),
+        (lambda: ExponentialDecay(1.0, 1.5), "gamma must be at most 1"),
+    ],
+)
+def test_bad_settings_are_refused(make, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make()
+
+
+def test_a_schedule_that_returns_a_bad_rate_is_caught_at_that_step():
+    opt = SGD([Value(1.0)], lr=lambda step: 0.1 - 0.1 * step)
+    opt.step()
+    with pytest.raises(ValueError, match="learning rate at step 1 must be positive, got 0.0"):
+        opt.step()
