@@ -159,59 +159,59 @@ class Value:
         return _binary(ops.DIV, other, self)
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,))
+        return _apply(ops.NEG, (self,), (self.data,))
 
     def __pos__(self) -> Value:
         return self
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            return _apply(ops.POW, (self, exponent))
+            return _apply(ops.POW, (self, exponent), (self.data, exponent.data))
         number = _as_number(exponent)
         if number is None:
             return NotImplemented
         if not math.isfinite(number):
             raise ValueError(f"the exponent must be a finite number, got {number!r}")
-        return _apply(ops.power(number), (self,))
+        return _apply(ops.power(number), (self,), (self.data,))
 
     def __rpow__(self, base):
         return _binary(ops.POW, base, self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return _apply(ops.EXP, (self,))
+        return _apply(ops.EXP, (self,), (self.data,))
 
     def log(self) -> Value:
         """The natural logarithm (self must be positive)."""
-        return _apply(ops.LOG, (self,))
+        return _apply(ops.LOG, (self,), (self.data,))
 
     def tanh(self) -> Value:
         """The hyperbolic tangent."""
-        return _apply(ops.TANH, (self,))
+        return _apply(ops.TANH, (self,), (self.data,))
 
     def sigmoid(self) -> Value:
         """The logistic function 1 / (1 + exp(-self))."""
-        return _apply(ops.SIGMOID, (self,))
+        return _apply(ops.SIGMOID, (self,), (self.data,))
 
     def relu(self) -> Value:
         """max(0, self); its derivative at 0 is taken as 0."""
-        return _apply(ops.RELU, (self,))
+        return _apply(ops.RELU, (self,), (self.data,))
 
     def sqrt(self) -> Value:
         """The square root (self must be positive)."""
-        return _apply(ops.SQRT, (self,))
+        return _apply(ops.SQRT, (self,), (self.data,))
 
     def sin(self) -> Value:
         """The sine (radians)."""
-        return _apply(ops.SIN, (self,))
+        return _apply(ops.SIN, (self,), (self.data,))
 
     def cos(self) -> Value:
         """The cosine (radians)."""
-        return _apply(ops.COS, (self,))
+        return _apply(ops.COS, (self,), (self.data,))
 
     def abs(self) -> Value:
         """|self|; its derivative at 0 is taken as 0."""
-        return _apply(ops.ABS, (self,))
+        return _apply(ops.ABS, (self,), (self.data,))
 
     __abs__ = abs
 
@@ -276,9 +276,13 @@ def weighted_sum(w: Sequence[Value | float], x: Sequence[Value | float], b: Valu
     return apply(ops.weighted_sum(len(w)), *w, *x, b)
 
 
-def _apply(primitive: Primitive, parents: tuple[Value, ...]) -> Value:
-    """Make the node ``primitive(*parents)``, recording parents and local derivatives."""
-    inputs = list(map(_DATA, parents))
+def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...] | None = None) -> Value:
+    """Make the node ``primitive(*parents)``, recording parents and local derivatives.
+
+    ``inputs`` are the parents' numbers, when the caller has them at hand (it is faster).
+    """
+    if inputs is None:
+        inputs = tuple(map(_DATA, parents))
     try:
         out = primitive.forward(*inputs)
     except (ArithmeticError, ValueError) as error:
@@ -311,7 +315,7 @@ def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: t
     return node
 
 
-def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: list[float], out: float) -> Value:
+def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
     if _checking and not math.isfinite(out):
         raise AnomalyError(f"{primitive.name} produced {out!r} from {_describe(parents)}")
@@ -389,7 +393,7 @@ def _binary(primitive: Primitive, left, right):
         right = _constant(right)
         if right is None:
             return NotImplemented
-    return _apply(primitive, (left, right))
+    return _apply(primitive, (left, right), (left.data, right.data))
 
 
 def _constant(x: object) -> Constant | None:
