@@ -17,6 +17,7 @@ import contextlib
 import gc
 import math
 from collections.abc import Iterator, Sequence
+from itertools import filterfalse
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import engine
@@ -36,6 +37,7 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     visited: set[Value] = set()
+    seen = visited.__contains__
     stack: list = [root]
     while stack:
         node = stack.pop()
@@ -45,7 +47,9 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(_PLACE_NEXT)
-            stack += reversed(node._parents)  # so that the first operand is explored first
+            # Parents not yet visited, last first so that the first operand is explored first
+            # (filterfalse skips the visited ones at C speed: most of a neuron's are, in a batch).
+            stack += filterfalse(seen, reversed(node._parents))
     return order
 
 

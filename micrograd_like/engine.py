@@ -24,6 +24,7 @@ import math
 import numbers
 import operator
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 
 from . import autodiff, ops
 from .ops import Primitive
@@ -256,6 +257,8 @@ def apply(primitive: Primitive, *operands: Value | float) -> Value:
     >>> apply(ops.MUL, Value(2.0), 3).data
     6.0
     """
+    if all(map(isinstance, operands, repeat(Value))):  # the common case, checked at C speed
+        return _apply(primitive, operands)
     parents = tuple(x if isinstance(x, Value) else _constant(x) for x in operands)
     if None in parents:
         bad = next(x for x, p in zip(operands, parents) if p is None)
