@@ -250,7 +250,17 @@ def power(exponent: float) -> Primitive:
     def local_grads(x, out):
         return (n * x ** (n - 1),) if n != 0 else (0.0,)
 
-    return Primitive(f"pow{shown}", f"**{shown}", forward, local_grads, "{0}**" + shown, (f"{shown}*{{0}}**{n - 1:g}",))
+    lower = n - 1
+    lower_shown = repr(int(lower)) if lower.is_integer() else repr(lower)
+    if n == 0:
+        words = "0"
+    elif n == 1:
+        words = "1"
+    elif n == 2:
+        words = "2*{0}"
+    else:
+        words = f"{shown}*{{0}}**{lower_shown if lower >= 0 else f'({lower_shown})'}"
+    return Primitive(f"pow{shown}", f"**{shown}", forward, local_grads, "{0}**" + shown, (words,))
 
 
 @functools.cache

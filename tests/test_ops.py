@@ -151,3 +151,21 @@ def test_functions_work_on_floats_and_values_alike():
     for name in ("exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "absolute"):
         function = getattr(ops, name)
         assert function(Value(0.7)).data == function(0.7)
+
+
+def _evaluate_words(words: str, xs: list[float], out: float) -> float:
+    """A formula in words, as the stepper shows it, evaluated (our own strings, in a test only)."""
+    text = words.format(*(f"({x!r})" for x in xs), out=f"({out!r})").replace("²", "**2").replace("σ", "sigmoid")
+    names = {"tanh": math.tanh, "sigmoid": ops.sigmoid, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
+             "sin": math.sin, "cos": math.cos, "sign": lambda v: math.copysign(1.0, v) if v else 0.0}
+    return eval(text, {"__builtins__": {}}, names)
+
+
+@pytest.mark.parametrize("primitive", CASES, ids=lambda p: p.name)
+@given(data=st.data())
+def test_the_formulas_in_words_compute_the_local_grads(primitive, data):
+    """What the stepper tells a student (d(a*b)/da = b) is what the engine computes."""
+    xs = list(data.draw(inputs_for(primitive)))
+    out = primitive.forward(*xs)
+    for words, local in zip(primitive.grad_words, primitive.local_grads(*xs, out), strict=True):
+        assert _evaluate_words(words, xs, out) == pytest.approx(local, rel=1e-12, abs=1e-12)
