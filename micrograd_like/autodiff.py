@@ -87,23 +87,11 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
 
 
 def _backward(root: Value, create_graph: bool, record: list[ChainRuleStep] | None) -> list[Value]:
-    order = topological_order(root)
-    held_before = [node.grad for node in order]
-    accumulating = any(held_before)
-    if accumulating:
-        for node in order:
-            node.grad = 0.0
-    checking = engine.anomaly_detection_enabled()
-    edges = [] if record is not None or checking else None
-    if create_graph:
-        _chain_rule_building_graphs(root, order)
-    else:
-        _chain_rule(root, order, edges)
-    if accumulating:
+    edges = [] if record is not None or engine.anomaly_detection_enabled() else None
+    order, held_before = _pass(root, create_graph, edges)
+    if any(held_before):  # accumulate: what each node held, plus this pass
         for node, held in zip(order, held_before):
             node.grad = _sum(held, node.grad) if create_graph else held + node.grad
-    if checking:
-        _check_finite(edges)
     if record is not None:
         record.extend(_numbered(edges))
     return order
@@ -113,36 +101,59 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     """d(root)/d(x) for each x in ``inputs``, leaving every ``grad`` field as it was.
 
     This is what the functional API (``grad(f)``) is built on: it must not disturb the
-    gradients of an outer computation that is differentiating this one.
+    gradients of an outer computation that is differentiating this one.  An input that
+    ``root`` does not depend on gets 0.
     """
+    if not isinstance(root, engine.Value):
+        raise TypeError(f"can only differentiate a Value, got {type(root).__name__}: {root!r}")
     if not root.requires_grad:
         return [engine.Constant(0.0) if create_graph else 0.0 for _ in inputs]
     with _collector_paused():
-        return _gradients(root, inputs, create_graph)
-
-
-def _gradients(root: Value, inputs: Sequence[Value], create_graph: bool) -> list:
-    order = topological_order(root)
-    held_before = [node.grad for node in order]
-    for node in order:
-        node.grad = 0.0
-    if create_graph:
-        _chain_rule_building_graphs(root, order)
-    else:
-        _chain_rule(root, order, None)
-    result = [x.grad for x in inputs]  # an input outside the graph keeps its 0.0
-    for node, held in zip(order, held_before):
-        node.grad = held
+        order, held_before = _pass(root, create_graph, None)
+        placed = set(order)
+        result = [x.grad if x in placed else 0.0 for x in inputs]
+        for node, held in zip(order, held_before):
+            node.grad = held
     if create_graph:
         result = [g if isinstance(g, engine.Value) else engine.Constant(g) for g in result]
     return result
 
 
+def _pass(root: Value, create_graph: bool, edges: list | None) -> tuple[list[Value], list]:
+    """One backward pass, its gradients built up from zero in the ``grad`` fields.
+
+    Returns the order used and what the fields held before, for the caller to add back
+    (backward) or put back (gradients).  If the pass fails part-way (an anomaly, an
+    overflow, Ctrl-C), the fields are put back before the error goes on.
+    """
+    order = topological_order(root)
+    held_before = [node.grad for node in order]
+    if any(held_before):
+        for node in order:
+            node.grad = 0.0
+    try:
+        if create_graph:
+            _chain_rule_building_graphs(root, order)
+        else:
+            _chain_rule(root, order, edges)
+        if edges is not None and engine.anomaly_detection_enabled():
+            _check_finite(edges)
+    except BaseException:
+        for node, held in zip(order, held_before):
+            node.grad = held
+        raise
+    return order, held_before
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: a backward pass makes no reference cycles, so the
-    collector would find nothing, yet the many small objects the pass allocates would
-    trigger it again and again, each time scanning the whole graph."""
+    """Pause Python's cycle collector during a pass.
+
+    A backward pass on numbers makes no reference cycles, so the collector would find
+    nothing, yet the many small objects the pass allocates would trigger it again and
+    again, each time scanning the whole graph.  (With create_graph, the new nodes may make
+    a few cycles; the collector finds them on its next run after the pass.)
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -186,7 +197,7 @@ def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
                 continue
             parent.grad = _sum(parent.grad, _product(upstream, local))
     for node in order:
-        if not isinstance(node.grad, engine.Value):
+        if type(node) is not Constant and not isinstance(node.grad, engine.Value):
             node.grad = Constant(node.grad)
 
 

@@ -101,13 +101,12 @@ def gradcheck(
     backprop = gradients(f(*values), values)
     rows = []
     for i, x in enumerate(inputs):
-        h = _step(x, eps)
-        up = [Value(v) for v in inputs]
-        down = [Value(v) for v in inputs]
-        up[i] = Value(x + h)
-        down[i] = Value(x - h)
-        numerical = (f(*up).data - f(*down).data) / (2 * h)
-        rows.append(Row(f"x{i}", backprop[i], numerical, _agree(backprop[i], numerical, rtol, atol)))
+
+        def f_of_xi(v: float, i: int = i) -> float:
+            return f(*(Value(v if j == i else u) for j, u in enumerate(inputs))).data
+
+        numerical, agrees, kink = _compare(backprop[i], f_of_xi, x, eps, rtol, atol)
+        rows.append(Row(f"x{i}", backprop[i], numerical, agrees, kink))
     return GradCheck(rows)
 
 
@@ -137,16 +136,36 @@ def check_nodes(root: Value, eps: float = 1e-6, rtol: float = 1e-5, atol: float 
     backprop = gradients(root, nodes)
     rows = []
     for node, derivative in zip(nodes, backprop):
-        h = _step(node.data, eps)
+
+        def root_when_node_is(v: float, node: Value = node) -> float:
+            return _replay(order, node, v)
+
         try:
-            numerical = (_replay(order, node, node.data + h) - _replay(order, node, node.data - h)) / (2 * h)
+            numerical, agrees, kink = _compare(derivative, root_when_node_is, node.data, eps, rtol, atol)
         except (ArithmeticError, ValueError) as error:  # the step left some primitive's domain
             rows.append(Row(_name(node), derivative, math.nan, True, f"(no estimate: {error})"))
             continue
         culprit = _wrong_local_grads(node, eps, rtol, atol)
-        agrees = _agree(derivative, numerical, rtol, atol)
-        rows.append(Row(_name(node), derivative, numerical, agrees and not culprit, culprit))
+        rows.append(Row(_name(node), derivative, numerical, agrees and not culprit, culprit or kink))
     return NodeCheck(rows)
+
+
+def _compare(derivative: float, f, x: float, eps: float, rtol: float, atol: float) -> tuple[float, bool, str]:
+    """(estimate of f'(x), whether ``derivative`` agrees, a note if f has a kink at x).
+
+    The estimate is the central difference, the mean of the slopes just left and just right
+    of x.  Where those two differ outright (relu or abs at 0), f is not differentiable at x:
+    any number between them is a fair choice (a subgradient), and the note says so.
+    """
+    h = _step(x, eps)
+    middle = f(x)
+    left, right = (middle - f(x - h)) / h, (f(x + h) - middle) / h
+    central = (left + right) / 2
+    if abs(left - right) > 1e-3 * max(1.0, abs(left), abs(right)):
+        low, high = min(left, right), max(left, right)
+        fair = low - atol <= derivative <= high + atol
+        return central, fair, f"(not differentiable here: slope {left:.4g} on the left, {right:.4g} on the right)"
+    return central, _agree(derivative, central, rtol, atol), ""
 
 
 def _wrong_local_grads(node: Value, eps: float, rtol: float, atol: float) -> str:
@@ -156,15 +175,15 @@ def _wrong_local_grads(node: Value, eps: float, rtol: float, atol: float) -> str
     inputs = [p.data for p in node._parents]
     wrong = []
     for i, recorded in enumerate(node._local_grads):
-        h = _step(inputs[i], eps)
-        up, down = list(inputs), list(inputs)
-        up[i] += h
-        down[i] -= h
+
+        def forward_in(v: float, i: int = i) -> float:
+            return node._primitive.forward(*inputs[:i], v, *inputs[i + 1 :])
+
         try:
-            numerical = (node._primitive.forward(*up) - node._primitive.forward(*down)) / (2 * h)
+            numerical, agrees, _ = _compare(recorded, forward_in, inputs[i], eps, rtol, atol)
         except (ArithmeticError, ValueError):
             continue
-        if not _agree(recorded, numerical, rtol, atol):
+        if not agrees:
             wrong.append(f"d/d(operand {i}) recorded {recorded:.8g}, forward rule says {numerical:.8g}")
     return ("← wrong local derivative of " + node._primitive.name + ": " + "; ".join(wrong)) if wrong else ""
 

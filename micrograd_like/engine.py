@@ -52,6 +52,9 @@ class Value:
         return object.__new__(cls if requires_grad else Constant)
 
     def __init__(self, data: float, label: str = "", requires_grad: bool = True) -> None:
+        if isinstance(label, (tuple, list, set)):  # micrograd's Value(data, _children, _op)
+            raise TypeError("Value(data, label='') takes no children: a node's parents are recorded by the "
+                            "operation that makes it (write a + b, not Value(data, (a, b), '+'))")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data = _as_float(data, "Value()")
@@ -257,6 +260,8 @@ def apply(primitive: Primitive, *operands: Value | float) -> Value:
     >>> apply(ops.MUL, Value(2.0), 3).data
     6.0
     """
+    if len(operands) != primitive.arity:
+        raise TypeError(f"{primitive.name} takes {primitive.arity} operand(s), got {len(operands)}")
     if all(map(isinstance, operands, repeat(Value))):  # the common case, checked at C speed
         return _apply(primitive, operands)
     parents = tuple(x if isinstance(x, Value) else _constant(x) for x in operands)
@@ -288,10 +293,13 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
         inputs = tuple(map(_DATA, parents))
     try:
         out = primitive.forward(*inputs)
+        if out - out != 0.0:  # inf or nan: only an overflow can make one from finite inputs
+            raise OverflowError(_TOO_LARGE)
+        if not _plain:
+            return _apply_in_mode(primitive, parents, inputs, out)
+        local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
-        raise type(error)(f"{error}{_where(primitive, parents)}") from None
-    if not _plain:
-        return _apply_in_mode(primitive, parents, inputs, out)
+        raise _in_context(error, primitive, parents) from None
     # What _node does, written out: this is the hottest path of the engine.
     node = object.__new__(Value)
     node.data = out
@@ -299,11 +307,29 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
     node.label = ""
     node._primitive = primitive
     node._parents = parents
-    node._local_grads = primitive.local_grads(*inputs, out)
+    node._local_grads = local_grads
     return node
 
 
 _DATA = operator.attrgetter("data")
+_TOO_LARGE = "too large"
+
+
+def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ...]) -> Exception:
+    """The same kind of error, naming the operation and its labelled operands."""
+    if isinstance(error, AnomalyError):
+        return error
+    names = [p.label or repr(p.data) for p in parents]
+    written = primitive.notation.format(*names)
+    message = str(error)
+    if message == _TOO_LARGE:
+        message = f"{written} is too large for a float"
+    elif isinstance(error, OverflowError) and "float" not in message:  # Python's "(34, 'Numerical result ...')"
+        message = f"{written}: a local derivative too large for a float"
+    labelled = [f"{p.label} = {p.data!r}" for p in parents if p.label]
+    if labelled:
+        message += f" (in {written} with {', '.join(labelled)})"
+    return type(error)(message)
 
 
 def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: tuple, local_grads: tuple) -> Value:
@@ -362,13 +388,16 @@ def no_grad() -> Iterator[None]:
 
 @contextlib.contextmanager
 def detect_anomaly() -> Iterator[None]:
-    """Stop at the first NaN or infinity, forward or backward, naming the node that made it.
+    """Stop at the first infinite local derivative or gradient, naming the node that made it.
 
-    >>> big = Value(1e200, label="big")
+    (A result too large for a float is an OverflowError in any mode.)  Here the quotient is
+    finite, but its local derivative -a/b² is not:
+
+    >>> one, tiny = Value(1.0, label="one"), Value(1e-300, label="tiny")
     >>> with detect_anomaly():
-    ...     big * big
+    ...     one / tiny
     Traceback (most recent call last):
-    micrograd_like.engine.AnomalyError: mul produced inf from big = 1e+200, big = 1e+200
+    micrograd_like.engine.AnomalyError: div has local derivatives (...e+299, -inf) at one = 1.0, tiny = 1e-300 (...)
     """
     saved = (_recording, _checking)
     _set_modes(_recording, True)
@@ -406,22 +435,7 @@ def _constant(x: object) -> Constant | None:
         return None
     if not math.isfinite(number):
         raise ValueError(f"an operand must be a finite number, got {number!r}")
-    constant = object.__new__(Constant)  # as Constant(number), without checking the number twice
-    constant.data = number
-    constant.grad = 0.0
-    constant.label = ""
-    constant._primitive = None
-    constant._parents = constant._local_grads = _NO_PARENTS
-    return constant
-
-
-def _where(primitive: Primitive, parents: tuple[Value, ...]) -> str:
-    """' (in log(x) with x = 0.0)': where an error happened, when the operands have labels."""
-    labelled = [f"{p.label} = {p.data!r}" for p in parents if p.label]
-    if not labelled:
-        return ""
-    names = [parent.label or repr(parent.data) for parent in parents]
-    return f" (in {primitive.notation.format(*names)} with {', '.join(labelled)})"
+    return _node(Constant, number, None, _NO_PARENTS, _NO_PARENTS)  # no second check of the number
 
 
 def _as_number(x: object) -> float | None:

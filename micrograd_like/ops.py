@@ -63,7 +63,7 @@ class Primitive:
     notation: str
     grad_words: tuple[str, ...]
 
-    @property
+    @functools.cached_property
     def arity(self) -> int:
         """How many operands the operation takes (the placeholders of its notation)."""
         return len(set(re.findall(r"\{(\d+)\}", self.notation)))

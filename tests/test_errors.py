@@ -117,3 +117,28 @@ def test_overflow_is_reported_clearly(make):
 def test_no_comparison_operators_silently_compare_identity():
     with pytest.raises(TypeError):
         _ = Value(1.0) < Value(2.0)
+
+
+def test_a_local_derivative_too_large_for_a_float_is_named():
+    with pytest.raises(OverflowError, match=r"x\*\*-1: a local derivative too large for a float"):
+        Value(1e-200, label="x") ** -1
+
+
+@pytest.mark.parametrize("make", [lambda: Value(1e200) * Value(1e200), lambda: Value(1e308) + Value(1e308),
+                                  lambda: Value(1e300) / Value(1e-300)])
+def test_a_result_that_overflows_is_an_error_not_inf(make):
+    with pytest.raises(OverflowError, match="too large for a float"):
+        make()
+
+
+def test_apply_checks_the_number_of_operands():
+    from micrograd_like import apply, ops
+
+    with pytest.raises(TypeError, match="mul takes 2 operand"):
+        apply(ops.MUL, Value(1.0))
+
+
+def test_micrograds_internal_constructor_arguments_get_a_helpful_error():
+    a = Value(1.0)
+    with pytest.raises(TypeError, match="write a \\+ b"):
+        Value(2.0, (a,), "+")

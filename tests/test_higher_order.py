@@ -189,3 +189,39 @@ def test_detach_stops_gradients():
 def test_backward_from_a_constant_is_refused():
     with pytest.raises(ValueError, match="constant"):
         Value(1.0).detach().backward()
+
+
+def test_an_input_the_function_ignores_gets_zero_not_a_stale_gradient():
+    w = Value(3.0)
+    (w * w).backward()  # w.grad = 6.0 from an earlier pass
+    assert grad(lambda a: Value(5.0) * 2)(w).data == 0.0
+    from micrograd_like.autodiff import gradients
+
+    y = Value(2.0)
+    assert gradients(y * y, [w]) == [0.0]
+
+
+def test_a_failing_higher_order_pass_leaves_the_gradients_as_they_were():
+    x = Value(0.0, label="x")
+    y = x**1.5 + x * 3
+    y.backward()
+    assert x.grad == 3.0
+    with pytest.raises(ValueError, match="infinite derivative"):
+        y.backward(create_graph=True)  # the second derivative of x**1.5 is infinite at 0
+    assert x.grad == 3.0
+
+
+def test_constants_collect_nothing_even_after_create_graph():
+    x = Value(2.0)
+    y = 3 * x
+    c = y.parents[0]
+    y.backward(create_graph=True)
+    y.backward()
+    assert c.grad == 0.0 and type(c.grad) is float
+
+
+def test_differentiating_something_that_is_not_a_value():
+    from micrograd_like.autodiff import gradients
+
+    with pytest.raises(TypeError, match="can only differentiate a Value"):
+        gradients(3.0, [Value(1.0)])
