@@ -215,7 +215,7 @@ RELU = Primitive(
     "relu",
     "ReLU",
     _relu,
-    lambda x, out: (1.0 if _value_of(x) > 0 else 0.0,),
+    lambda x, out: (1.0,) if _value_of(x) > 0 else (0.0,),  # (constant tuples: nothing to allocate)
     "relu({0})",
     ("1 if {0} > 0 else 0",),
 )
