@@ -160,3 +160,20 @@ def test_neuron_demo_draws_the_graph(tmp_path, capsys):
         assert label in texts
     assert "0.7071" in texts  # o = tanh(0.8814) = 1/sqrt(2), the lecture's output
     assert f"wrote {path}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_the_demos_float_forward_pass_agrees_with_the_models_bit_for_bit(activation, fused):
+    import random
+
+    from micrograd_like.demos._common import predict
+    from micrograd_like.nn import MLP
+
+    rng = random.Random(3)
+    model = MLP(2, [5, 4, 3], activation=activation, output="tanh", seed=rng, fused=fused)
+    for p in model.parameters():
+        p.data = rng.uniform(-2, 2)  # biases too, not only the weights
+    for _ in range(20):
+        x = [rng.uniform(-3, 3), rng.uniform(-3, 3)]
+        assert predict(model, x) == [v.data for v in model.outputs(x)]

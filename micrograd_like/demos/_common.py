@@ -60,7 +60,9 @@ def predict(model: MLP, point: Sequence[float]) -> list[float]:
     """The model's outputs for one point, computed on plain floats: no graph is built.
 
     Drawing a decision boundary evaluates the model at thousands of grid points; only the
-    numbers are needed there, not their gradients.
+    numbers are needed there, not their gradients.  This mirrors :meth:`Neuron._fire`
+    (``activation(b + w[0]*x[0] + w[1]*x[1] + ...)``, summed in that order) so that the
+    numbers are the model's own, bit for bit; a test checks that the two agree.
     """
     x = list(point)
     for layer in model.layers:
