@@ -76,7 +76,7 @@ def binary_cross_entropy(logits: Sequence[Value], labels: Sequence[float]) -> Va
     (both are ``log(1 + exp(z)) - y z``, the exponent kept ≤ 0).  Its gradient is the famous
     ``σ(z) - y`` (divided by the batch size), including at z = 0.  The chain rule reaches it
     through the graph's own nodes, e.g. ``(1 - y) - exp(-z) / (1 + exp(-z))`` for z ≥ 0, so it
-    matches ``σ(z) - y`` computed directly to rounding (within about 2e-16), not always
+    matches ``σ(z) - y`` computed directly to rounding (within a few 1e-16), not always
     to the last bit:
 
     >>> import math

@@ -18,7 +18,7 @@ MLP(2 -> 16 relu -> 16 relu -> 1 linear; 337 parameters)
 (337, 'layers[0].neurons[0].w[0]')
 
 Beyond micrograd: a choice of activation (``relu``, ``tanh``, ``sigmoid``, ``linear``), of
-initialisation (micrograd's uniform(-1, 1), Xavier/Glorot, He), and a ``seed`` (an int or a
+initialisation (micrograd's uniform(-1, 1), Xavier/Glorot, LeCun, He), and a ``seed`` (an int or a
 :class:`random.Random`) for runs that repeat exactly:
 
 >>> MLP(3, [4, 4, 1], activation="tanh", init="xavier", seed=0)
@@ -81,6 +81,15 @@ def _xavier_uniform(fan_in: int, fan_out: int, rng) -> float:
     return rng.uniform(-a, a)
 
 
+def _lecun_normal(fan_in: int, fan_out: int, rng) -> float:
+    """LeCun et al. (1998): normal with mean 0 and variance 1 / fan_in.
+
+    A weighted sum of fan_in inputs of size about 1 then has size about 1 too: the signal
+    keeps its size through a layer of units that are close to linear around 0 (tanh).
+    """
+    return rng.gauss(0.0, math.sqrt(1.0 / fan_in))
+
+
 def _he_normal(fan_in: int, fan_out: int, rng) -> float:
     """He et al. (2015): normal with mean 0 and variance 2 / fan_in.
 
@@ -95,6 +104,7 @@ INITS: dict[str, Callable[[int, int, random.Random], float]] = {
     "uniform": _micrograd_uniform,
     "xavier": _xavier_uniform,
     "glorot": _xavier_uniform,
+    "lecun": _lecun_normal,
     "he": _he_normal,
     "kaiming": _he_normal,
 }
