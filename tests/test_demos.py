@@ -97,16 +97,20 @@ def test_vanishing_gradients_shrink_through_sigmoid_layers_but_not_through_tanh_
     assert sizes["ReLU, He"][0] / sizes["ReLU, He"][-1] > 1e-2
 
 
-def test_neuron_demo_explains_each_chain_rule_step(tmp_path, capsys):
+def test_neuron_demo_explains_each_chain_rule_step_in_the_steppers_words(tmp_path, capsys):
     status, out, _ = _run(capsys, "neuron", "--out", str(tmp_path))
     assert status == 0
-    assert "d(o)/d(n) = 1 - tanh(n)² = 0.5;  n.grad = 0 + 1 * 0.5 = 0.5" in out
-    assert "d(x1w1)/d(x1) = w1 = -3;  x1.grad = 0 + 0.5 * (-3) = -1.5" in out
-    assert "d(x1w1)/d(w1) = x1 = 2;  w1.grad = 0 + 0.5 * 2 = 1" in out
+    o, _ = neuron.build()
+    steps = o.backward_steps()
+    assert str(steps.forward_walk()) in out  # the stepper's own words, not a copy of them
+    for step in steps:
+        assert str(step) in out
+    assert "local d(tanh(n))/dn = 1 - tanh(n)² = 0.5; contribution 1.0 * 0.5 = 0.5; n.grad = 0.0 + 0.5 = 0.5" in out
+    assert "local d(x1*w1)/d(x1) = w1 = -3.0; contribution 0.5 * -3.0 = -1.5; x1.grad = 0.0 + -1.5 = -1.5" in out
     for line in ("x1.grad = -1.5", "w1.grad = 1", "x2.grad = 0.5", "w2.grad = 0", "b.grad = 0.5"):
         assert line in out
     result = neuron.run(out=tmp_path)
-    assert len(result["steps"]) == 9  # one per edge of the graph
+    assert len(result["steps"]) == 9 and result["steps"].finished  # one step per edge of the graph
     assert result["nodes"]["x1"].grad == pytest.approx(-1.5) and result["nodes"]["w1"].grad == pytest.approx(1.0)
 
 
