@@ -140,7 +140,7 @@ def _picture(results: dict, out: Path) -> list[Path]:
         history = r["history"]
         if history:
             ax.plot(range(len(history)), [h[0] for h in history], label=f"gain {gain:g}: {history[-1][1]:.0%}")
-    ax.axhline(math.log(2), color="#999999", linestyle="dotted", linewidth=1)
+    ax.axhline(math.log(2), color="#999999", linestyle="dotted", linewidth=1, label="log 2: a coin toss")
     ax.set_xlabel("step (updates made)")
     ax.set_ylabel("loss (binary cross-entropy)")
     ax.set_yscale("log")
