@@ -56,7 +56,7 @@ def _add_demo_parser(commands) -> None:
     demo = commands.add_parser(
         "demo",
         help="run a classroom demo (moons is the main one)",
-        description="Run a classroom demo. Each prints as it goes and writes its pictures into --out. "
+        description="Run a classroom demo. Each prints as it goes and writes its pictures into --out.\n"
         "Every demo takes every option; one it has no use for is ignored, with a note.",
         epilog=_demo_list() + f"\n\nPictures need matplotlib: {demos.PLOT_HINT}.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
