@@ -23,37 +23,13 @@ class UserError(Exception):
     """A mistake on the command line: main() prints it as one line and exits with status 2."""
 
 
-def engine_demo() -> None:
-    """micrograd's README example, narrated: a forward pass, then backward."""
-    print("A forward pass through micrograd's README expression:")
-    a = Value(-4.0, label="a")
-    b = Value(2.0, label="b")
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    print(f"  g = {g.data:.4f}")
-    print("backward() applies the chain rule from g back to every node:")
-    g.backward()
-    print(f"  dg/da = {a.grad:.4f}")
-    print(f"  dg/db = {b.grad:.4f}")
-
-
-# -- demo: the classroom demos (micrograd_like.demos) plus the engine demo above ----------------
+# -- demo: the classroom demos (micrograd_like.demos) ---------------------------------------------
 
 DEMO_OPTIONS = ("steps", "lr", "seed", "out")
 
 
 def _demo_list() -> str:
-    lines = [f"  {name:<10} {module.SUMMARY}" for name, module in demos.DEMOS.items()]
-    lines.append(f"  {'engine':<10} micrograd's README expression: a forward pass, then backward")
-    return "demos:\n" + "\n".join(lines)
+    return "demos:\n" + "\n".join(f"  {name:<10} {module.SUMMARY}" for name, module in demos.DEMOS.items())
 
 
 def _positive_int(text: str) -> int:
@@ -80,12 +56,12 @@ def _add_demo_parser(commands) -> None:
     demo = commands.add_parser(
         "demo",
         help="run a classroom demo (moons is the main one)",
-        description="Run a classroom demo. Each prints as it goes and writes its pictures into --out.",
-        epilog=_demo_list() + "\n\nPictures need matplotlib: pip install 'micrograd_like[plot]'.",
+        description="Run a classroom demo. Each prints as it goes and writes its pictures into --out.\n"
+        "Every demo takes every option; one it has no use for is ignored, with a note.",
+        epilog=_demo_list() + f"\n\nPictures need matplotlib: {demos.PLOT_HINT}.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    names = [*demos.DEMOS, "engine"]
-    demo.add_argument("name", choices=names, metavar="NAME", help="which demo (listed below)")
+    demo.add_argument("name", choices=list(demos.DEMOS), metavar="NAME", help="which demo (listed below)")
     demo.add_argument("--steps", type=_positive_int, help="training steps (default: the demo's own)")
     demo.add_argument("--lr", type=_positive_float, help="learning rate (default: the demo's own)")
     demo.add_argument("--seed", type=int, help="random seed for data and weights (default: the demo's own)")
@@ -93,26 +69,20 @@ def _add_demo_parser(commands) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """Run the named demo with the options given; an option the demo has no use for is an error."""
+    """Run the named demo with the options given; one the demo has no use for is noted and ignored."""
+    run = demos.DEMOS[args.name].run
     given = {option: getattr(args, option) for option in DEMO_OPTIONS if getattr(args, option) is not None}
-    if args.name == "engine":
-        accepted: Sequence[str] = ()
-    else:
-        run = demos.DEMOS[args.name].run
-        accepted = [option for option in DEMO_OPTIONS if option in inspect.signature(run).parameters]
-    for option in given:
-        if option not in accepted:
-            takes = ", ".join(f"--{a}" for a in accepted) or "no options"
-            print(f"micrograd-like demo: the {args.name} demo has no --{option} (it takes {takes})", file=sys.stderr)
-            return 2
+    for option in [option for option in given if option not in inspect.signature(run).parameters]:
+        print(f"micrograd-like demo: note: the {args.name} demo has no use for --{option}; ignored", file=sys.stderr)
+        del given[option]
     try:
-        if args.name == "engine":
-            engine_demo()
-        else:
-            run(**given)
+        run(**given)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except demos.Diverged as error:  # no pictures were written: they would only mislead
+        print(f"micrograd-like demo: {error}", file=sys.stderr)
+        return 1
     except OSError as error:  # e.g. --out names a file, or a directory we may not write to
         print(f"micrograd-like demo: cannot write the pictures: {error}", file=sys.stderr)
         return 1

@@ -16,22 +16,21 @@ from __future__ import annotations
 import math
 import random
 
+from ._validation import generator, whole_number
+
 __all__ = ["make_moons", "make_circles", "make_xor", "make_spiral", "make_curve"]
 
 Points = list[list[float]]
 
 
-def _rng(seed: int | random.Random | None) -> random.Random:
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)
-    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}")
+def _generator(seed: int | random.Random | None) -> random.Random:
+    """The generator data are drawn from; ``None`` means a new one seeded by the system (other
+    data on every run), never Python's global ``random``, which the data sets leave alone."""
+    return generator(seed, none_means_global=False)
 
 
 def _check(n_samples: object, noise: object, minimum: int = 1) -> None:
-    if not isinstance(n_samples, int) or isinstance(n_samples, bool) or n_samples < minimum:
-        raise ValueError(f"n_samples must be a whole number of at least {minimum}, got {n_samples!r}")
+    whole_number(n_samples, "n_samples", minimum)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
         raise ValueError(f"noise must be a number >= 0 (the standard deviation of the jitter), got {noise!r}")
 
@@ -62,7 +61,7 @@ def make_moons(
     Gaussian noise of standard deviation ``noise`` is added to every coordinate.
     """
     _check(n_samples, noise, minimum=2)
-    rng = _rng(seed)
+    rng = _generator(seed)
     n_upper = n_samples // 2
     n_lower = n_samples - n_upper
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0, math.pi, n_upper)]
@@ -78,7 +77,7 @@ def make_circles(
     _check(n_samples, noise, minimum=2)
     if not 0 < factor < 1:
         raise ValueError(f"factor (the inner circle's radius) must be between 0 and 1, got {factor!r}")
-    rng = _rng(seed)
+    rng = _generator(seed)
     n_outer = n_samples // 2
     n_inner = n_samples - n_outer
     X = [[math.cos(2 * math.pi * i / n_outer), math.sin(2 * math.pi * i / n_outer)] for i in range(n_outer)]
@@ -99,7 +98,7 @@ def make_xor(
     ``make_xor(4, noise=0)`` is the truth table itself.
     """
     _check(n_samples, noise, minimum=1)
-    rng = _rng(seed)
+    rng = _generator(seed)
     corners = [[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]]
     X = [list(corners[i % 4]) for i in range(n_samples)]
     y = [int((a > 0) != (b > 0)) for a, b in X]
@@ -115,9 +114,8 @@ def make_spiral(
     [0, 1] sits at angle 4(k + r) plus noise, so no straight line separates any two arms.
     """
     _check(n_samples, noise, minimum=1)
-    if not isinstance(n_classes, int) or isinstance(n_classes, bool) or n_classes < 2:
-        raise ValueError(f"n_classes must be a whole number of at least 2, got {n_classes!r}")
-    rng = _rng(seed)
+    whole_number(n_classes, "n_classes", minimum=2)
+    rng = _generator(seed)
     X: Points = []
     y: list[int] = []
     for k in range(n_classes):
@@ -137,7 +135,7 @@ def make_curve(
     ``X`` holds one-element points ``[x]``, so a model is ``MLP(1, [...,  1])``.
     """
     _check(n_samples, noise, minimum=1)
-    rng = _rng(seed)
+    rng = _generator(seed)
     xs = sorted(rng.uniform(-1.0, 1.0) for _ in range(n_samples))
     ys = [math.sin(3.0 * x) + (rng.gauss(0.0, noise) if noise else 0.0) for x in xs]
     return [[x] for x in xs], ys

@@ -18,7 +18,7 @@ MLP(2 -> 16 relu -> 16 relu -> 1 linear; 337 parameters)
 (337, 'layers[0].neurons[0].w[0]')
 
 Beyond micrograd: a choice of activation (``relu``, ``tanh``, ``sigmoid``, ``linear``), of
-initialisation (micrograd's uniform(-1, 1), Xavier/Glorot, He), and a ``seed`` (an int or a
+initialisation (micrograd's uniform(-1, 1), Xavier/Glorot, LeCun, He), and a ``seed`` (an int or a
 :class:`random.Random`) for runs that repeat exactly:
 
 >>> MLP(3, [4, 4, 1], activation="tanh", init="xavier", seed=0)
@@ -32,6 +32,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 
 from . import engine, ops
+from ._validation import generator, whole_number
 from .engine import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "weighted_sum", "ACTIVATIONS", "INITS"]
@@ -80,6 +81,15 @@ def _xavier_uniform(fan_in: int, fan_out: int, rng) -> float:
     return rng.uniform(-a, a)
 
 
+def _lecun_normal(fan_in: int, fan_out: int, rng) -> float:
+    """LeCun et al. (1998): normal with mean 0 and variance 1 / fan_in.
+
+    A weighted sum of fan_in inputs of size about 1 then has size about 1 too: the signal
+    keeps its size through a layer of units that are close to linear around 0 (tanh).
+    """
+    return rng.gauss(0.0, math.sqrt(1.0 / fan_in))
+
+
 def _he_normal(fan_in: int, fan_out: int, rng) -> float:
     """He et al. (2015): normal with mean 0 and variance 2 / fan_in.
 
@@ -94,6 +104,7 @@ INITS: dict[str, Callable[[int, int, random.Random], float]] = {
     "uniform": _micrograd_uniform,
     "xavier": _xavier_uniform,
     "glorot": _xavier_uniform,
+    "lecun": _lecun_normal,
     "he": _he_normal,
     "kaiming": _he_normal,
 }
@@ -104,16 +115,10 @@ Biases start at 0 in every scheme.  A callable with the same signature may be pa
 """
 
 
-def _rng(seed: int | random.Random | None):
-    """A generator from a seed: an int seeds a new one, a Random is used (and advanced) as is,
-    and None means Python's global ``random`` module, as micrograd uses."""
-    if seed is None or seed is random:
-        return random
-    if isinstance(seed, random.Random):
-        return seed
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
-    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}")
+def _generator(seed: int | random.Random | None):
+    """The generator weights are drawn from; ``None`` means Python's global ``random``, as in
+    micrograd (so ``random.seed(1337)`` before ``MLP(...)`` repeats micrograd's weights)."""
+    return generator(seed, none_means_global=True)
 
 
 def _activation_name(activation: str) -> str:
@@ -130,12 +135,6 @@ def _init_function(init: str | Callable) -> Callable:
     return INITS[init]
 
 
-def _count(n: object, what: str) -> int:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{what} must be a positive whole number, got {n!r}")
-    return n
-
-
 def _inputs(x: object, nin: int, who: str) -> Sequence:
     """``x`` as a sequence of nin inputs, or a clear error (zip would silently drop extras)."""
     if isinstance(x, (Value, int, float)) or not isinstance(x, Iterable):
@@ -149,7 +148,19 @@ def _inputs(x: object, nin: int, who: str) -> Sequence:
 
 
 class Module:
-    """Anything with parameters: ``parameters()``, ``zero_grad()`` and ``num_parameters()``."""
+    """Anything with parameters: ``parameters()``, ``zero_grad()`` and ``num_parameters()``.
+
+    A module maps inputs to a list of outputs with :meth:`outputs`; calling it returns that
+    list, or the single Value when there is one output (micrograd's convention).
+    """
+
+    def outputs(self, x: Sequence) -> list[Value]:
+        """The module's outputs for the inputs ``x``, as a list (even when there is one)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define outputs()")
+
+    def __call__(self, x: Sequence) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
         """The trainable Values, in a fixed order."""
@@ -194,14 +205,14 @@ class Neuron(Module):
         fan_out: int = 1,
         fused: bool = True,
     ) -> None:
-        _count(nin, "nin (the number of inputs)")
+        whole_number(nin, "nin (the number of inputs)")
         if activation is None:
             activation = "relu" if nonlin else "linear"
         elif not nonlin and activation != "linear":
             raise ValueError(f"nonlin=False means a linear neuron, but activation={activation!r} was also given")
         self.activation = _activation_name(activation)
         self.init = init
-        draw, rng = _init_function(init), _rng(seed)
+        draw, rng = _init_function(init), _generator(seed)
         self.w = [Value(draw(nin, fan_out, rng), label=f"w[{i}]") for i in range(nin)]
         self.b = Value(0.0, label="b")
         self._act = ACTIVATIONS[self.activation]
@@ -212,8 +223,9 @@ class Neuron(Module):
         """micrograd's flag: True unless the neuron is linear."""
         return self.activation != "linear"
 
-    def __call__(self, x: Sequence) -> Value:
-        return self._fire(_inputs(x, len(self.w), repr(self)))
+    def outputs(self, x: Sequence) -> list[Value]:
+        """The neuron's output, as a one-element list (calling the neuron gives the Value)."""
+        return [self._fire(_inputs(x, len(self.w), repr(self)))]
 
     def _fire(self, x: Sequence) -> Value:
         return self._act(weighted_sum(self.w, x, self.b, self.fused))
@@ -240,9 +252,9 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, **kwargs) -> None:
-        _count(nin, "nin (the number of inputs)")
-        _count(nout, "nout (the number of neurons)")
-        kwargs["seed"] = _rng(kwargs.get("seed"))  # one generator for all neurons, not one seed each
+        whole_number(nin, "nin (the number of inputs)")
+        whole_number(nout, "nout (the number of neurons)")
+        kwargs["seed"] = _generator(kwargs.get("seed"))  # one generator for all neurons, not one seed each
         self.neurons = [Neuron(nin, fan_out=nout, **kwargs) for _ in range(nout)]
         self._label("")
 
@@ -254,10 +266,6 @@ class Layer(Module):
         """Every neuron's output, as a list (even when there is one)."""
         x = _inputs(x, self.nin, repr(self))
         return [n._fire(x) for n in self.neurons]
-
-    def __call__(self, x: Sequence) -> Value | list[Value]:
-        out = self.outputs(x)
-        return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
         """Each neuron's weights then its bias, neuron by neuron."""
@@ -295,14 +303,14 @@ class MLP(Module):
         seed: int | random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        _count(nin, "nin (the number of inputs)")
+        whole_number(nin, "nin (the number of inputs)")
         if isinstance(nouts, int) or not isinstance(nouts, Sequence) or not nouts:
             raise TypeError(f"nouts must be a non-empty list of layer sizes, e.g. [16, 16, 1], got {nouts!r}")
         for n in nouts:
-            _count(n, "each layer size in nouts")
+            whole_number(n, "each layer size in nouts")
         _activation_name(activation)
         _activation_name(output)
-        rng = _rng(seed)
+        rng = _generator(seed)
         sizes = [nin, *nouts]
         last = len(nouts) - 1
         self.layers = [
@@ -317,10 +325,6 @@ class MLP(Module):
         for layer in self.layers:
             x = layer.outputs(x)
         return x
-
-    def __call__(self, x: Sequence) -> Value | list[Value]:
-        out = self.outputs(x)
-        return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
         """Layer by layer, neuron by neuron: each neuron's weights then its bias."""

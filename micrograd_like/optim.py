@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ._validation import finite_number, whole_number
 from .engine import Value
 
 __all__ = ["Optimizer", "SGD", "Adam", "LinearDecay", "ExponentialDecay", "CosineDecay"]
@@ -42,15 +43,16 @@ class Optimizer:
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__} optimises Values, got {type(p).__name__}: {p!r}")
         if not callable(lr):
-            _check(lr, "lr", positive=True)
+            finite_number(lr, "lr", positive=True)
         self.lr = lr
+        self.weight_decay = 0.0
         self.steps = 0  # how many times step() has run
 
     @property
     def current_lr(self) -> float:
         """The learning rate the next step() will use."""
         lr = self.lr(self.steps) if callable(self.lr) else self.lr
-        return _check(lr, f"the learning rate at step {self.steps}", positive=True)
+        return finite_number(lr, f"the learning rate at step {self.steps}", positive=True)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (do it before each ``backward()``)."""
@@ -58,10 +60,28 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Move every parameter using its current gradient."""
+        """Move every parameter using its current gradient.
+
+        After ``backward(create_graph=True)`` the gradients are Values; a step uses their
+        numbers (as PyTorch's optimisers do), so ``p.data`` stays a float:
+
+        >>> w = Value(3.0)
+        >>> opt = SGD([w], lr=0.1)
+        >>> (w * w * w).backward(create_graph=True)      # d(w³)/dw = 3w² = 27, as a Value
+        >>> opt.step()
+        >>> w.data                                       # 3 - 0.1 * 27
+        0.2999999999999998
+        """
         lr = self.current_lr
         self._update(lr)
         self.steps += 1
+
+    def _gradient(self, p: Value) -> float:
+        """``p``'s gradient as a number, plus ``weight_decay * p`` (the gradient of the L2 term)."""
+        g = p.grad
+        if isinstance(g, Value):  # made by backward(create_graph=True): its number is the gradient
+            g = g.data
+        return g + self.weight_decay * p.data
 
     def _update(self, lr: float) -> None:
         raise NotImplementedError
@@ -95,13 +115,13 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check(momentum, "momentum", upper=1.0)
-        self.weight_decay = _check(weight_decay, "weight_decay")
+        self.momentum = finite_number(momentum, "momentum", upper=1.0)
+        self.weight_decay = finite_number(weight_decay, "weight_decay")
         self.velocity: list[float | None] = [None] * len(self.params)
 
     def _update(self, lr: float) -> None:
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
+            g = self._gradient(p)
             if self.momentum:
                 v = self.velocity[i]
                 g = g if v is None else self.momentum * v + g
@@ -134,10 +154,10 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.beta1 = _check(betas[0], "betas[0]", upper=1.0)
-        self.beta2 = _check(betas[1], "betas[1]", upper=1.0)
-        self.eps = _check(eps, "eps", positive=True)
-        self.weight_decay = _check(weight_decay, "weight_decay")
+        self.beta1 = finite_number(betas[0], "betas[0]", upper=1.0)
+        self.beta2 = finite_number(betas[1], "betas[1]", upper=1.0)
+        self.eps = finite_number(eps, "eps", positive=True)
+        self.weight_decay = finite_number(weight_decay, "weight_decay")
         self.m = [0.0] * len(self.params)
         self.s = [0.0] * len(self.params)
 
@@ -145,7 +165,7 @@ class Adam(Optimizer):
         t = self.steps + 1
         correct1, correct2 = 1 - self.beta1**t, 1 - self.beta2**t
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
+            g = self._gradient(p)
             self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
             self.s[i] = self.beta2 * self.s[i] + (1 - self.beta2) * g * g
             p.data -= lr * (self.m[i] / correct1) / (math.sqrt(self.s[i] / correct2) + self.eps)
@@ -157,6 +177,14 @@ class Adam(Optimizer):
 # -- learning-rate schedules: callables from the step number to a rate -------------------------
 
 
+def _check_span(schedule: LinearDecay | CosineDecay) -> None:
+    """What a schedule from ``start`` to ``end`` over ``steps`` steps needs: two positive rates
+    and a positive whole number of steps."""
+    finite_number(schedule.start, "start", positive=True)
+    finite_number(schedule.end, "end", positive=True)
+    whole_number(schedule.steps, "steps")
+
+
 @dataclass(frozen=True)
 class LinearDecay:
     """From ``start`` at step 0 to ``end`` at step ``steps`` in a straight line, then ``end``."""
@@ -166,10 +194,7 @@ class LinearDecay:
     steps: int
 
     def __post_init__(self) -> None:
-        _check(self.start, "start", positive=True)
-        _check(self.end, "end", positive=True)
-        if not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"steps must be a positive whole number, got {self.steps!r}")
+        _check_span(self)
 
     def __call__(self, step: int) -> float:
         # Written as micrograd writes 1.0 - 0.9*k/100, so that the numbers match to the last bit.
@@ -184,8 +209,8 @@ class ExponentialDecay:
     gamma: float
 
     def __post_init__(self) -> None:
-        _check(self.start, "start", positive=True)
-        if _check(self.gamma, "gamma", positive=True) > 1:
+        finite_number(self.start, "start", positive=True)
+        if finite_number(self.gamma, "gamma", positive=True) > 1:
             raise ValueError(f"gamma must be at most 1 (a decay), got {self.gamma!r}")
 
     def __call__(self, step: int) -> float:
@@ -201,24 +226,8 @@ class CosineDecay:
     steps: int
 
     def __post_init__(self) -> None:
-        _check(self.start, "start", positive=True)
-        _check(self.end, "end", positive=True)
-        if not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"steps must be a positive whole number, got {self.steps!r}")
+        _check_span(self)
 
     def __call__(self, step: int) -> float:
         fraction = min(step, self.steps) / self.steps
         return self.end + (self.start - self.end) * (1 + math.cos(math.pi * fraction)) / 2
-
-
-def _check(x: object, name: str, *, positive: bool = False, upper: float | None = None) -> float:
-    """x as a float if it is a finite number in range, else a ValueError that names it."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise ValueError(f"{name} must be a finite number, got {x!r}")
-    if positive and x <= 0:
-        raise ValueError(f"{name} must be positive, got {x!r}")
-    if x < 0:
-        raise ValueError(f"{name} must not be negative, got {x!r}")
-    if upper is not None and x >= upper:
-        raise ValueError(f"{name} must be less than {upper:g}, got {x!r}")
-    return float(x)

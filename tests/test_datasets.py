@@ -81,3 +81,11 @@ def test_bad_arguments_are_refused(call, match):
 def test_a_bad_seed_is_refused():
     with pytest.raises(TypeError, match="seed must be an int"):
         make_moons(10, seed="0")
+
+
+def test_seed_none_gives_new_data_each_time_and_leaves_the_global_generator_alone():
+    random.seed(5)
+    state = random.getstate()
+    first, second = make_moons(30, seed=None), make_moons(30, seed=None)
+    assert first != second
+    assert random.getstate() == state  # unlike MLP(seed=None), which draws from the global generator

@@ -1,10 +1,12 @@
 """The classroom demos and the `micrograd-like demo` command, run end to end with small settings."""
 
+import math
 import sys
 
 import pytest
 
 from micrograd_like.cli import main
+from micrograd_like.datasets import make_moons
 from micrograd_like.demos import DEMOS, neuron, textbook
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -27,8 +29,8 @@ def test_moons_trains_prints_progress_and_draws(tmp_path, capsys):
     status, out, _ = _run(capsys, "moons", "--steps", "4", "--seed", "1", "--out", str(tmp_path))
     assert status == 0
     assert "MLP(2 -> 16 relu -> 16 relu -> 1 linear; 337 parameters)" in out
-    assert "step 1/4" in out and "step 4/4" in out and "accuracy" in out
-    assert "Final training accuracy" in out
+    assert "step 0/4" in out and "step 4/4" in out and "accuracy" in out
+    assert "After 4 steps: loss" in out
     _assert_pngs(tmp_path, ["moons-boundary.png", "moons-loss.png"])
 
 
@@ -39,13 +41,49 @@ def test_moons_learns_with_the_recipe(tmp_path):
     assert result["accuracy"] > max(first_accuracy, 0.8)
 
 
-def test_spiral_and_initialisation_demos(tmp_path, capsys):
+def test_the_final_numbers_are_those_of_the_last_logged_step(tmp_path, capsys):
+    result = DEMOS["moons"].run(steps=5, seed=1337, out=tmp_path)
+    out = capsys.readouterr().out
+    assert len(result["history"]) == 6  # the start, then after each of the 5 updates
+    assert result["history"][-1] == (result["loss"], result["accuracy"])
+    last_logged = next(line for line in out.splitlines() if "step 5/5" in line)
+    assert f"loss {result['loss']:<8.4g}  accuracy {result['accuracy']:6.1%}" in last_logged
+    assert f"After 5 steps: loss {result['loss']:.4g}, training accuracy {result['accuracy']:.0%}" in out
+    assert "step k: the loss and training accuracy after k updates (step 0: before any)" in out
+    X, labels = make_moons(100, noise=0.1, seed=1337)  # and they are the trained model's own
+    scores = [result["model"](x).data for x in X]
+    assert result["accuracy"] == sum((s > 0) == (t == 1) for s, t in zip(scores, labels)) / len(labels)
+
+
+def test_spiral_demo(tmp_path, capsys):
     status, out, _ = _run(capsys, "spiral", "--steps", "3", "--out", str(tmp_path))
     assert status == 0 and "3 classes" in out and "step 3/3" in out
     _assert_pngs(tmp_path, ["spiral-regions.png", "spiral-loss.png"])
+
+
+def test_initialisation_demo_runs_from_the_command_line(tmp_path, capsys):
     status, out, _ = _run(capsys, "init", "--steps", "2", "--lr", "0.1", "--out", str(tmp_path))
-    assert status == 0 and "N(0, 0.01²)" in out and "N(0, 10²)" in out and "verdict" in out
+    assert status == 0 and "Gain 0.1:" in out and "Gain 10:" in out and "verdict" in out
+    assert "LeCun's scale, gain 1" in out
     _assert_pngs(tmp_path, ["initialisation.png"])
+
+
+def test_initialisation_demo_teaches_too_small_too_large_and_just_right(tmp_path, capsys, monkeypatch):
+    from micrograd_like.demos import initialisation
+
+    monkeypatch.setattr(initialisation, "GAINS", (0.1, 1.0, 10.0))
+    results = initialisation.run(out=tmp_path)["results"]
+    out = capsys.readouterr().out
+    small, right, large = results[0.1], results[1.0], results[10.0]
+    # too small: the signal and the gradient vanish, and the loss stays at log 2
+    assert small["signal"] < 1e-3 and small["gradient"] < 1e-4 < right["gradient"]
+    assert small["history"][-1][0] == pytest.approx(math.log(2), abs=1e-3)
+    # too large: most units saturate, the first loss is huge, and training stalls
+    assert large["saturated"] > 0.5 > right["saturated"]
+    assert large["history"][0][0] > 10 * right["history"][0][0] and large["history"][-1][1] < 0.95
+    # the right scale trains
+    assert right["history"][-1][1] == 1.0
+    assert out.count("%  stalled: ") == 2 and out.count("100%  trains") == 1
 
 
 def test_vanishing_gradients_shrink_through_sigmoid_layers_but_not_through_tanh_or_relu(tmp_path, capsys):
@@ -59,16 +97,20 @@ def test_vanishing_gradients_shrink_through_sigmoid_layers_but_not_through_tanh_
     assert sizes["ReLU, He"][0] / sizes["ReLU, He"][-1] > 1e-2
 
 
-def test_neuron_demo_explains_each_chain_rule_step(tmp_path, capsys):
+def test_neuron_demo_explains_each_chain_rule_step_in_the_steppers_words(tmp_path, capsys):
     status, out, _ = _run(capsys, "neuron", "--out", str(tmp_path))
     assert status == 0
-    assert "d(o)/d(n) = 1 - tanh(n)² = 0.5;  n.grad = 0 + 1 * 0.5 = 0.5" in out
-    assert "d(x1w1)/d(x1) = w1 = -3;  x1.grad = 0 + 0.5 * (-3) = -1.5" in out
-    assert "d(x1w1)/d(w1) = x1 = 2;  w1.grad = 0 + 0.5 * 2 = 1" in out
+    o, _ = neuron.build()
+    steps = o.backward_steps()
+    assert str(steps.forward_walk()) in out  # the stepper's own words, not a copy of them
+    for step in steps:
+        assert str(step) in out
+    assert "local d(tanh(n))/dn = 1 - tanh(n)² = 0.5; contribution 1.0 * 0.5 = 0.5; n.grad = 0.0 + 0.5 = 0.5" in out
+    assert "local d(x1*w1)/d(x1) = w1 = -3.0; contribution 0.5 * -3.0 = -1.5; x1.grad = 0.0 + -1.5 = -1.5" in out
     for line in ("x1.grad = -1.5", "w1.grad = 1", "x2.grad = 0.5", "w2.grad = 0", "b.grad = 0.5"):
         assert line in out
     result = neuron.run(out=tmp_path)
-    assert len(result["steps"]) == 9  # one per edge of the graph
+    assert len(result["steps"]) == 9 and result["steps"].finished  # one step per edge of the graph
     assert result["nodes"]["x1"].grad == pytest.approx(-1.5) and result["nodes"]["w1"].grad == pytest.approx(1.0)
 
 
@@ -100,8 +142,9 @@ def test_layer_equations_agree_with_the_engine_for_other_activations(activation,
 def test_demos_still_train_and_print_without_matplotlib(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails as if not installed
     status, out, _ = _run(capsys, "moons", "--steps", "2", "--out", str(tmp_path))
-    assert status == 0 and "Final training accuracy" in out
-    assert "pip install 'micrograd_like[plot]'" in out
+    assert status == 0 and "training accuracy" in out
+    assert "pictures skipped: matplotlib is not installed (pip install -e '.[plot]' in a clone of the " \
+        "repository, or pip install matplotlib)" in out
     assert not list(tmp_path.glob("*.png"))
 
 
@@ -112,15 +155,23 @@ def test_demo_help_lists_every_demo_with_a_line(capsys):
     out = capsys.readouterr().out
     for name, module in [*DEMOS.items()]:
         assert f"  {name:<10} {module.SUMMARY}" in out
-    assert "engine" in out and "--steps" in out and "--out DIR" in out
+    assert "--steps" in out and "--out DIR" in out
+    assert "pip install -e '.[plot]'" in " ".join(out.split()) and "micrograd_like[plot]" not in out
 
 
-def test_an_option_a_demo_does_not_use_is_a_one_line_error(capsys):
-    status, out, err = _run(capsys, "neuron", "--steps", "3")
-    assert status == 2 and out == ""
-    assert err == "micrograd-like demo: the neuron demo has no --steps (it takes --out)\n"
-    status, _, err = _run(capsys, "engine", "--seed", "1")
-    assert status == 2 and "the engine demo has no --seed (it takes no options)" in err
+@pytest.mark.parametrize(("name", "argv", "ignored"), [
+    ("neuron", ["--steps", "3"], ["--steps"]),
+    ("engine", ["--seed", "1", "--out", "somewhere"], ["--seed", "--out"]),
+    ("textbook", ["--out", "somewhere", "--lr", "0.1"], ["--lr", "--out"]),
+])
+def test_every_demo_takes_every_option_and_notes_the_ones_it_ignores(name, argv, ignored, tmp_path, capsys,
+                                                                      monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = _run(capsys, name, *argv)
+    assert status == 0 and out
+    assert err.splitlines() == [
+        f"micrograd-like demo: note: the {name} demo has no use for {option}; ignored" for option in ignored
+    ]
 
 
 @pytest.mark.parametrize("argv", [["moons", "--steps", "0"], ["moons", "--lr", "-1"], ["nonsense"]])
@@ -138,9 +189,21 @@ def test_an_output_path_that_is_a_file_is_a_one_line_error(tmp_path, capsys):
     assert status == 1 and err.startswith("micrograd-like demo: cannot write the pictures:") and err.count("\n") == 1
 
 
-def test_the_engine_demo_still_runs(capsys):
+def test_the_engine_demo_is_a_demo_like_the_others(capsys):
     status, out, _ = _run(capsys, "engine")
-    assert status == 0 and "dg/da = 138.8338" in out
+    assert status == 0 and "dg/da = 138.8338" in out and "dg/db = 645.5773" in out
+    result = DEMOS["engine"].run()
+    numbers = (result["g"], result["dg/da"], result["dg/db"])
+    assert [round(x, 4) for x in numbers] == [24.7041, 138.8338, 645.5773]
+
+
+def test_every_demo_has_a_script_in_the_demos_directory():
+    from pathlib import Path
+
+    scripts = Path(__file__).resolve().parent.parent / "demos"
+    for name in DEMOS:
+        text = (scripts / f"{name}.py").read_text()
+        assert f'main(["demo", "{name}", *sys.argv[1:]])' in text
 
 
 def test_neuron_demo_draws_the_graph(tmp_path, capsys):
@@ -160,3 +223,51 @@ def test_neuron_demo_draws_the_graph(tmp_path, capsys):
         assert label in texts
     assert "0.7071" in texts  # o = tanh(0.8814) = 1/sqrt(2), the lecture's output
     assert f"wrote {path}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_the_demos_float_forward_pass_agrees_with_the_models_bit_for_bit(activation, fused):
+    import random
+
+    from micrograd_like.demos._common import predict
+    from micrograd_like.nn import MLP
+
+    rng = random.Random(3)
+    model = MLP(2, [5, 4, 3], activation=activation, output="tanh", seed=rng, fused=fused)
+    for p in model.parameters():
+        p.data = rng.uniform(-2, 2)  # biases too, not only the weights
+    for _ in range(20):
+        x = [rng.uniform(-3, 3), rng.uniform(-3, 3)]
+        assert predict(model, x) == [v.data for v in model.outputs(x)]
+
+
+@pytest.mark.parametrize("lr", ["1e9", "1e300"])
+def test_a_diverging_run_stops_says_so_and_draws_nothing(lr, tmp_path, capsys):
+    status, out, err = _run(capsys, "moons", "--lr", lr, "--steps", "5", "--out", str(tmp_path))
+    assert status == 1
+    assert err.startswith("micrograd-like demo: the loss diverged at step 1 (it reached ")
+    assert err.endswith("): try a smaller --lr\n") and err.count("\n") == 1
+    assert "accuracy" in out and "After" not in out and "Final" not in out
+    assert max(map(len, out.splitlines())) < 120  # compact numbers, not 200 digits
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_overflow_in_training_is_a_divergence_too(tmp_path, capsys, monkeypatch):
+    from micrograd_like.demos import Diverged, moons
+
+    calls = []
+
+    def overflowing(scores, y):  # what the engine raises when a forward result overflows a float
+        calls.append(1)
+        if len(calls) == 3:
+            raise OverflowError("math range error")
+        return real(scores, y)
+
+    real = moons.hinge_loss
+    monkeypatch.setattr(moons, "hinge_loss", overflowing)
+    with pytest.raises(Diverged, match=r"^the loss diverged at step 2 \(a number overflowed a float\): try a smaller"):
+        moons.run(steps=5, out=tmp_path)
+    assert not list(tmp_path.iterdir())
+    status, _, err = _run(capsys, "spiral", "--lr", "1e6", "--steps", "20", "--out", str(tmp_path))
+    assert status == 1 and "the loss diverged at step 1" in err and not list(tmp_path.iterdir())

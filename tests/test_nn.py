@@ -195,6 +195,13 @@ def test_he_init_is_normal_with_variance_two_over_fan_in():
     assert 0.035 < beyond < 0.06
 
 
+def test_lecun_init_is_normal_with_variance_one_over_fan_in():
+    fan_in = 50
+    ws = _weights(Layer(fan_in, 200, init="lecun", seed=0))
+    assert statistics.pvariance(ws) == pytest.approx(1 / fan_in, rel=0.05)
+    assert abs(statistics.fmean(ws)) < 0.05 * math.sqrt(1 / fan_in)
+
+
 def test_biases_start_at_zero_and_a_callable_init_draws_the_weights():
     layer = Layer(3, 2, init=lambda fan_in, fan_out, rng: fan_in * 10 + fan_out, seed=0)
     assert all(n.b.data == 0.0 for n in layer.neurons)

@@ -108,3 +108,20 @@ def test_a_schedule_that_returns_a_bad_rate_is_caught_at_that_step():
     opt.step()
     with pytest.raises(ValueError, match="learning rate at step 1 must be positive, got 0.0"):
         opt.step()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01), lambda ps: Adam(ps, lr=0.1)],
+    ids=["SGD", "Adam"],
+)
+def test_a_step_after_a_create_graph_pass_uses_the_gradients_number(make):
+    w, twin = Value(3.0), Value(3.0)
+    (w * w * w).backward(create_graph=True)  # w.grad is a Value: 3w² = 27 with a graph of its own
+    twin.grad = 27.0
+    assert isinstance(w.grad, Value)
+    optimizer, reference = make([w]), make([twin])
+    for _ in range(2):
+        optimizer.step()
+        reference.step()
+        assert type(w.data) is float and w.data == twin.data

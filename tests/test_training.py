@@ -1,11 +1,9 @@
 """Training end to end: small problems reach known results from a fixed seed."""
 
-import math
 import random
 
 import pytest
 
-from micrograd_like import Value
 from micrograd_like.datasets import make_moons, make_xor
 from micrograd_like.losses import binary_cross_entropy, hinge_loss, l2_penalty
 from micrograd_like.nn import MLP, Neuron
@@ -78,15 +76,13 @@ def test_one_step_of_the_moons_recipe_matches_micrograd_exactly():
         assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
 
 
-def test_micrograds_notebook_code_runs_with_the_import_changed():
-    from micrograd_like.engine import Value as V
-    from micrograd_like.nn import MLP as NotebookMLP
-
+def _notebook_step(Value, MLP):
+    """micrograd's notebook training step, verbatim, on three points; returns what it found."""
     random.seed(1337)
-    model = NotebookMLP(2, [16, 16, 1])
+    model = MLP(2, [16, 16, 1])
     X = [[0.5, -0.2], [1.5, 0.3], [-0.7, 0.9]]
     y = [1, -1, 1]
-    inputs = [list(map(V, xrow)) for xrow in X]
+    inputs = [list(map(Value, xrow)) for xrow in X]
     scores = list(map(model, inputs))
     losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -96,7 +92,24 @@ def test_micrograds_notebook_code_runs_with_the_import_changed():
     model.zero_grad()
     total_loss.backward()
     learning_rate = 1.0 - 0.9 * 0 / 100
+    grads = [p.grad for p in model.parameters()]
     for p in model.parameters():
         p.data -= learning_rate * p.grad
-    assert math.isfinite(total_loss.data) and len(accuracy) == 3
-    assert isinstance(total_loss, Value) and any(p.grad for p in model.parameters())
+    return total_loss.data, accuracy, grads, [p.data for p in model.parameters()]
+
+
+def test_micrograds_notebook_code_runs_with_the_import_changed_and_gives_micrograds_numbers():
+    micrograd_engine = pytest.importorskip("micrograd.engine", reason="micrograd (the reference) is not installed")
+    from micrograd.nn import MLP as MicrogradMLP
+
+    from micrograd_like.engine import Value as V
+    from micrograd_like.nn import MLP as NotebookMLP
+
+    loss, accuracy, grads, params = _notebook_step(V, NotebookMLP)
+    their_loss, their_accuracy, their_grads, their_params = _notebook_step(micrograd_engine.Value, MicrogradMLP)
+    assert len(params) == len(their_params) == 337
+    assert loss == pytest.approx(their_loss, rel=1e-12) and loss > 0
+    assert accuracy == their_accuracy
+    assert any(grads)
+    assert grads == pytest.approx(their_grads, rel=1e-12, abs=1e-15)
+    assert params == pytest.approx(their_params, rel=1e-12, abs=1e-15)

@@ -3,20 +3,22 @@
 Each module has a one-line ``SUMMARY`` and a ``run(...)`` function whose keyword arguments
 are the command line's options (``steps``, ``lr``, ``seed``, ``out``) that the demo uses.
 ``run`` prints as it goes, writes its pictures into ``out`` (when matplotlib is installed)
-and returns what it found, so a notebook or a test can look at the numbers too:
+and returns what it found, so a notebook or a test can look at the numbers too.  A training
+demo whose loss blows up (too large a ``--lr``) raises :class:`Diverged` and draws nothing.
 
 >>> from micrograd_like.demos import DEMOS
 >>> list(DEMOS)
-['moons', 'neuron', 'textbook', 'vanishing', 'init', 'spiral']
+['moons', 'neuron', 'textbook', 'vanishing', 'init', 'spiral', 'engine']
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from . import initialisation, moons, neuron, spiral, textbook, vanishing
+from . import engine, initialisation, moons, neuron, spiral, textbook, vanishing
+from ._common import PLOT_HINT, Diverged
 
-__all__ = ["DEMOS"]
+__all__ = ["DEMOS", "Diverged", "PLOT_HINT"]
 
 DEMOS: dict[str, ModuleType] = {
     "moons": moons,
@@ -25,5 +27,6 @@ DEMOS: dict[str, ModuleType] = {
     "vanishing": vanishing,
     "init": initialisation,
     "spiral": spiral,
+    "engine": engine,
 }
 """Every demo module by its command-line name, the main one (moons) first."""

@@ -1,16 +1,34 @@
-"""What the demos share: where files go, progress lines, plotting when matplotlib is there."""
+"""What the demos share: the training loop, progress lines, files, plotting when matplotlib is there."""
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..engine import Value
 from ..nn import ACTIVATIONS, MLP
+from ..optim import Optimizer
 
-__all__ = ["output_dir", "Progress", "figure", "save", "no_pictures", "predict", "grid", "PLOT_HINT"]
+__all__ = [
+    "output_dir",
+    "Progress",
+    "Diverged",
+    "train",
+    "figure",
+    "save",
+    "loss_curve",
+    "no_pictures",
+    "predict",
+    "grid",
+    "PLOT_HINT",
+]
 
-PLOT_HINT = "pip install 'micrograd_like[plot]'"
+PLOT_HINT = "pip install -e '.[plot]' in a clone of the repository, or pip install matplotlib"
+
+EXPLODED = 1e3
+"""A loss this many times its starting value (or this big, if it started below 1) has diverged."""
 
 
 def output_dir(out: str | Path) -> Path:
@@ -21,7 +39,8 @@ def output_dir(out: str | Path) -> Path:
 
 
 class Progress:
-    """Prints a line every few steps (about 20 lines a run), with the time so far."""
+    """Prints about 20 lines a run, each with the time so far: step 0 (the start), every few
+    steps, and the last one."""
 
     def __init__(self, steps: int, lines: int = 20) -> None:
         self.steps = steps
@@ -29,11 +48,61 @@ class Progress:
         self.start = time.perf_counter()
 
     def __call__(self, step: int, text: str) -> None:
-        """Report ``text`` for ``step`` (0-based) if it is one of the steps to show."""
-        if step == 0 or (step + 1) % self.every == 0 or step == self.steps - 1:
+        """Report ``text`` for the state after ``step`` updates, if it is one of the steps to show."""
+        if step % self.every == 0 or step == self.steps:
             width = len(str(self.steps))
             elapsed = time.perf_counter() - self.start
-            print(f"  step {step + 1:>{width}}/{self.steps}  {text}  ({elapsed:.1f} s)", flush=True)
+            print(f"  step {step:>{width}}/{self.steps}  {text}  ({elapsed:.1f} s)", flush=True)
+
+
+class Diverged(ArithmeticError):
+    """Training blew up: the loss became infinite, NaN, or exploded (see :data:`EXPLODED`)."""
+
+    def __init__(self, step: int, loss: float | None = None) -> None:
+        self.step, self.loss = step, loss
+        reached = "a number overflowed a float" if loss is None else f"it reached {loss:.4g}"
+        super().__init__(f"the loss diverged at step {step} ({reached}): try a smaller --lr")
+
+
+def train(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    labels: Sequence,
+    loss_of: Callable[[list[list[Value]], Sequence], Value],
+    classify: Callable[[list[float]], object],
+    optimizer: Optimizer,
+    steps: int,
+    lines: int = 20,
+) -> list[tuple[float, float]]:
+    """Full-batch gradient descent, printing progress; returns ``(loss, accuracy)`` per state.
+
+    State k is the model after k updates, so the history has ``steps + 1`` entries: the start,
+    then one after each update; the last is the trained model.  ``loss_of(outputs, labels)``
+    makes the loss from every point's outputs, and ``classify(numbers)`` turns one point's
+    outputs into the predicted label.  A loss that overflows, becomes NaN or explodes raises
+    :class:`Diverged` (the caller writes no pictures then: they would only mislead).
+    """
+    progress = Progress(steps, lines)
+    history: list[tuple[float, float]] = []
+    for step in range(steps + 1):
+        try:
+            outputs = [model.outputs(x) for x in X]
+            loss = loss_of(outputs, labels)
+        except OverflowError:
+            raise Diverged(step) from None
+        if not math.isfinite(loss.data) or (history and loss.data > EXPLODED * max(history[0][0], 1.0)):
+            raise Diverged(step, loss.data)
+        hits = sum(classify([o.data for o in out]) == label for out, label in zip(outputs, labels))
+        history.append((loss.data, hits / len(labels)))
+        progress(step, f"loss {loss.data:<8.4g}  accuracy {hits / len(labels):6.1%}")
+        if step < steps:
+            optimizer.zero_grad()
+            try:
+                loss.backward()
+            except OverflowError:
+                raise Diverged(step + 1) from None
+            optimizer.step()
+    return history
 
 
 def figure(*, width: float = 6.0, height: float = 4.5):
@@ -52,15 +121,36 @@ def save(fig, path: Path) -> Path:
     return path
 
 
+def loss_curve(history: Sequence[tuple[float, float]], loss_name: str, title: str, path: Path) -> Path:
+    """The loss (left axis) and the training accuracy (right axis) against the step; saved to ``path``."""
+    curve = figure(width=6.0, height=3.8)
+    ax = curve.add_subplot()
+    steps = range(len(history))
+    ax.plot(steps, [h[0] for h in history], color="#333333", label="loss")
+    ax.set_xlabel("step (updates made)")
+    ax.set_ylabel(f"loss ({loss_name})")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    right = ax.twinx()
+    right.plot(steps, [100 * h[1] for h in history], color="#1a9850", label="accuracy")
+    right.set_ylabel("training accuracy (%)", color="#1a9850")
+    right.set_ylim(0, 105)
+    ax.set_title(title)
+    ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right")
+    return save(curve, path)
+
+
 def no_pictures() -> None:
-    print(f"pictures skipped: matplotlib is not installed ({PLOT_HINT} adds it)")
+    print(f"pictures skipped: matplotlib is not installed ({PLOT_HINT})")
 
 
 def predict(model: MLP, point: Sequence[float]) -> list[float]:
     """The model's outputs for one point, computed on plain floats: no graph is built.
 
     Drawing a decision boundary evaluates the model at thousands of grid points; only the
-    numbers are needed there, not their gradients.
+    numbers are needed there, not their gradients.  This mirrors :meth:`Neuron._fire`
+    (``activation(b + w[0]*x[0] + w[1]*x[1] + ...)``, summed in that order) so that the
+    numbers are the model's own, bit for bit; a test checks that the two agree.
     """
     x = list(point)
     for layer in model.layers:

@@ -1,65 +1,132 @@
-"""Initialisation: the same network, trained from weights drawn at different scales.
+"""Initialisation: the same deep tanh network, trained from weights drawn at different scales.
 
-Every run uses the same data, the same architecture (tanh hidden layers), the same loss and
-the same optimiser; only the standard deviation of the initial weights changes.  Too small,
-and the signal (and so the gradient) fades through the layers: training crawls.  Too large,
-and the tanh units saturate where their slope is 0: the gradient vanishes there too.  In
-between, around Xavier's scale sqrt(1 / fan_in), training takes off.
+Every run uses the same data, the same network (four tanh hidden layers of 8), the same loss
+and the same optimiser; only the spread of the initial weights changes.  Each weight is drawn
+from N(0, (gain * sqrt(1 / fan_in))²): gain 1 is LeCun's scale, the one that keeps a
+signal's size steady through a layer of tanh units, which are close to linear around 0.
+
+- Too small (gain 0.1): every layer shrinks the signal, so the output is almost 0 whatever
+  the input, and the gradient shrinks the same way going back: the first layers get almost
+  none.  The loss sits at log 2 = 0.693 (a coin toss) and training goes nowhere.
+- Too large (gain 10): the pre-activations are huge, so most tanh units saturate at ±1, where
+  their slope is 0, and pass no gradient back; the others pass it back multiplied by large
+  weights, so it explodes.  The output starts far too confident (a large loss), and training
+  stalls at a poor fit.
+- In between, near gain 1, the signal and the gradient keep their size and the network
+  trains to 100%.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from ..datasets import make_moons
 from ..losses import binary_cross_entropy
-from ..nn import MLP
+from ..nn import INITS, MLP
 from ..optim import SGD
-from ._common import Progress, figure, no_pictures, output_dir, save
+from ._common import Diverged, figure, no_pictures, output_dir, save, train
 
-__all__ = ["run", "SUMMARY", "SCALES"]
+__all__ = ["run", "SUMMARY", "GAINS", "SHAPE", "diagnose"]
 
-SUMMARY = "the same tanh network from initial weight scales 0.01 to 10: which ones train"
+SUMMARY = "a deep tanh network from initial weights 0.1x to 10x LeCun's scale: too small or too large stalls"
 
-SCALES = (0.01, 0.1, 0.5, 3.0, 10.0)
+GAINS = (0.1, 0.3, 1.0, 3.0, 10.0)
+"""Multiples of LeCun's scale sqrt(1 / fan_in) for the initial weights' standard deviation."""
+
+SHAPE = [8, 8, 8, 8, 1]
+"""Four tanh hidden layers of 8 and a linear output: deep enough for the scale to compound."""
 
 
-def run(steps: int = 150, lr: float = 0.3, seed: int = 0, out: str | Path = "demo-output") -> dict:
-    """Train once per scale in :data:`SCALES`, print a summary, save ``initialisation.png``."""
+def run(steps: int = 100, lr: float = 0.1, seed: int = 0, out: str | Path = "demo-output") -> dict:
+    """Train once per gain in :data:`GAINS`, print what happened and why; save ``initialisation.png``."""
     out = output_dir(out)  # made first: a bad --out fails before the work, not after
-    X, labels = make_moons(60, noise=0.1, seed=seed)
+    X, labels = make_moons(40, noise=0.1, seed=seed)
+    print(f"The same network, MLP(2, {SHAPE}) with tanh, trained {steps} steps on {len(X)} moons points")
+    print(f"(binary cross-entropy, SGD with momentum 0.9, lr {lr:g}); weights ~ N(0, (gain * sqrt(1/fan_in))²).")
+    print("  step k: the loss and training accuracy after k updates (step 0: before any)")
     results = {}
-    for scale in SCALES:
-        model = MLP(2, [8, 8, 1], activation="tanh", init=_normal(scale), seed=seed)
+    for gain in GAINS:
+        model = MLP(2, SHAPE, activation="tanh", init=_lecun(gain), seed=seed)
+        start = diagnose(model, X, labels)
+        print(f"\nGain {gain:g}: last hidden layer's signal {start['signal']:.2g}, "
+              f"{start['saturated']:.0%} of tanh units saturated, first layer's gradient {start['gradient']:.2g}")
         optimizer = SGD(model.parameters(), lr=lr, momentum=0.9)
-        print(f"Initial weights ~ N(0, {scale:g}²): training {model}")
-        progress = Progress(steps, lines=4)
-        history = []
-        for step in range(steps):
-            scores = [model(x) for x in X]
-            loss = binary_cross_entropy(scores, labels)
-            accuracy = sum((s.data > 0) == (t == 1) for s, t in zip(scores, labels)) / len(labels)
-            history.append((loss.data, accuracy))
-            progress(step, f"loss {loss.data:.4f}  accuracy {accuracy:6.1%}")
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        results[scale] = history
+        try:
+            history = train(model, X, labels, _loss, _class, optimizer, steps, lines=4)
+            diverged = None
+        except Diverged as error:  # one scale blowing up is a result here, not the end of the demo
+            print(f"  {error}")
+            history, diverged = [], error.step
+        results[gain] = {**start, "history": history, "diverged_at": diverged}
 
-    print(f"\n  {'weight scale':>12} {'first loss':>11} {'last loss':>10} {'accuracy':>9}  verdict")
-    for scale, history in results.items():
-        verdict = "trained" if history[-1][1] >= 0.95 else "stuck"
-        print(f"  {scale:>12g} {history[0][0]:>11.4f} {history[-1][0]:>10.4f} {history[-1][1]:>9.0%}  {verdict}")
-    print("\nFor comparison, Xavier's scale for these layers is about 0.4 to 0.7 (sqrt(1/fan_in)).")
+    print(f"\n  {'gain':>5} {'signal':>7} {'saturated':>9} {'1st-layer grad':>14} "
+          f"{'first loss':>10} {'last loss':>9} {'accuracy':>8}  verdict")
+    for gain, r in results.items():
+        if r["diverged_at"] is not None:
+            losses, verdict = f"{'-':>10} {'-':>9} {'-':>8}", f"diverged at step {r['diverged_at']}"
+        else:
+            (first, _), (last, accuracy) = r["history"][0], r["history"][-1]
+            losses, verdict = f"{first:>10.3g} {last:>9.3g} {accuracy:>8.0%}", _verdict(r, gain)
+        print(f"  {gain:>5g} {r['signal']:>7.2g} {r['saturated']:>9.0%} {r['gradient']:>14.2g} {losses}  {verdict}")
+    print("\nToo small (gain < 1): each layer shrinks the signal, and the gradient shrinks the same way going")
+    print("back, so the first layers get almost none; the output stays near 0 and the loss near log 2 = 0.693,")
+    print("a coin toss (the accuracy is then the sign of a number near 0). Too large (gain > 1): most tanh units")
+    print("saturate at ±1, where their slope is 0, and pass no gradient back, while the rest pass it back times")
+    print("large weights: it explodes. The output starts wildly over-confident (the large first loss) and")
+    print("training stalls at a poor fit. Near LeCun's scale, gain 1, the signal and the gradient keep their")
+    print("size from layer to layer, and the network trains.")
     files = _picture(results, out)
-    return {"histories": results, "files": files}
+    return {"results": results, "files": files}
 
 
-def _normal(scale: float):
+def diagnose(model: MLP, X, labels) -> dict:
+    """At the current weights: how big the last hidden layer's signal is (RMS over the points),
+    the fraction of hidden tanh units saturated (|a| > 0.99), and the first layer's gradient
+    (RMS of dL/dw over its weights)."""
+    hidden: list[list[float]] = []
+    scores = []
+    for x in X:
+        a = x
+        for layer in model.layers[:-1]:
+            a = layer.outputs(a)
+            hidden.append([v.data for v in a])
+        scores.append(model.layers[-1](a))
+    last = [v for row in hidden[len(model.layers) - 2 :: len(model.layers) - 1] for v in row]
+    every = [v for row in hidden for v in row]
+    model.zero_grad()
+    binary_cross_entropy(scores, labels).backward()
+    grads = [w.grad for n in model.layers[0].neurons for w in n.w]
+    model.zero_grad()
+    return {
+        "signal": math.sqrt(sum(v * v for v in last) / len(last)),
+        "saturated": sum(abs(v) > 0.99 for v in every) / len(every),
+        "gradient": math.sqrt(sum(g * g for g in grads) / len(grads)),
+    }
+
+
+def _verdict(result: dict, gain: float) -> str:
+    accuracy = result["history"][-1][1]
+    if accuracy >= 0.95:
+        return "trains"
+    return "stalled: signal and gradient faded" if gain < 1 else "stalled: units saturated, gradient erratic"
+
+
+def _loss(outputs, labels):
+    return binary_cross_entropy([o[0] for o in outputs], labels)
+
+
+def _class(outputs: list[float]) -> int:
+    return int(outputs[0] > 0)
+
+
+def _lecun(gain: float):
+    """``gain`` times :mod:`~micrograd_like.nn`'s ``"lecun"`` initialisation."""
+
     def draw(fan_in, fan_out, rng):
-        return rng.gauss(0.0, scale)
+        return gain * INITS["lecun"](fan_in, fan_out, rng)
 
-    draw.__name__ = f"normal(0, {scale:g})"
+    draw.__name__ = f"normal(0, ({gain:g} * sqrt(1/fan_in))²)"
     return draw
 
 
@@ -69,12 +136,16 @@ def _picture(results: dict, out: Path) -> list[Path]:
         no_pictures()
         return []
     ax = fig.add_subplot()
-    for scale, history in results.items():
-        ax.plot(range(1, len(history) + 1), [h[0] for h in history], label=f"weights ~ N(0, {scale:g}²)")
-    ax.set_xlabel("step")
+    for gain, r in results.items():
+        history = r["history"]
+        if history:
+            ax.plot(range(len(history)), [h[0] for h in history], label=f"gain {gain:g}: {history[-1][1]:.0%}")
+    ax.axhline(math.log(2), color="#999999", linestyle="dotted", linewidth=1, label="log 2: a coin toss")
+    ax.set_xlabel("step (updates made)")
     ax.set_ylabel("loss (binary cross-entropy)")
     ax.set_yscale("log")
-    ax.set_title("Same network, same data: only the initial scale differs")
+    ax.set_title("Same network, same data: only the initial scale differs\n(legend: final training accuracy)",
+                 fontsize=10)
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return [save(fig, out / "initialisation.png")]

@@ -13,7 +13,7 @@ from ..datasets import make_moons
 from ..losses import hinge_loss, l2_penalty
 from ..nn import MLP
 from ..optim import SGD, LinearDecay
-from ._common import Progress, figure, grid, no_pictures, output_dir, predict, save
+from ._common import figure, grid, loss_curve, no_pictures, output_dir, predict, save, train
 
 __all__ = ["run", "SUMMARY"]
 
@@ -24,7 +24,8 @@ def run(steps: int = 100, lr: float = 1.0, seed: int = 1337, out: str | Path = "
     """Train on the moons, print progress, save ``moons-boundary.png`` and ``moons-loss.png``.
 
     The learning rate falls linearly from ``lr`` to ``lr / 10`` over the run.  Returns the
-    final loss and accuracy, the model, the history and the files written.
+    final loss and accuracy, the model, the history and the files written; raises
+    :class:`Diverged` (and draws nothing) if the loss blows up.
     """
     out = output_dir(out)  # made first: a bad --out fails before the work, not after
     X, labels = make_moons(100, noise=0.1, seed=seed)
@@ -33,26 +34,21 @@ def run(steps: int = 100, lr: float = 1.0, seed: int = 1337, out: str | Path = "
     optimizer = SGD(model.parameters(), lr=LinearDecay(lr, lr / 10, steps))
     print(f"Training {model} on {len(X)} moons points, {steps} steps.")
     print(f"  loss = mean(max(0, 1 - y * score)) + 1e-4 * sum(w²);  SGD, lr from {lr:g} to {lr / 10:g}")
+    print("  step k: the loss and training accuracy after k updates (step 0: before any)")
 
-    progress = Progress(steps)
-    history: list[tuple[float, float]] = []
-    for step in range(steps):
-        scores = [model(x) for x in X]
-        loss = hinge_loss(scores, y) + l2_penalty(model.parameters(), 1e-4)
-        accuracy = sum((s.data > 0) == (t > 0) for s, t in zip(scores, y)) / len(y)
-        history.append((loss.data, accuracy))
-        progress(step, f"loss {loss.data:.4f}  accuracy {accuracy:6.1%}")
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    def loss_of(outputs, y):
+        return hinge_loss([o[0] for o in outputs], y) + l2_penalty(model.parameters(), 1e-4)
 
-    # The numbers after the last update (the loop reports each step's *starting* point).
-    scores = [predict(model, x)[0] for x in X]
-    accuracy = sum((s > 0) == (t > 0) for s, t in zip(scores, y)) / len(y)
-    print(f"Final training accuracy: {accuracy:.0%}")
-
+    history = train(model, X, y, loss_of, _sign, optimizer, steps)
+    loss, accuracy = history[-1]
+    print(f"After {steps} steps: loss {loss:.4g}, training accuracy {accuracy:.0%}")
     files = _pictures(model, X, y, history, out)
-    return {"model": model, "loss": history[-1][0], "accuracy": accuracy, "history": history, "files": files}
+    return {"model": model, "loss": loss, "accuracy": accuracy, "history": history, "files": files}
+
+
+def _sign(outputs: list[float]) -> int:
+    """The predicted class, -1 or +1: the sign of the score."""
+    return 1 if outputs[0] > 0 else -1
 
 
 def _pictures(model: MLP, X, y, history, out: Path) -> list[Path]:
@@ -88,19 +84,5 @@ def _pictures(model: MLP, X, y, history, out: Path) -> list[Path]:
     ax.legend(loc="upper right", framealpha=0.9)
     files = [save(boundary, out / "moons-boundary.png")]
 
-    curve = figure(width=6.0, height=3.8)
-    ax = curve.add_subplot()
-    steps = range(1, len(history) + 1)
-    ax.plot(steps, [h[0] for h in history], color="#333333", label="loss")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss (hinge + L2)")
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    right = ax.twinx()
-    right.plot(steps, [100 * h[1] for h in history], color="#1a9850", label="accuracy")
-    right.set_ylabel("training accuracy (%)", color="#1a9850")
-    right.set_ylim(0, 105)
-    ax.set_title("Training on the moons")
-    ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right")
-    files.append(save(curve, out / "moons-loss.png"))
+    files.append(loss_curve(history, "hinge + L2", "Training on the moons", out / "moons-loss.png"))
     return files

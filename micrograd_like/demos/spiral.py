@@ -13,7 +13,7 @@ from ..datasets import make_spiral
 from ..losses import softmax_cross_entropy
 from ..nn import MLP
 from ..optim import Adam
-from ._common import Progress, figure, grid, no_pictures, output_dir, predict, save
+from ._common import figure, grid, loss_curve, no_pictures, output_dir, predict, save, train
 
 __all__ = ["run", "SUMMARY"]
 
@@ -30,22 +30,12 @@ def run(steps: int = 200, lr: float = 0.05, seed: int = 0, out: str | Path = "de
     optimizer = Adam(model.parameters(), lr=lr)
     print(f"Training {model} on {len(X)} spiral points in {classes} classes, {steps} steps.")
     print(f"  loss = mean(-log softmax(scores)[label]);  Adam, lr {lr:g}")
-    progress = Progress(steps)
-    history = []
-    for step in range(steps):
-        scores = [model.outputs(x) for x in X]
-        loss = softmax_cross_entropy(scores, labels)
-        accuracy = sum(_argmax([s.data for s in row]) == t for row, t in zip(scores, labels)) / len(labels)
-        history.append((loss.data, accuracy))
-        progress(step, f"loss {loss.data:.4f}  accuracy {accuracy:6.1%}")
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-
-    accuracy = sum(_argmax(predict(model, x)) == t for x, t in zip(X, labels)) / len(labels)
-    print(f"Final training accuracy: {accuracy:.0%}")
+    print("  step k: the loss and training accuracy after k updates (step 0: before any)")
+    history = train(model, X, labels, softmax_cross_entropy, _argmax, optimizer, steps)
+    loss, accuracy = history[-1]
+    print(f"After {steps} steps: loss {loss:.4g}, training accuracy {accuracy:.0%}")
     files = _pictures(model, X, labels, history, classes, out)
-    return {"model": model, "loss": history[-1][0], "accuracy": accuracy, "history": history, "files": files}
+    return {"model": model, "loss": loss, "accuracy": accuracy, "history": history, "files": files}
 
 
 def _argmax(values: list[float]) -> int:
@@ -82,19 +72,5 @@ def _pictures(model: MLP, X, labels, history, classes: int, out: Path) -> list[P
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     files = [save(fig, out / "spiral-regions.png")]
 
-    curve = figure(width=6.0, height=3.8)
-    ax = curve.add_subplot()
-    steps = range(1, len(history) + 1)
-    ax.plot(steps, [h[0] for h in history], color="#333333", label="loss")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss (softmax cross-entropy)")
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    right = ax.twinx()
-    right.plot(steps, [100 * h[1] for h in history], color="#1a9850", label="accuracy")
-    right.set_ylabel("training accuracy (%)", color="#1a9850")
-    right.set_ylim(0, 105)
-    ax.set_title("Training on the spiral")
-    ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right")
-    files.append(save(curve, out / "spiral-loss.png"))
+    files.append(loss_curve(history, "softmax cross-entropy", "Training on the spiral", out / "spiral-loss.png"))
     return files
