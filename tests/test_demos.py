@@ -246,7 +246,8 @@ def test_the_demos_float_forward_pass_agrees_with_the_models_bit_for_bit(activat
 def test_a_diverging_run_stops_says_so_and_draws_nothing(lr, tmp_path, capsys):
     status, out, err = _run(capsys, "moons", "--lr", lr, "--steps", "5", "--out", str(tmp_path))
     assert status == 1
-    assert err.startswith("micrograd-like demo: the loss diverged at step 1 (it reached ")
+    # the loss grows past bounds (it reached ...) or a number overflows a float on the way
+    assert err.startswith("micrograd-like demo: the loss diverged at step 1 (")
     assert err.endswith("): try a smaller --lr\n") and err.count("\n") == 1
     assert "accuracy" in out and "After" not in out and "Final" not in out
     assert max(map(len, out.splitlines())) < 120  # compact numbers, not 200 digits
