@@ -63,7 +63,7 @@ __all__ = [
 
 MAX_NODES = 2000
 """Above this many Graphviz nodes a drawing is refused unless ``force=True``: dot's layout
-time grows much faster than the graph (1,600 nodes take about 0.3 s, 13,000 over 20 minutes),
+time grows much faster than the graph (1,600 nodes take about a second, 13,000 over 20 minutes),
 and a few hundred nodes are already more than a person can follow."""
 
 DEFAULT_TIMEOUT = 60.0
