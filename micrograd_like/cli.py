@@ -1,22 +1,27 @@
 """The ``micrograd-like`` command (also ``python -m micrograd_like``).
 
 Thin over the package: each subcommand parses its arguments and calls the library.
-Errors a user can make (a bad option, a bad expression) end in one line on stderr and a
-non-zero exit status, never a traceback.
+Errors a user can make (a bad option, a bad expression, a graph too big to draw) end in
+one line on stderr and a non-zero exit status, never a traceback.  Every option that
+writes a file creates the missing directories on the way to it
+(:func:`prepare_output_path`).
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from . import demos
+from . import demos, viz
 from .engine import Value
-from .expression import ExpressionError, parse, parse_assignment, variables_in
+from .expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
+from .viz import MAX_TIMEOUT, GraphTooLargeError, GraphvizNotFoundError, LayoutTimeoutError
 
-__all__ = ["main", "add_expression_arguments", "expression_from_args", "UserError"]
+__all__ = ["main", "add_expression_arguments", "expression_from_args", "prepare_output_path", "UserError"]
 
 
 class UserError(Exception):
@@ -89,7 +94,7 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- shared by the subcommands that take an expression (draw, step) --------------------------------
+# -- shared by the subcommands that take an expression (draw, step), and by every file written ----
 
 
 def _assignment(text: str) -> tuple[str, float]:
@@ -100,14 +105,21 @@ def _assignment(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+EXPRESSION_HELP = (
+    'e.g. "tanh(a*b + c)": numbers, variables, + - * / **, parentheses, '
+    "exp log tanh sigmoid relu sqrt sin cos abs. It may start with a minus sign (\"-a*b\"); "
+    "if it reads like an option (-o..., -h...), write it in brackets, \"(-o)\", or last, after --"
+)
+
+
 def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the positional EXPRESSION and the repeatable ``--var NAME=VALUE`` to a subcommand."""
-    parser.add_argument(
-        "expression",
-        metavar="EXPRESSION",
-        help='e.g. "tanh(a*b + c)": numbers, variables, '
-        "+ - * / **, parentheses, exp log tanh sigmoid relu sqrt sin cos abs",
-    )
+    """Add the positional EXPRESSION and the repeatable ``--var NAME=VALUE`` to a subcommand.
+
+    EXPRESSION is optional to argparse only so that one starting with '-' can be found among
+    the arguments it did not know (see ``_ArgumentParser.parse_args``); it is still required.
+    """
+    parser.usage = "%(prog)s EXPRESSION [--var NAME=VALUE ...] [options]"
+    parser.add_argument("expression", nargs="?", metavar="EXPRESSION", help=EXPRESSION_HELP)
     parser.add_argument(
         "--var",
         action="append",
@@ -118,25 +130,82 @@ def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def expression_from_args(args: argparse.Namespace) -> Value:
-    """The graph of ``args.expression`` with the ``--var`` values; a mistake is a UserError."""
-    values: dict[str, float] = {}
-    for name, value in args.var:
-        if name in values:
-            raise UserError(f"--var {name} is given twice ({values[name]:g} and {value:g})")
-        values[name] = value
+def expression_from_args(args: argparse.Namespace, needs_gradients: bool = True) -> Value:
+    """The graph of ``args.expression`` with the ``--var`` values; a mistake is a UserError.
+
+    With ``needs_gradients`` (a command that runs backward()), an expression without
+    variables, a constant, is a mistake too: it has no gradients to find.
+    """
     try:
-        needed = variables_in(args.expression)
-        missing = [name for name in needed if name not in values]
-        if missing:
-            example = " ".join(f"--var {name}=VALUE" for name in missing)
-            raise UserError(f"no value for {', '.join(missing)} in {args.expression!r}: add {example}")
-        unused = [name for name in values if name not in needed]
-        if unused:
-            print(f"warning: --var {', '.join(unused)} not used by {args.expression!r}", file=sys.stderr)
-        return parse(args.expression, values)
+        values = parse_assignments(args.var)
     except ExpressionError as error:
+        raise UserError(f"--var: {error}") from None
+    try:
+        root = parse(args.expression, values)
+    except ExpressionError as error:
+        if error.missing:
+            example = " ".join(f"--var {name}=VALUE" for name in error.missing)
+            raise UserError(f"no value for {', '.join(error.missing)} in {args.expression!r}: add {example}") from None
         raise UserError(f"in {args.expression!r}: {error}") from None
+    needed = variables_in(args.expression)
+    unused = [name for name in values if name not in needed]
+    if unused:
+        print(f"warning: --var {', '.join(unused)} not used by {args.expression!r}", file=sys.stderr)
+    if needs_gradients and not root.requires_grad:
+        instead = " (or draw its value alone with --no-backward)" if hasattr(args, "no_backward") else ""
+        raise UserError(
+            f"{args.expression!r} has no variables: it is the constant {root.data:g}, with no gradients to find; "
+            f"write it with a variable and give its value with --var{instead}"
+        )
+    return root
+
+
+def prepare_output_path(path: str | Path, directory: bool = False) -> Path:
+    """Make ready to write ``path``, a file (or, with ``directory``, a folder for files).
+
+    The rule for every option that writes: directories missing on the way are created,
+    as most tools that write output do.  A path that cannot be written (a file in the
+    way, no permission) is a UserError naming it.
+    """
+    path = Path(path).expanduser()
+    if not directory and path.is_dir():
+        raise UserError(f"cannot write {path}: it is a directory")
+    folder = path if directory else path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        if not in_the_way.is_dir():
+            raise UserError(f"cannot write {path}: {in_the_way} is a file, not a directory") from None
+        raise UserError(f"cannot create the directory {folder}: {error.strerror or error}") from None
+    return path
+
+
+def _seconds(text: str) -> float:
+    """argparse ``type=`` for a time limit: a number of seconds above 0, at most a day."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= MAX_TIMEOUT:  # also false for nan
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, at most {MAX_TIMEOUT:g}; got {text!r}")
+    return seconds
+
+
+def _drawing_error(error: Exception, args: argparse.Namespace) -> str:
+    """A drawing error as one line, with advice in the command's own options (not Python's)."""
+    if isinstance(error, GraphTooLargeError):
+        advice = [
+            ("merge_sums", "--merge-sums folds sum chains into one Σ node"),
+            ("force", "--force draws it anyway"),
+            ("all", "--all steps through it in words"),
+        ]
+    elif isinstance(error, LayoutTimeoutError):
+        advice = [("merge_sums", "--merge-sums draws fewer nodes"), ("timeout", "--timeout SECONDS gives it longer")]
+    else:
+        return str(error)  # Graphviz missing: the install hint
+    options = [words for option, words in advice if hasattr(args, option)] or ["try a smaller expression"]
+    return f"{error.summary}: {'; '.join(options)}"
 
 
 # -- draw: an expression's graph as SVG, PNG or DOT ------------------------------------------------
@@ -150,7 +219,7 @@ def add_draw_command(commands) -> None:
         help="draw an expression's computation graph (SVG, PNG or DOT)",
         description="Draw the computation graph of an expression, with each node's value and, after "
         'backward(), its gradient. Example: micrograd-like draw "tanh(a*b + c)" --var a=2 --var b=-3 '
-        "--var c=10 -o graph.svg",
+        "--var c=7 -o graph.svg (directories missing on the way to FILE are created)",
     )
     add_expression_arguments(draw)
     draw.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: standard output)")
@@ -160,22 +229,24 @@ def add_draw_command(commands) -> None:
     draw.add_argument("--no-backward", action="store_true", help="draw values only: do not run backward()")
     draw.add_argument("--merge-sums", action="store_true", help="fold chains of + into one Σ node")
     draw.add_argument("--force", action="store_true", help="draw even above the size limit (2,000 nodes)")
-    draw.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="layout time limit (default 60)")
+    draw.add_argument(
+        "--timeout", type=_seconds, default=60.0, metavar="SECONDS", help="layout time limit (default 60)"
+    )
 
 
 def draw_command(args: argparse.Namespace) -> None:
-    from . import viz  # the drawing module (and the graphviz package) only when drawing
-
     format = args.format
-    if format is None and args.output:
-        suffix = args.output.rpartition(".")[2].lower() if "." in args.output else ""
-        if suffix not in DRAW_FORMATS:
+    if args.output:
+        suffix = Path(args.output).suffix.lstrip(".").lower()
+        if format is None and suffix not in DRAW_FORMATS:
             raise UserError(
                 f"cannot tell the format from {args.output!r}: name it .svg, .png or .dot, or give --format"
             )
-        format = suffix
+        if format is not None and suffix in DRAW_FORMATS and suffix != format:
+            raise UserError(f"-o {args.output} is named .{suffix} but --format is {format}: make them agree")
+        format = format or suffix
     format = format or "svg"
-    root = expression_from_args(args)
+    root = expression_from_args(args, needs_gradients=not args.no_backward)
     if not args.no_backward:
         root.backward()
     try:
@@ -189,7 +260,7 @@ def draw_command(args: argparse.Namespace) -> None:
             timeout=args.timeout,
         )
         if args.output:
-            print(drawing.save(args.output, format=format))
+            print(drawing.save(prepare_output_path(args.output), format=format))
         elif format == "dot":
             sys.stdout.write(drawing.source)
         elif format == "svg":
@@ -198,17 +269,38 @@ def draw_command(args: argparse.Namespace) -> None:
             raise UserError("PNG is binary: give -o FILE.png (or redirect standard output)")
         else:
             sys.stdout.buffer.write(drawing.png())
-    except (viz.GraphTooLargeError, viz.GraphvizNotFoundError, viz.LayoutTimeoutError, RuntimeError) as error:
+    except (GraphTooLargeError, GraphvizNotFoundError, LayoutTimeoutError):
+        raise  # main() words these for every command
+    except RuntimeError as error:  # Graphviz failed: its first line says why
         raise UserError(str(error)) from None
+    except BrokenPipeError:
+        raise  # the reader of standard output left: main() stops quietly
     except OSError as error:
         raise UserError(f"cannot write {args.output}: {error.strerror or error}") from None
 
 
 class _ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (the usage is one --help away)."""
+    """argparse, with its errors on one line (the usage is one --help away), each pointing at
+    the help of the subcommand it is about, and an expression allowed to start with '-'."""
+
+    commands: dict[str, argparse.ArgumentParser] = {}  # the subcommands' parsers, by name
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        command = self.commands.get(getattr(parsed, "command", None), self)
+        if getattr(parsed, "expression", "") is None:
+            # argparse takes "-a*b" for an unknown option: the first such argument is the expression.
+            first = next((arg for arg in unknown if arg.startswith("-") and not arg.startswith("--")), None)
+            if first is None:
+                command.error("the following arguments are required: EXPRESSION")
+            parsed.expression = first
+            unknown.remove(first)
+        if unknown:
+            command.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed
 
 
 # -- step: a backward pass, one chain-rule step at a time ------------------------------------------
@@ -351,23 +443,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_parser(commands)
     add_draw_command(commands)
     add_step_command(commands)
+    parser.commands = commands.choices
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    status = 0
     try:
         if args.command == "demo":
-            return run_demo(args)
+            status = run_demo(args)
         elif args.command == "draw":
             draw_command(args)
         elif args.command == "step":
-            return step_command(args)
+            status = step_command(args)
+        sys.stdout.flush()  # so that a closed pipe shows here, not as Python exits
     except UserError as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
         return 2
-    return 0
+    except (GraphTooLargeError, LayoutTimeoutError, GraphvizNotFoundError) as error:
+        print(f"{parser.prog} {args.command}: error: {_drawing_error(error, args)}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader left (as in "| head"): stop quietly.  Python's docs' recipe: point stdout at
+        # devnull, or Python reports the broken pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
 
 
 if __name__ == "__main__":

@@ -19,26 +19,43 @@ is ``-(a**2)``)::
     atom    := NUMBER | NAME | NAME '(' sum ')' | '(' sum ')'
 
 The functions are the engine's: ``exp log tanh sigmoid relu sqrt sin cos abs``.  Each
-variable becomes one leaf Value labelled with its name (``a*a`` uses the same leaf twice);
-numbers become unlabelled leaves, except a constant exponent, which stays part of the
-operation (``x**2`` is one ``**2`` node, as the engine builds it).
+variable becomes one leaf Value labelled with its name (``a*a`` uses the same leaf twice).
+Numbers are what they are in Python: constants that collect no gradient (the 3 in ``3*x``
+is ``Value(3.0, requires_grad=False)``), and a part made of numbers only is worked out
+first, as Python does (``2*3*x`` multiplies x by the constant 6; a constant exponent stays
+part of the operation: ``x**2`` is one ``**2`` node, as the engine builds it).
 
 Every mistake raises :class:`ExpressionError` (a ValueError) saying what is wrong and at
 which column, and so does an input outside a function's domain (``log(0)``, ``1/0``).
+Long expressions are fine (a chain of 10,000 products); brackets, signs and powers may
+nest :data:`MAX_NESTING` deep.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .engine import Value
 
-__all__ = ["ExpressionError", "FUNCTIONS", "parse", "variables_in", "parse_assignment", "parse_assignments"]
+__all__ = [
+    "ExpressionError",
+    "FUNCTIONS",
+    "MAX_NESTING",
+    "parse",
+    "variables_in",
+    "parse_assignment",
+    "parse_assignments",
+]
 
 FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs")
 """The functions an expression may call: the engine's one-argument functions, by name."""
+
+MAX_NESTING = 100
+"""How deep brackets, signs and powers may nest inside one another (``((a))`` is 2 deep).
+The parser calls itself once per level, so a limit keeps it inside Python's stack."""
 
 
 class ExpressionError(ValueError):
@@ -46,14 +63,23 @@ class ExpressionError(ValueError):
 
     ``message`` says what is wrong, ``text`` is the whole expression and ``column`` the
     1-based column of the culprit (None when the mistake has no place in the text).
+    ``missing`` names the variables that were given no value, if that is the mistake.
     ``str(error)`` is one line; :attr:`pointer` shows the text with a caret under the place.
     """
 
-    def __init__(self, message: str, text: str = "", column: int | None = None, width: int = 1) -> None:
+    def __init__(
+        self,
+        message: str,
+        text: str = "",
+        column: int | None = None,
+        width: int = 1,
+        missing: tuple[str, ...] = (),
+    ) -> None:
         self.message = message
         self.text = text
         self.column = column
         self.width = max(1, width)
+        self.missing = missing
         super().__init__(f"{message} at column {column}" if column is not None else message)
 
     @property
@@ -106,6 +132,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokens(text)
         self.index = 0
+        self.depth = 0  # how many unary() calls are under way: the nesting of the current token
 
     def error(self, message: str, token: _Token) -> ExpressionError:
         return ExpressionError(message, self.text, token.start + 1, len(token.text))
@@ -122,7 +149,10 @@ class _Parser:
     def parse(self) -> tuple:
         if self.token.kind == "end":
             raise ExpressionError("empty expression", self.text)
-        tree = self.sum()
+        try:
+            tree = self.sum()
+        except RecursionError:  # only when called with most of Python's stack already in use
+            raise self.too_deep() from None
         token = self.token
         if token.kind != "end":
             raise self.error(self.unexpected(token, "an operator (+ - * / **) or the end"), token)
@@ -137,7 +167,9 @@ class _Parser:
         ends_operand = previous is not None and (previous.kind in ("number", "name") or previous.text == ")")
         if ends_operand and (token.kind in ("number", "name") or token.text == "("):
             message = f"missing operator between '{previous.text}' and '{token.text}'"
-            if previous.kind != "op" and token.kind != "op":
+            if previous.kind == "name" and previous.text in FUNCTIONS and token.kind != "op":
+                message += f" (write {previous.text}({token.text}) to call {previous.text})"
+            elif previous.kind != "op" and token.kind != "op":
                 message += f" (write {previous.text}*{token.text} for a product)"
             return message
         if token.kind == "other":
@@ -160,14 +192,26 @@ class _Parser:
             left = ("binary", symbol, left, right, left[-2], _end(right) - left[-2])
         return left
 
+    def too_deep(self) -> ExpressionError:
+        return self.error(
+            f"expression nested too deeply (brackets, signs and powers may nest {MAX_NESTING} deep)", self.token
+        )
+
     def unary(self) -> tuple:
-        if self.token.kind == "op" and self.token.text in ("-", "+"):
-            sign = self.take()
-            operand = self.unary()
-            if sign.text == "+":
-                return operand
-            return ("neg", operand, sign.start, _end(operand) - sign.start)
-        return self.power()
+        # Every level of nesting, (brackets), -signs or **powers, passes through here once.
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.too_deep()
+        try:
+            if self.token.kind == "op" and self.token.text in ("-", "+"):
+                sign = self.take()
+                operand = self.unary()
+                if sign.text == "+":
+                    return operand
+                return ("neg", operand, sign.start, _end(operand) - sign.start)
+            return self.power()
+        finally:
+            self.depth -= 1
 
     def power(self) -> tuple:
         base = self.atom()
@@ -226,11 +270,14 @@ def parse(text: str, variables: Mapping[str, float | Value] | None = None) -> Va
     """Build the graph of ``text`` with the given variable values; return its root Value.
 
     Each variable becomes a leaf ``Value(number, label=name)``, made once however often
-    the name is used; a Value given instead of a number is used as that leaf itself.  The
-    root is never a plain number: ``parse("2")`` is ``Value(2.0)``.
+    the name is used; a Value given instead of a number is used as that leaf itself.
+    Numbers are constants, and a part made of numbers only is worked out as Python would,
+    so an expression without variables is one constant: nothing to differentiate.
 
     >>> parse("x**2 + 1", {"x": 3.0})
     Value(data=10.0, grad=0.0)
+    >>> parse("2*3")
+    Value(data=6.0, requires_grad=False)
     >>> parse("tanhh(x)", {"x": 1.0})
     Traceback (most recent call last):
     micrograd_like.expression.ExpressionError: unknown function 'tanhh' (the functions are: ...) at column 1
@@ -250,8 +297,8 @@ def parse(text: str, variables: Mapping[str, float | Value] | None = None) -> Va
                 leaves[name] = Value(given, label=name)
             except (TypeError, ValueError) as error:
                 raise ExpressionError(f"bad value for {name}: {error}", text) from None
-    value, _ = _build(tree, text, leaves)
-    return value
+    _check_names(tree, text, leaves)
+    return _build(tree, text, leaves)
 
 
 def variables_in(text: str) -> list[str]:
@@ -260,59 +307,81 @@ def variables_in(text: str) -> list[str]:
     >>> variables_in("tanh(a*b + c) * a")
     ['a', 'b', 'c']
     """
-    names: list[str] = []
-    stack = [_Parser(text).parse()]
+    return list(dict.fromkeys(node[1] for node in _names(_Parser(text).parse())))
+
+
+def _names(tree: tuple) -> list[tuple]:
+    """The ("name", ...) nodes of a tree, left to right (without recursion: trees can be deep)."""
+    found = []
+    stack = [tree]
     while stack:
         node = stack.pop()
-        if node[0] == "name" and node[1] not in names:
-            names.append(node[1])
+        if node[0] == "name":
+            found.append(node)
         stack.extend(reversed([child for child in node[1:] if isinstance(child, tuple)]))
-    return names
+    return found
 
 
-def _build(node: tuple, text: str, leaves: dict[str, Value]) -> tuple[Value, bool]:
-    """The Value of a tree node, and whether it is made of numbers only (no variables)."""
+def _check_names(tree: tuple, text: str, leaves: Mapping[str, Value]) -> None:
+    """Refuse a function used as a variable, then name every variable that has no value."""
+    unknown = [node for node in _names(tree) if node[1] not in leaves]
+    for node in unknown:
+        if node[1] in FUNCTIONS:
+            raise ExpressionError(f"'{node[1]}' is a function: call it, as in {node[1]}(x)", text, node[2] + 1, node[3])
+    if unknown:
+        missing = tuple(dict.fromkeys(node[1] for node in unknown))
+        listed = ", ".join(f"'{name}'" for name in missing)
+        message = f"no value given for the variable{'s' if len(missing) > 1 else ''} {listed}"
+        raise ExpressionError(message, text, unknown[0][2] + 1, unknown[0][3], missing=missing)
+
+
+def _build(tree: tuple, text: str, leaves: Mapping[str, Value]) -> Value:
+    """The Value of a tree, built bottom-up with a stack of its own (no recursion, so a chain
+    of thousands of products is fine): each node is built once its operands are."""
+    built: list[tuple[Value, bool]] = []  # (Value, made of numbers only?) of the nodes finished
+    stack = [(tree, False)]
+    while stack:
+        node, operands_ready = stack.pop()
+        children = [child for child in node[1:] if isinstance(child, tuple)]
+        if children and not operands_ready:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children))
+            continue
+        operands = built[len(built) - len(children):]
+        del built[len(built) - len(children):]
+        built.append(_node(node, operands, text, leaves))
+    return built[0][0]
+
+
+def _node(
+    node: tuple, operands: list[tuple[Value, bool]], text: str, leaves: Mapping[str, Value]
+) -> tuple[Value, bool]:
+    """One tree node as a Value, from its operands' Values; and whether it is numbers only."""
     kind = node[0]
-    start, width = node[-2], node[-1]
-
-    def fail(message: str) -> ExpressionError:
-        return ExpressionError(message, text, start + 1, width)
-
+    if kind == "name":
+        return leaves[node[1]], False
+    values = [value for value, _ in operands]
+    numbers_only = all(constant for _, constant in operands)
     try:
         if kind == "number":
-            return Value(node[1]), True
-        if kind == "name":
-            name = node[1]
-            if name in leaves:
-                return leaves[name], False
-            if name in FUNCTIONS:
-                raise fail(f"'{name}' is a function: call it, as in {name}(x)")
-            raise fail(f"no value given for the variable '{name}'")
+            return Value(node[1], requires_grad=False), True  # 1e999 is refused here: not finite
         if kind == "neg":
-            operand, constant = _build(node[1], text, leaves)
-            if node[1][0] == "number":  # -3 is the number -3, not neg(3)
-                return Value(-operand.data), True
-            return -operand, constant
-        if kind == "call":
-            argument, constant = _build(node[2], text, leaves)
-            return getattr(argument, node[1])(), constant
-        symbol = node[1]
-        left, left_constant = _build(node[2], text, leaves)
-        right, right_constant = _build(node[3], text, leaves)
-        if symbol == "+":
-            return left + right, left_constant and right_constant
-        if symbol == "-":
-            return left - right, left_constant and right_constant
-        if symbol == "*":
-            return left * right, left_constant and right_constant
-        if symbol == "/":
-            return left / right, left_constant and right_constant
-        # A constant exponent is part of the operation (one '**2' node), as in x**2 in Python.
-        return (left**right.data if right_constant else left**right), left_constant and right_constant
+            result = -values[0]
+        elif kind == "call":
+            result = getattr(values[0], node[1])()
+        elif node[1] == "**" and operands[1][1]:
+            # A constant exponent is part of the operation (one '**2' node), as in x**2 in Python.
+            result = values[0] ** values[1].data
+        else:
+            result = _BINARY[node[1]](*values)
     except (ArithmeticError, ValueError) as error:
-        if isinstance(error, ExpressionError):
-            raise
-        raise fail(str(error)) from None
+        raise ExpressionError(str(error), text, node[-2] + 1, node[-1]) from None
+    if numbers_only:  # worked out as Python would: 2*3 is the number 6, not a node
+        return Value(result.data, requires_grad=False), True
+    return result, False
+
+
+_BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 
 
 # -- NAME=VALUE assignments, as the command line takes them -----------------------------------------
@@ -346,16 +415,19 @@ def parse_assignment(text: str) -> tuple[str, float]:
     return name, value
 
 
-def parse_assignments(texts: Iterable[str]) -> dict[str, float]:
+def parse_assignments(texts: Iterable[str | tuple[str, float]]) -> dict[str, float]:
     """Several ``NAME=VALUE`` texts as one dict; a name given twice is an error.
+
+    A ``(name, value)`` pair that :func:`parse_assignment` has already read may stand for
+    its text (the command line reads each ``--var`` as it comes).
 
     >>> parse_assignments(["a=2", "b=-3"])
     {'a': 2.0, 'b': -3.0}
     """
     values: dict[str, float] = {}
     for text in texts:
-        name, value = parse_assignment(text)
+        name, value = parse_assignment(text) if isinstance(text, str) else text
         if name in values:
-            raise ExpressionError(f"{name} is given twice ({values[name]:g} and {value:g})")
+            raise ExpressionError(f"the variable {name} is given twice ({values[name]:g} and {value:g})")
         values[name] = value
     return values

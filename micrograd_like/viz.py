@@ -57,16 +57,20 @@ __all__ = [
     "GraphTooLargeError",
     "LayoutTimeoutError",
     "MAX_NODES",
+    "MAX_TIMEOUT",
     "COLOURS",
 ]
 
 MAX_NODES = 2000
 """Above this many Graphviz nodes a drawing is refused unless ``force=True``: dot's layout
-time grows much faster than the graph (1,600 nodes take about 0.3 s, 13,000 over 20 minutes),
+time grows much faster than the graph (1,600 nodes take about a second, 13,000 over 20 minutes),
 and a few hundred nodes are already more than a person can follow."""
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds one run of the layout program may take before it is stopped."""
+
+MAX_TIMEOUT = 86400.0
+"""The longest timeout accepted, in seconds (a day): beyond it the clock cannot be trusted to stop it."""
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to render the graph and was not found. Install it with "
@@ -95,11 +99,39 @@ class GraphvizNotFoundError(RuntimeError):
 
 
 class GraphTooLargeError(ValueError):
-    """The drawing would have more Graphviz nodes than the limit; the message names smaller views."""
+    """The drawing would have ``count`` Graphviz nodes, above ``limit``; the message names smaller views.
+
+    :attr:`summary` is the fact without the advice, for callers that give their own advice
+    (the command line names its options instead of Python's).
+    """
+
+    def __init__(self, count: int, limit: int) -> None:
+        self.count, self.limit = count, limit
+        super().__init__(
+            f"{self.summary}; a person cannot follow that many. Draw a smaller view: "
+            "draw_dot(root, merge_sums=True) folds sum chains into one Σ node, draw_path(parameter, root) "
+            "shows only the path from one parameter, draw_network(model) shows one node per neuron; "
+            "or pass force=True to draw it anyway"
+        )
+
+    @property
+    def summary(self) -> str:
+        return f"this drawing would have {self.count:,} Graphviz nodes (the limit is {self.limit:,})"
 
 
 class LayoutTimeoutError(RuntimeError):
-    """The layout program ran out of time."""
+    """The layout program ran out of time (``timeout`` seconds); :attr:`summary` is the fact alone."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        super().__init__(
+            f"{self.summary}; draw a smaller view (merge_sums=True, draw_path, draw_network) "
+            "or pass a longer timeout"
+        )
+
+    @property
+    def summary(self) -> str:
+        return f"Graphviz did not finish laying out the graph in {self.timeout:g} s"
 
 
 @dataclass
@@ -150,20 +182,23 @@ def render(source: str, format: str = "svg", *, timeout: float = DEFAULT_TIMEOUT
     """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r} (must be one of {', '.join(FORMATS)})")
+    _check_timeout(timeout)
     program = layout_program()
     try:
         result = subprocess.run(
             [program, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        raise LayoutTimeoutError(
-            f"Graphviz did not finish laying out the graph in {timeout:g} s; draw a smaller view "
-            "(merge_sums=True, draw_path, draw_network) or pass a longer timeout"
-        ) from None
+        raise LayoutTimeoutError(timeout) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
         raise RuntimeError(f"{Path(program).name} failed (exit status {result.returncode}): {message[0]}")
     return result.stdout
+
+
+def _check_timeout(timeout: float) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ValueError(f"timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {timeout!r}")
 
 
 class Drawing(graphviz.Digraph):
@@ -228,6 +263,22 @@ def _number(x: float, digits: int = 4) -> str:
     return f"{x:.{digits - 1}e}"
 
 
+def _grad(v: Value) -> float:
+    """``v.grad`` as a number: after ``backward(create_graph=True)`` it is a Value of its own."""
+    return v.grad.data if isinstance(v.grad, Value) else v.grad
+
+
+def _grad_field(v: Value, digits: int) -> str:
+    """'grad 2.0000', or 'grad 2.0000 (a Value)' when the gradient can be differentiated again."""
+    differentiable = " (a Value)" if isinstance(v.grad, Value) else ""
+    return f"grad {_number(_grad(v), digits)}{differentiable}"
+
+
+def _describe(v: Value) -> str:
+    """A Value in words, for messages: its label, else its number."""
+    return v.label or f"the Value with data {_number(v.data)}"
+
+
 def _escape_record(text: str) -> str:
     """Text as one field of a Graphviz record label: ``{ } | < >``, quotes, backslashes and
     spaces that Graphviz would otherwise read as syntax are escaped."""
@@ -264,6 +315,7 @@ class _View:
     inputs: dict[Value, list[tuple[Value, float, tuple[Value, int]]]]  # (parent, local, edge key)
     symbol: dict[Value, str]
     cut: set[Value] = field(default_factory=set)  # drawn without their inputs (path view)
+    merged: set[Value] = field(default_factory=set)  # Σ nodes that stand for a chain of +
 
 
 def _graph_view(root: Value, merge_sums: bool) -> _View:
@@ -277,7 +329,7 @@ def _graph_view(root: Value, merge_sums: bool) -> _View:
         for p in n.parents:
             uses[p] = uses.get(p, 0) + 1
     # A '+' node used once, by another '+', and not named by the user, is folded into it.
-    folded = set()
+    folded, merged = set(), set()
     for n in order:
         if n.primitive is not None and n.primitive.name in _SUMS:
             for p in n.parents:
@@ -297,17 +349,13 @@ def _graph_view(root: Value, merge_sums: bool) -> _View:
                 terms.append((p, g))
         inputs[n] = [(p, g, (n, k)) for k, (p, g) in enumerate(terms)]
         symbol[n] = "Σ"
-    return _View(kept, {n: inputs[n] for n in kept}, symbol)
+        merged.add(n)
+    return _View(kept, {n: inputs[n] for n in kept}, symbol, merged=merged)
 
 
 def _check_size(count: int, limit: int, force: bool) -> None:
     if count > limit and not force:
-        raise GraphTooLargeError(
-            f"this drawing would have {count:,} Graphviz nodes (the limit is {limit:,}); "
-            "a person cannot follow that many. Draw a smaller view: draw_dot(root, merge_sums=True) "
-            "folds sum chains into one Σ node, draw_path(parameter, root) shows only the path from one "
-            "parameter, draw_network(model) shows one node per neuron; or pass force=True to draw it anyway"
-        )
+        raise GraphTooLargeError(count, limit)
 
 
 def _new_drawing(rankdir: str, caption: str, count: int, limit: int, format: str, timeout: float) -> Drawing:
@@ -315,6 +363,7 @@ def _new_drawing(rankdir: str, caption: str, count: int, limit: int, format: str
         raise ValueError(f"unknown rankdir {rankdir!r} (must be one of LR, TB, RL, BT)")
     if format not in ("svg", "png"):
         raise ValueError(f"unknown format {format!r} (must be one of svg, png)")
+    _check_timeout(timeout)
     drawing = Drawing(format=format)
     drawing.attr("graph", rankdir=rankdir, fontname="Helvetica", ordering="in")  # operands in order
     drawing.attr("node", fontname="Helvetica", fontsize="12")
@@ -354,7 +403,7 @@ def _draw_view(
         fields = [node.label] if node.label else []
         fields.append(f"data {_number(node.data, digits)}")
         if show_grads:
-            fields.append(f"grad {_number(node.grad, digits)}")
+            fields.append(_grad_field(node, digits))
         style = _node_style(node, h)
         if node in view.cut:
             style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
@@ -472,8 +521,9 @@ def draw_path(
     local derivatives on the edges (the gradient is their products, summed over the paths).
     The other operand of a product or function on the path (whose value the local
     derivative needs) is drawn greyed and dashed, without its own inputs; the other terms of
-    a sum are left out (a sum's local derivatives are all 1).  Sum chains are merged into Σ
-    nodes by default.
+    a sum are left out (a sum's local derivatives are all 1).  In a neuron's fused weighted
+    sum ``Σ wᵢxᵢ + b`` the partner of each operand on the path is drawn (d/dwᵢ = xᵢ,
+    d/dxᵢ = wᵢ), and the other terms left out.  Sum chains are merged into Σ nodes by default.
     """
     for name, v in (("parameter", parameter), ("root", root)):
         if not isinstance(v, Value):
@@ -489,8 +539,7 @@ def draw_path(
         raise ValueError(f"{_describe(root)} does not depend on {_describe(parameter)}")
     side = set()
     for node in on_path:
-        if view.symbol[node] not in ("+", "Σ", "-"):
-            side.update(p for p, _, _ in view.inputs[node] if p not in on_path)
+        side.update(_partners(node, view, on_path))
     drawn = on_path | side
     order = [n for n in view.order if n in drawn]
     inputs = {n: ([i for i in view.inputs[n] if i[0] in drawn] if n in on_path else []) for n in order}
@@ -512,8 +561,20 @@ def draw_path(
     )
 
 
-def _describe(v: Value) -> str:
-    return v.label or f"the Value with data {_number(v.data)}"
+def _partners(node: Value, view: _View, on_path: set[Value]) -> list[Value]:
+    """The operands off the path whose values ``node``'s local derivatives on the path need.
+
+    Decided by the primitive, not the symbol: a fused weighted sum is drawn as Σ too.
+    """
+    off_path = [p for p, _, _ in view.inputs[node] if p not in on_path]
+    name = node.primitive.name if node.primitive else ""
+    if node in view.merged or name in ("add", "sub", "neg"):
+        return []  # every local derivative is +1 or -1: it needs no other operand
+    if name.startswith("weighted_sum"):  # operands w1..wn, x1..xn, b: d/dwᵢ = xᵢ, d/dxᵢ = wᵢ
+        parents, n = node.parents, (len(node.parents) - 1) // 2
+        partners = [parents[(i + n) % (2 * n)] for i, p in enumerate(parents[: 2 * n]) if p in on_path]
+        return [p for p in partners if p not in on_path]
+    return off_path
 
 
 def draw_network(
@@ -568,12 +629,12 @@ def draw_network(
                     out = out[0]
                 next_outputs.append(out)
                 fields.append(f"out {_number(out.data, digits)}")
-            fields.append(f"b {_number(neuron.b.data, digits)}, grad {_number(neuron.b.grad, digits)}")
+            fields.append(f"b {_number(neuron.b.data, digits)}, grad {_number(_grad(neuron.b), digits)}")
             drawing.node(name, _escape_text("\n".join(fields)))
             if len(neuron.w) != len(previous):
                 raise ValueError(f"neuron {name} has {len(neuron.w)} weights for {len(previous)} inputs")
             for source, w in zip(previous, neuron.w):
-                tip = f"w = {w.data:.6g}, grad = {w.grad:.6g}"
+                tip = f"w = {w.data:.6g}, grad = {_grad(w):.6g}"
                 drawing.edge(
                     source,
                     name,

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from micrograd_like import viz
-from micrograd_like.cli import main
+from micrograd_like.cli import UserError, main, prepare_output_path
 
 SVG = "{http://www.w3.org/2000/svg}"
-EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c=10"]
+EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c=7"]
 
 
 def need_dot():
@@ -33,8 +33,8 @@ def test_the_readme_command_writes_an_svg_with_gradients(tmp_path):
     tree = ET.parse(out)
     words = [t.text for t in tree.iter(f"{SVG}text")]
     assert "a" in words and "tanh" in words
-    # d tanh(a*b + c)/da = (1 - tanh(4)^2) * b
-    assert "grad -0.0040" in words
+    # d tanh(a*b + c)/da = (1 - tanh(1)^2) * b: readable, not a saturated tanh's 0.0040
+    assert "grad -1.2599" in words and "grad 0.8399" in words and "grad 0.4200" in words
     assert len([g for g in tree.iter(f"{SVG}g") if g.get("class") == "node"]) == 3 + 3 + 3
 
 
@@ -66,11 +66,24 @@ def test_without_backward_no_gradients_are_shown(capsys):
         (["draw", "a", "--var", "a=1", "--var", "a=2"], "given twice"),
         (["draw", "a", "--var", "a=1", "--format", "gif"], "invalid choice: 'gif'"),
         (["draw", "a", "--var", "a=1", "-o", "graph.jpg"], "cannot tell the format"),
-        (["draw", "a", "--var", "a=1", "--bogus"], "unrecognized arguments: --bogus"),
+        (["draw", "a", "--var", "a=1", "--bogus"], "unrecognized arguments: --bogus (see micrograd-like draw --help)"),
         (["draw"], "required: EXPRESSION"),
+        (["draw", "b", "-a", "--var", "a=1", "--var", "b=1"], "unrecognized arguments: -a"),
+        (["draw", "exp + 1"], "in 'exp + 1': 'exp' is a function: call it, as in exp(x) at column 1"),
+        (["draw", "tanh a", "--var", "a=1"], "(write tanh(a) to call tanh)"),
+        (["draw", "a", "--var", "a=1", "-o", "g.png", "--format", "svg"], "named .png but --format is svg"),
+        (["draw", "2*3"], "'2*3' has no variables: it is the constant 6, with no gradients to find"),
+        (["step", "2"], "'2' has no variables: it is the constant 2"),
+        (["draw", "(" * 200 + "a" + ")" * 200, "--var", "a=1"], "nested too deeply"),
+        (["draw", "a", "--var", "a=1", "--timeout", "nan"], "argument --timeout: must be a number of seconds"),
+        (["draw", "a", "--var", "a=1", "--timeout", "1e300"], "argument --timeout"),
+        (["draw", "a", "--var", "a=1", "--timeout", "-1"], "argument --timeout"),
+        (["draw", "a", "--var", "a=1", "--timeout", "0"], "argument --timeout"),
+        (["draw", "a", "--var", "a=1", "--timeout", "soon"], "argument --timeout"),
     ],
 )
-def test_every_mistake_is_one_line_and_a_nonzero_exit(argv, message, capsys):
+def test_every_mistake_is_one_line_and_a_nonzero_exit(argv, message, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # a mistake that slipped through writes nothing into the project
     try:
         status = main(argv)
     except SystemExit as exit:  # argparse's own errors
@@ -82,11 +95,29 @@ def test_every_mistake_is_one_line_and_a_nonzero_exit(argv, message, capsys):
     assert "Traceback" not in err
 
 
+def test_missing_directories_on_the_way_to_the_output_are_created(tmp_path, capsys):
+    out = tmp_path / "new" / "dirs" / "g.dot"
+    assert main([*EXAMPLE, "-o", str(out)]) == 0
+    assert out.read_text().startswith("digraph {")
+    assert capsys.readouterr().out.strip() == str(out.resolve())
+
+
 def test_an_unwritable_output_is_one_line(tmp_path, capsys):
-    need_dot()
-    assert main([*EXAMPLE, "-o", str(tmp_path / "missing-dir" / "g.svg")]) == 2
+    (tmp_path / "file").write_text("in the way")
+    assert main([*EXAMPLE, "-o", str(tmp_path / "file" / "g.dot")]) == 2
     err = capsys.readouterr().err
-    assert "cannot write" in err and len(err.strip().splitlines()) == 1
+    assert "cannot write" in err and "is a file, not a directory" in err and len(err.strip().splitlines()) == 1
+    assert main([*EXAMPLE, "-o", str(tmp_path), "--format", "dot"]) == 2
+    assert "it is a directory" in capsys.readouterr().err
+
+
+def test_prepare_output_path_is_the_one_rule_for_every_file_written(tmp_path):
+    assert prepare_output_path(tmp_path / "a" / "b.svg") == tmp_path / "a" / "b.svg"
+    assert (tmp_path / "a").is_dir() and not (tmp_path / "a" / "b.svg").exists()
+    assert prepare_output_path(tmp_path / "frames" / "deep", directory=True).is_dir()
+    (tmp_path / "file").write_text("")
+    with pytest.raises(UserError, match="is a file, not a directory"):
+        prepare_output_path(tmp_path / "file" / "frames", directory=True)
 
 
 def test_missing_graphviz_is_the_install_hint_on_one_line(monkeypatch, tmp_path, capsys):
@@ -104,3 +135,96 @@ def test_a_bad_expression_through_the_real_command_has_no_traceback():
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "micrograd-like draw: error: in 'tanh(a': '(' is never closed at column 5"
+
+
+def chain(n):
+    return "*".join(["x"] * n)
+
+
+def test_a_long_chain_is_drawn_or_refused_in_one_line_naming_the_options():
+    result = subprocess.run(
+        [sys.executable, "-m", "micrograd_like", "draw", chain(1001), "--var", "x=1", "--format", "dot"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "micrograd-like draw: error: this drawing would have 2,001 Graphviz nodes (the limit is 2,000): "
+        "--merge-sums folds sum chains into one Σ node; --force draws it anyway"
+    )
+
+
+def test_forced_a_long_chain_is_drawn(capsys):
+    assert main(["draw", chain(1001), "--var", "x=1", "--format", "dot", "--force"]) == 0
+    assert capsys.readouterr().out.count("_op [label=\"*\"") == 1000
+
+
+def test_step_pictures_of_a_graph_too_large_are_one_line(tmp_path, capsys):
+    status = main(["step", chain(1001), "--var", "x=1", "--svg-dir", str(tmp_path / "frames")])
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("micrograd-like step: error: this drawing would have 2,001 Graphviz nodes")
+    assert "force=True" not in err[-1] and "merge_sums" not in err[-1]
+
+
+def test_a_layout_that_runs_too_long_names_the_command_line_options(monkeypatch, tmp_path, capsys):
+    slow = tmp_path / "dot"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(viz, "layout_program", lambda: str(slow))
+    assert main([*EXAMPLE, "--timeout", "0.2"]) == 2
+    assert capsys.readouterr().err == (
+        "micrograd-like draw: error: Graphviz did not finish laying out the graph in 0.2 s: "
+        "--merge-sums draws fewer nodes; --timeout SECONDS gives it longer\n"
+    )
+
+
+def test_an_expression_without_variables_draws_without_backward(capsys):
+    assert main(["draw", "2*3", "--no-backward", "--format", "dot"]) == 0
+    assert "data 6.0000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["draw", "-a", "--var", "a=1", "--format", "dot"],
+        ["draw", "--var", "a=-1", "-a*b", "--var", "b=2", "--format", "dot"],
+        ["draw", "--format", "dot", "--var", "a=1", "--var", "b=2", "--", "-a*b"],
+        ["draw", "- a", "--var", "a=1", "--format", "dot"],
+    ],
+)
+def test_an_expression_may_start_with_a_minus_sign(argv, capsys):
+    assert main(argv) == 0, capsys.readouterr().err
+    assert '_op [label=neg' in capsys.readouterr().out
+
+
+def test_a_negative_number_is_still_an_options_value(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["draw", "-a", "--var", "a=1", "--timeout", "-1"])
+    assert exit.value.code == 2
+    assert "argument --timeout: must be a number of seconds" in capsys.readouterr().err
+
+
+def test_the_help_says_how_to_write_an_expression_that_reads_like_an_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["draw", "--help"])
+    help = " ".join(capsys.readouterr().out.split())
+    assert "usage: micrograd-like draw EXPRESSION" in help and '"(-o)"' in help and "after --" in help
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["step", "-a + b", "--var", "a=-1", "--var", "b=1", "--all"],
+        ["draw", chain(300), "--var", "x=1", "--format", "dot"],
+    ],
+)
+def test_a_reader_that_leaves_early_gets_no_traceback(argv):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "micrograd_like", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()  # as "| head" does once it has what it wants: every write now fails
+    status = process.wait(timeout=60)
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    assert err == "" and status == 1

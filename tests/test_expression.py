@@ -151,3 +151,93 @@ def test_assignments():
             parse_assignment(bad)
     with pytest.raises(ExpressionError, match="twice"):
         parse_assignments(["a=1", "a=2"])
+
+
+# -- numbers are constants, as in Python -------------------------------------------------------------
+
+
+def test_numbers_are_constants_that_collect_no_gradient():
+    y = parse("a*0.1", {"a": 2.0})
+    constant = y.parents[1]
+    assert constant.data == 0.1 and constant.requires_grad is False
+    y.backward()
+    assert constant.grad == 0.0
+    assert y.parents[0].grad == pytest.approx(0.1)
+
+
+def test_a_part_made_of_numbers_only_is_worked_out_first_as_in_python():
+    y = parse("2*3*x", {"x": 1.5})  # Python: (2*3)*x, one product with the constant 6
+    assert y.op == "*" and y.parents[0].data == 6.0 and not y.parents[0].requires_grad
+    assert len(topological_order(y)) == 3
+    z = parse("x*2*3", {"x": 1.5})  # Python: (x*2)*3, two products
+    assert len(topological_order(z)) == 5
+    assert parse("-3*a", {"a": 1.0}).parents[0].requires_grad is False
+
+
+@pytest.mark.parametrize("text, number", [("2", 2.0), ("2*3", 6.0), ("-(1 + 2)**2", -9.0), ("log(exp(2))", 2.0)])
+def test_an_expression_without_variables_is_one_constant(text, number):
+    root = parse(text)
+    assert root.data == pytest.approx(number)
+    assert root.requires_grad is False and root.parents == ()
+    with pytest.raises(ValueError, match="constant"):
+        root.backward()
+
+
+# -- long and deep expressions --------------------------------------------------------------------
+
+
+def test_a_long_chain_is_built_without_recursion():
+    y = parse("*".join(["x"] * 5001), {"x": 1.0})
+    assert y.op == "*" and len(topological_order(y)) == 5001  # x and 5,000 products
+    assert parse(" + ".join(["x"] * 3000), {"x": 1.0}).data == 3000.0
+
+
+def test_deep_nesting_up_to_the_limit_is_fine():
+    from micrograd_like.expression import MAX_NESTING
+
+    depth = MAX_NESTING - 1
+    assert parse("(" * depth + "x" + ")" * depth, {"x": 2.0}).data == 2.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 200 + "x" + ")" * 200, "-" * 1000 + "x", "**".join(["x"] * 1000), "exp(" * 300 + "x" + ")" * 300],
+)
+def test_nesting_too_deep_is_an_expression_error_not_a_recursion_error(text):
+    with pytest.raises(ExpressionError, match="nested too deeply") as caught:
+        parse(text, {"x": 0.5})
+    assert caught.value.column is not None
+
+
+def test_a_recursion_error_from_a_full_stack_is_an_expression_error_too():
+    def nest(levels):
+        if levels:
+            return nest(levels - 1)
+        return parse("(" * 60 + "x" + ")" * 60, {"x": 1.0})
+
+    import sys
+
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        nest(sys.getrecursionlimit() - 150)
+
+
+# -- messages -------------------------------------------------------------------------------------
+
+
+def test_every_missing_variable_is_named_at_once():
+    with pytest.raises(ExpressionError, match=r"no value given for the variables 'b', 'c' at column 8") as caught:
+        parse("tanh(a*b + c) * b", {"a": 1.0})
+    assert caught.value.missing == ("b", "c")
+
+
+def test_a_function_name_before_an_operand_suggests_calling_it():
+    with pytest.raises(ExpressionError, match=re.escape("(write tanh(a) to call tanh)")):
+        parse("tanh a", {"a": 1.0})
+    with pytest.raises(ExpressionError, match=re.escape("(write b*a for a product)")):
+        parse("b a", {"a": 1.0, "b": 1.0})
+
+
+def test_assignments_already_read_can_be_collected():
+    assert parse_assignments([("a", 1.0), "b=2"]) == {"a": 1.0, "b": 2.0}
+    with pytest.raises(ExpressionError, match="the variable a is given twice"):
+        parse_assignments([("a", 1.0), "a=2"])

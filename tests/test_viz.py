@@ -369,3 +369,67 @@ def test_path_view_keeps_only_what_lies_between_parameter_and_output():
     assert f"grad {w.grad:.4f}" in drawing.source
     with pytest.raises(ValueError, match="not in the graph"):
         draw_path(Value(1.0, label="stray"), out)
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_path_through_a_real_neuron_keeps_the_input_each_weight_meets(fused):
+    from micrograd_like.nn import Neuron
+
+    n = Neuron(2, activation="tanh", seed=0, fused=fused)
+    x = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
+    out = n(x)
+    out.backward()
+    drawing = draw_path(n.w[0], out)
+    drawn = set(drawing.names)
+    assert x[0] in drawn  # d(w0*x0 + w1*x1 + b)/dw0 = x0: the number the gradient needs
+    assert x[1] not in drawn and n.w[1] not in drawn and n.b not in drawn  # other terms of the sum
+    assert f"grad {n.w[0].grad:.4f}" in drawing.source
+    assert f"local {x[0].data:.4f}" in drawing.source  # the edge from w0 carries x0
+    # The other way round: the path from an input passes its weight.
+    assert n.w[1] in set(draw_path(x[1], out).names)
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_path_through_a_real_mlp(fused):
+    from micrograd_like.nn import MLP
+
+    model = MLP(2, [3, 1], activation="tanh", seed=1, fused=fused)
+    x = [Value(1.0, label="x0"), Value(-2.0, label="x1")]
+    out = model(x)
+    out.backward()
+    first = model.layers[0].neurons[1]
+    drawn = set(draw_path(first.w[0], out).names)
+    assert x[0] in drawn and x[1] not in drawn
+    assert model.layers[1].neurons[0].w[1] in drawn  # the weight the hidden neuron's output meets
+    assert model.layers[1].neurons[0].w[0] not in drawn
+    assert model.layers[0].neurons[0].w[0] not in drawn
+
+
+def test_gradients_that_are_values_are_drawn_as_their_numbers():
+    x = Value(2.0, label="x")
+    y = x * x * x
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value)
+    source = draw_dot(y).source
+    assert "{ x | data 2.0000 | grad 12.0000 (a Value) }" in source  # d(x³)/dx = 3x² = 12
+    assert draw_path(x, y).source.count("(a Value)") >= 1
+
+
+def test_a_timeout_that_is_not_a_sensible_number_of_seconds_is_refused():
+    for bad in (0, -1, float("nan"), float("inf"), 1e300, "60", True):
+        with pytest.raises(ValueError, match="timeout must be a number of seconds"):
+            draw_dot(Value(1.0), timeout=bad)
+        with pytest.raises(ValueError, match="timeout must be a number of seconds"):
+            viz.render("digraph { a }", timeout=bad)
+
+
+def test_the_size_and_time_errors_carry_their_numbers():
+    y = Value(1.0)
+    for _ in range(10):
+        y = y + 1.0
+    with pytest.raises(GraphTooLargeError) as caught:
+        draw_dot(y, max_nodes=5)
+    assert (caught.value.count, caught.value.limit) == (31, 5)
+    assert caught.value.summary == "this drawing would have 31 Graphviz nodes (the limit is 5)"
+    error = viz.LayoutTimeoutError(2.5)
+    assert error.timeout == 2.5 and error.summary.endswith("in 2.5 s") and "longer timeout" in str(error)
