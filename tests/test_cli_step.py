@@ -35,7 +35,7 @@ def test_piped_it_prints_the_forward_pass_every_step_and_the_final_grads():
         "step 5/6: a*b sends dL/d(a*b) = -2.0 back to a",
         "step 6/6: a*b sends dL/d(a*b) = -2.0 back to b",
     ]
-    assert "  local d(a*b)/da = b = -3.0; contribution -2.0 * -3.0 = 6.0; a.grad = 0.0 + 6.0 = 6.0" in lines
+    assert "  local d(a*b)/da = b = -3.0; contribution (-2.0) * (-3.0) = 6.0; a.grad = 0.0 + 6.0 = 6.0" in lines
     table = {line.split()[0]: line.split() for line in lines[lines.index(steps[-1]) + 3:]}
     assert {name: table[name][-2] for name in "abcf"} == {"a": "6.0", "b": "-4.0", "c": "-2.0", "f": "4.0"}
     assert result.stderr == ""

@@ -82,7 +82,7 @@ def test_each_step_is_drawn_to_its_own_svg_with_the_step_highlighted(tmp_path):
     a_grads = [records(svg)["a"][2] for svg in pictures]
     assert a_grads == ["grad 0.0000"] * 5 + ["grad 6.0000"] * 2
     edge_words = [t.text for t in pictures[1].iter(f"{SVG}text") if t.get("fill") == RED]
-    assert "d(d*f)/dd = f = -2.0" in edge_words and "1.0 × -2.0 = -2.0" in edge_words
+    assert "d(d*f)/dd = f = -2.0" in edge_words and "1.0 × (-2.0) = -2.0" in edge_words
     assert "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in [t.text for t in pictures[1].iter(f"{SVG}text")]
 
 
@@ -155,7 +155,7 @@ def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
     position, words, red, counter = shown()
     assert (position, red, counter) == (1, ["L", "d"], "step 1 of 6")
     assert words.startswith("step 1/6: L = d*f sends dL/dL = 1.0 back to d")
-    assert "d.grad = 0.0 + -2.0 = -2.0" in words
+    assert "d.grad = 0.0 + (-2.0) = -2.0" in words
 
     browser.find_element(By.ID, "next").click()
     position, words, red, _ = shown()
@@ -170,7 +170,7 @@ def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
     body.send_keys(Keys.END)
     position, words, red, counter = shown()
     assert (position, red, counter) == (6, ["b", "e"], "step 6 of 6")
-    assert "b.grad = 0.0 + -4.0 = -4.0" in words
+    assert "b.grad = 0.0 + (-4.0) = -4.0" in words
     assert not browser.find_element(By.ID, "next").is_enabled()
     body.send_keys(Keys.ARROW_RIGHT)  # past the end: stays
     assert shown()[0] == 6
