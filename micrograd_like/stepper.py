@@ -50,6 +50,7 @@ __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forwar
 _LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
 _LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go in the caption instead
+_FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
 
 
 # -- words and numbers ------------------------------------------------------------------------------
@@ -664,13 +665,20 @@ class Stepper:
                   **options) -> list[Path]:
         """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
         into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
-        called after each file; ``options`` go to ``draw_dot``."""
+        called after each file; ``options`` go to ``draw_dot``.
+
+        Frames an earlier, longer pass left there (``step-<number>.svg``, and only those) are
+        removed, so the directory holds exactly this pass's frames.
+        """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         width = max(2, len(str(len(self.steps))))
         paths = []
         for position in self._each_position(progress):
             paths.append(self.draw(**options).save(directory / f"step-{position:0{width}d}.svg"))
+        for old in directory.glob("step-*.svg"):
+            if _FRAME.fullmatch(old.name) and old.resolve() not in paths:
+                old.unlink()
         return paths
 
     def save_html(self, path: str | Path, *, title: str | None = None,

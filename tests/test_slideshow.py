@@ -202,3 +202,27 @@ def test_labels_that_look_like_markup_stay_text(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "<x&y>" not in page and "<b>odd</b>" not in page
     assert "(&lt;x&amp;y&gt;).grad = 0.0 + 2.0 = 2.0" in page
+
+
+def test_svgs_of_a_shorter_pass_replace_the_old_frames(tmp_path):
+    need("dot")
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for name in ("step-00.svg", "step-05.svg", "step-09.svg", "step-100.svg", "step-final.svg", "notes.svg"):
+        (frames / name).write_text("<svg/>")
+    x = Value(3.0, label="x")
+    paths = backward_steps(x * 2).save_svgs(frames)
+    assert [p.name for p in paths] == ["step-00.svg", "step-01.svg"]
+    left = sorted(p.name for p in frames.iterdir())
+    assert left == ["notes.svg", "step-00.svg", "step-01.svg", "step-final.svg"]  # not the stepper's: kept
+    assert ET.parse(frames / "step-00.svg").getroot().tag.endswith("svg")
+
+
+def test_the_drawn_records_name_unlabelled_nodes_as_the_steps_do(tmp_path):
+    need("dot")
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = (a * b + 10) * Value(-2.0, label="f")
+    (path,) = backward_steps(L).goto(3).save_svgs(tmp_path)[3:4]
+    picture = ET.parse(path).getroot()
+    assert {"a*b", "a*b + 10.0", "L"} <= set(records(picture))
+    assert emphasised_labels(picture) == {"a*b + 10.0", "a*b"}
