@@ -461,3 +461,20 @@ def test_merged_sums_are_refused_in_step_drawings():
     steps = backward_steps((a + b) + c)
     with pytest.raises(ValueError, match="merge_sums"):
         steps.draw(merge_sums=True)
+
+
+def test_drawings_render_several_at_a_time_in_order_and_stop_at_an_error():
+    from micrograd_like.stepper import _render_all
+
+    seen = []
+    assert _render_all(lambda k: k * k, list(range(30)), lambda done, total: seen.append((done, total))) == [
+        k * k for k in range(30)]
+    assert seen == [(done, 30) for done in range(1, 31)]
+
+    def fails_at_seven(k):
+        if k == 7:
+            raise RuntimeError("Graphviz failed on drawing 7")
+        return k
+
+    with pytest.raises(RuntimeError, match="drawing 7"):
+        _render_all(fails_at_seven, list(range(30)), None)
