@@ -392,7 +392,8 @@ class Stepper:
     Move with :meth:`next` (also ``next(stepper)`` and ``for step in stepper``), :meth:`back`,
     :meth:`goto` (a step number, a node, or a node's label), :meth:`finish` and :meth:`reset`.
     After every move each node's ``grad`` shows the state at that point; ``position`` is the
-    number of steps applied (0 = the start, ``len(stepper)`` = the end).
+    number of steps applied (0 = the start, ``len(stepper)`` = the end).  ``steps`` holds
+    every :class:`Step`; ``print(stepper.transcript())`` shows them all in words without moving.
     """
 
     def __init__(self, root: Value) -> None:
