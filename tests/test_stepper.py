@@ -4,7 +4,7 @@ test that stepping (with undo and jumps) ends exactly where backward() does."""
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
 from micrograd_like import Value
@@ -284,7 +284,11 @@ moves = st.lists(
 
 @given(graphs(), moves)
 def test_stepping_with_undo_and_jumps_matches_backward_exactly(recipe, plan):
-    root, order = build(recipe)
+    try:
+        root, order = build(recipe)
+    except ArithmeticError:  # e.g. exp(exp(exp(exp(1.0)))) overflows: no graph to step through
+        reject()
+    assume(all(math.isfinite(node.data) for node in order))  # x*x ten times over can reach inf
     twin, twin_order = build(recipe)
     held = {node: node.grad for node in order}
     twin.backward()
