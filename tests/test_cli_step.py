@@ -178,8 +178,8 @@ def test_an_expression_that_is_its_own_input_has_no_steps_and_says_so_once():
 def test_an_expression_without_variables_is_a_one_line_error():
     result = run("step", "2*3")
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.strip() == ("micrograd-like step: error: '2*3' has no variables, so there is nothing to "
-                                     'differentiate: write one as a name and give its value, e.g. "x*3" --var x=2')
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("micrograd-like step: error: '2*3' has no variables") and "--var" in result.stderr
 
 
 def test_long_drawing_work_shows_progress_even_when_piped(tmp_path):
