@@ -330,6 +330,9 @@ def step_command(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     from .stepper import backward_steps
 
     root = expression_from_args(args)
+    if not variables_in(args.expression):
+        raise UserError(f"{args.expression!r} has no variables, so there is nothing to differentiate: "
+                        'write one as a name and give its value, e.g. "x*3" --var x=2')
     if not root.label and "L" not in {name for name, _ in args.var}:
         root.label = "L"  # the lecture's name for the output
     steps = backward_steps(root)
@@ -342,7 +345,7 @@ def step_command(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         path = _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
         print(f"wrote {path} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
-    if args.all or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
+    if args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
         _print_all(steps, stdout)
     elif not wrote:
         return _interactive(steps, stdin, stdout)
@@ -356,10 +359,16 @@ def _is_terminal(stream) -> bool:
         return False
 
 
+PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawings (when there are over 20)
+
+
 def _progress(done: int, total: int) -> None:
-    """'drawing step 3 of 40' on one terminal line, for the files that take a while."""
-    if sys.stderr.isatty():
+    """'drawing 3 of 40' on stderr, for the files that take a while (about 0.1 s a drawing): one
+    line updated in place in a terminal; else, for over 20 drawings, a line every PROGRESS_EVERY."""
+    if _is_terminal(sys.stderr):
         print(f"\rdrawing {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    elif total > 2 * PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+        print(f"drawing {done} of {total}", file=sys.stderr, flush=True)
 
 
 def _writing(write, where: str):
@@ -375,12 +384,23 @@ def _writing(write, where: str):
 def _print_all(steps, out) -> None:
     print(steps.forward_walk(), file=out)
     print(file=out)
-    print(steps.where(), file=out)
+    print(steps.where(), file=out)  # with no steps, this line says why, and that is all
+    if not len(steps):
+        return
     for step in steps:
         print(step, file=out)
     print(file=out)
+    _print_end(steps, out)
+
+
+def _print_end(steps, out, hint: str = "") -> None:
     print(steps.where(), file=out)
     print(steps.table(), file=out)
+    if hint:
+        print(hint, file=out)
+
+
+END_HINT = "(Enter or q to quit, b to go back)"
 
 
 def _interactive(steps, stdin, out) -> int:
@@ -407,22 +427,22 @@ def _interactive(steps, stdin, out) -> int:
                 return 0
             print(steps.next(), file=out)
             if steps.finished:
-                print(steps.where(), file=out)
-                print(steps.table(), file=out)
-                print("(Enter or q to quit, b to go back)", file=out)
+                _print_end(steps, out, END_HINT)
         elif key in ("b", "back"):
             print(steps.back() if steps.position else "nothing to undo: this is the start", file=out)
         elif key.isdigit():
-            if int(key) > len(steps):
-                print(f"no step {key}: this pass has steps 1 to {len(steps)} (0 is the start)", file=out)
+            try:
+                steps.goto(int(key))
+            except IndexError as error:  # no such step: the message says which there are
+                print(error, file=out)
                 continue
-            steps.goto(int(key))
             print(steps.current or steps.where(), file=out)
+            if steps.finished:
+                _print_end(steps, out, END_HINT)
         elif key in ("e", "end"):
             for step in steps:
                 print(step, file=out)
-            print(steps.where(), file=out)
-            print(steps.table(), file=out)
+            _print_end(steps, out, END_HINT)
         elif key in ("r", "restart", "reset"):
             print(steps.reset().where(), file=out)
         elif key in ("t", "table"):
@@ -431,7 +451,7 @@ def _interactive(steps, stdin, out) -> int:
         elif key in ("f", "forward"):
             print(steps.forward_walk(), file=out)
         else:
-            print(f"keys: {STEP_KEYS}", file=out)
+            print(f"not understood: {line.strip()!r}; keys: {STEP_KEYS}", file=out)
 
 
 def build_parser() -> argparse.ArgumentParser:

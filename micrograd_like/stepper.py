@@ -14,7 +14,7 @@ at the current step:
 >>> steps = backward_steps(L)
 >>> steps.next()
 step 1/6: L = d*f sends dL/dL = 1.0 back to d
-  local d(d*f)/dd = f = -2.0; contribution 1.0 * -2.0 = -2.0; d.grad = 0.0 + -2.0 = -2.0
+  local d(d*f)/dd = f = -2.0; contribution 1.0 * (-2.0) = -2.0; d.grad = 0.0 + (-2.0) = -2.0
 >>> d.grad, a.grad
 (-2.0, 0.0)
 >>> steps.finish().position, a.grad
@@ -31,12 +31,15 @@ is 1 (dL/dL, the seed of the pass) and nothing has been passed back yet.
 from __future__ import annotations
 
 import html
+import math
+import os
 import re
 import string
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import autodiff, ops
 from .engine import Value
@@ -44,11 +47,14 @@ from .engine import Value
 if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
     from .viz import Drawing, Highlight
 
+T, R = TypeVar("T"), TypeVar("R")
+
 __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forward_walk"]
 
 _LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
 _LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go in the caption instead
+_FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
 
 
 # -- words and numbers ------------------------------------------------------------------------------
@@ -63,51 +69,80 @@ def _num(x: float) -> str:
     return short if any(ch in short for ch in ".enai") else short + ".0"
 
 
-_SIMPLE = re.compile(r"[^\W\d]\w*\Z|\d[\d.e+-]*\Z|…\Z")
+def _count(n: int, noun: str) -> str:
+    """'1 step', '6 steps'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _is_sum(name: str) -> bool:
-    """True if ``name`` has a + or - outside brackets ('a*b + c' yes, 'tanh(a + b)' no)."""
-    depth = 0
-    for i, ch in enumerate(name):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth == 0 and name[i : i + 3] in (" + ", " - "):
-            return True
-    return False
+# How tightly a piece of a formula holds together, loosest first.  A piece goes into a formula
+# bare when it binds at least as tightly as its place there needs, else in brackets: a*b goes
+# bare into a*b + c, but a + b goes into (a + b)*c, and -2.0 into 4.0*(-2.0).
+_SUM, _NEGATION, _PRODUCT, _POWER, _NUMBER, _ATOM = range(6)
+
+_CALL = re.compile(r"[^\W\d]\w*\(\{0\}\)")  # a function's notation: tanh({0}), σ({0})
 
 
-def _operand(name: str, template: str, i: int) -> str:
-    """Operand ``i``'s name as it goes into ``template``, bracketed where the reading needs it."""
-    if f"({{{i}}})" in template:  # tanh({0}) brackets its operand itself
-        return name
-    if _SIMPLE.match(name):
-        return f"({name})" if template == "-{0}" and name[0].isdigit() else name  # -(0.5), not -0.5
-    if template in ("{0} + {1}", "{0} - {1}"):
-        bare = i == 0 or not (_is_sum(name) or name.startswith("-"))
-    elif template == "{0}*{1}":
-        bare = not (_is_sum(name) or name.startswith("-"))
-    else:
-        bare = False
-    return name if bare else f"({name})"
+def _reading(primitive: ops.Primitive) -> tuple[int, tuple[int, ...]]:
+    """How tightly ``primitive``'s formula binds, and how tightly each operand must bind to go
+    into it without brackets: decided by the operation, never by re-reading text."""
+    arity = primitive.arity
+    if primitive is ops.ADD or primitive is ops.SUB:
+        return _SUM, (_SUM, _PRODUCT)  # -x + y, a*b + c, a - (b + c), a + (-2.0)
+    if primitive is ops.MUL:
+        return _PRODUCT, (_PRODUCT, _PRODUCT)  # a*b*c, (a + b)*c, (-x)*y
+    if primitive is ops.DIV:
+        return _PRODUCT, (_POWER, _NUMBER)  # x**2/y, (a*b)/c, a/(b*c)
+    if primitive is ops.NEG:
+        return _NEGATION, (_ATOM,)  # -x, -tanh(x), -(a*b), -(2.0)
+    if primitive.symbol.startswith("**"):  # a**b, and x**2 (ops.power)
+        return _POWER, (_NUMBER,) * arity
+    if arity >= 3 and arity % 2 and primitive is ops.weighted_sum(arity // 2):
+        return _SUM, (_PRODUCT,) * arity  # w1*(x1 + x2) + w2*x2 + b
+    if _CALL.fullmatch(primitive.notation):
+        return _ATOM, (_SUM,)  # tanh(a*b + c): the call brackets its operand itself
+    return _SUM, (_ATOM,) * arity  # an operation not known here: bracket all but plain names
 
 
-def _grad(name: str) -> str:
+@dataclass(frozen=True)
+class _Term:
+    """A name or a number as it goes into formulas: its text and how tightly it binds."""
+
+    text: str
+    binds: int
+
+    def bracketed(self, needs: int) -> str:
+        return self.text if self.binds >= needs else f"({self.text})"
+
+
+_ELIDED = _Term("…", _ATOM)
+_ONE_WORD = re.compile(r"\w+(\[\w+\])*'*\Z")  # x, x1, w[0], x': a label that reads as one thing
+
+
+def _number(x: float) -> _Term:
+    return _Term(_num(x), _NEGATION if math.copysign(1.0, x) < 0 else _NUMBER)
+
+
+def _label(label: str) -> _Term:
+    """A label as the user gave it: bracketed in formulas unless it is one word ('a-b' is not)."""
+    return _Term(label, _ATOM if _ONE_WORD.match(label) else _SUM)
+
+
+def _write(template: str, primitive: ops.Primitive, operands: list[_Term], out: str = "") -> str:
+    """A template of ``primitive`` (its notation or one of its grad_words) with operands put in,
+    each bracketed as its place in the operation needs."""
+    needs = _reading(primitive)[1]
+    return template.format(*(term.bracketed(need) for term, need in zip(operands, needs)), out=out)
+
+
+def _formula(node: Value, terms: dict[Value, _Term]) -> _Term:
+    """How a node was made, in its operands' names: a*b, tanh(n)."""
+    operands = [terms[p] for p in node.parents]
+    return _Term(_write(node.primitive.notation, node.primitive, operands), _reading(node.primitive)[0])
+
+
+def _grad(term: _Term) -> str:
     """'a.grad', '(a*b).grad', '(3.0).grad': a node's grad, by name."""
-    bare = (_SIMPLE.match(name) and not name[0].isdigit()) or _is_call(name)
-    return f"{name}.grad" if bare else f"({name}).grad"
-
-
-def _is_call(name: str) -> bool:
-    """True for 'tanh(a + b)': a function applied to everything in the name."""
-    match = re.match(r"[^\W\d]\w*\(", name)
-    if not match or not name.endswith(")"):
-        return False
-    depth = 0
-    for i, ch in enumerate(name[match.end() - 1 :], start=match.end() - 1):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth == 0:
-            return i == len(name) - 1
-    return False
+    return f"{term.bracketed(_ATOM)}.grad"
 
 
 def _d(name: str) -> str:
@@ -115,51 +150,55 @@ def _d(name: str) -> str:
     return f"d{name}" if len(name) == 1 else f"d({name})"
 
 
-def _fill(template: str, node: Value, operands: list[str], out: str = "") -> str:
-    """A node's notation or grad_words template with operand names (or numbers) put in."""
-    return template.format(*(_operand(name, node.primitive.notation, i) for i, name in enumerate(operands)),
-                           out=out)
+def _product(a: float, b: float, times: str = "*") -> str:
+    """'-2.0 * 3.0' in the stepper's arithmetic: '(-2.0) * 3.0', as a product is written anywhere."""
+    return _write(f"{{0}} {times} {{1}}", ops.MUL, [_number(a), _number(b)])
 
 
-def _formula(node: Value, names: dict[Value, str]) -> str:
-    """How a node was made, in its operands' names: 'a*b', 'tanh(n)'; '' for a leaf."""
-    if node.primitive is None:
-        return ""
-    return _fill(node.primitive.notation, node, [names[p] for p in node.parents])
+def _sum(a: float, b: float) -> str:
+    """'0.0 + (-2.0)': a running total, as a sum is written anywhere."""
+    return _write("{0} + {1}", ops.ADD, [_number(a), _number(b)])
 
 
-def _names(order: list[Value], root: Value) -> dict[Value, str]:
+def _names(order: list[Value], root: Value) -> dict[Value, _Term]:
     """A name for every node: its label; else its formula in its operands' names (a*b), with
     the deepest parts elided when it grows long (exp(…) + tanh(x)); a plain number for an
-    unlabelled constant; the unlabelled output is called L (out if a node is labelled L)."""
+    unlabelled leaf; the unlabelled output is called L (out if a node is labelled L)."""
     labels = {node.label for node in order if node.label}
-    names: dict[Value, str] = {}
+    terms: dict[Value, _Term] = {}
     for node in order:
         if node.label:
-            names[node] = node.label
+            terms[node] = _label(node.label)
         elif node is root:
-            names[node] = "L" if "L" not in labels else "out"
+            terms[node] = _Term("L" if "L" not in labels else "out", _ATOM)
         elif node.primitive is None:
-            names[node] = _num(node.data)
+            terms[node] = _number(node.data)
         else:
-            names[node] = _short_formula(node, names)
-    return names
+            terms[node] = _short_formula(node, terms)
+    return terms
 
 
-def _short_formula(node: Value, names: dict[Value, str]) -> str:
+def _short_formula(node: Value, terms: dict[Value, _Term]) -> _Term:
     """The node's formula, its longest operands cut to their outline (exp(…), … + …) and then
     to … until it fits in _LONG_NAME characters (or nothing more can be cut)."""
-    operands = [names[p] for p in node.parents]
-    formula = _fill(node.primitive.notation, node, operands)
+    primitive = node.primitive
+    operands = [terms[p] for p in node.parents]
+    formula = _write(primitive.notation, primitive, operands)
     while len(formula) > _LONG_NAME:
-        i = max(range(len(operands)), key=lambda j: len(operands[j]))
+        i = max(range(len(operands)), key=lambda j: len(operands[j].text))
         parent = node.parents[i]
-        if parent.label or parent.primitive is None or operands[i] == "…":
+        if parent.label or parent.primitive is None or operands[i] is _ELIDED:
             break  # the longest part is a name the user gave, or already cut
-        outline = parent.primitive.notation.format(*["…"] * len(parent.parents))
-        operands[i] = outline if len(outline) < len(operands[i]) else "…"
-        formula = _fill(node.primitive.notation, node, operands)
-    return formula
+        outline = _Term(_write(parent.primitive.notation, parent.primitive, [_ELIDED] * len(parent.parents)),
+                        _reading(parent.primitive)[0])
+        operands[i] = outline if len(outline.text) < len(operands[i].text) else _ELIDED
+        formula = _write(primitive.notation, primitive, operands)
+    return _Term(formula, _reading(primitive)[0])
+
+
+def _kind(node: Value) -> str:
+    """'input' or 'constant' for a leaf: whether backward passes it a gradient, whatever its label."""
+    return "input" if node.requires_grad else "constant"
 
 
 # -- one step ---------------------------------------------------------------------------------------
@@ -173,8 +212,11 @@ class Step:
     to the parent's running total, ``before`` -> ``after`` (this pass only; ``held`` is what
     the parent's grad held before the pass).  ``share`` counts the contributions the parent
     has had so far, this one included, out of ``shares``: a parent used twice gets two.
-    ``lines`` is the step in words, one or two lines, then a note where a step touches a
-    common confusion.
+
+    The words come in pieces: ``headline`` (who sends what to whom), ``derivative`` (the
+    local derivative, ``d(a*b)/da = b = -3.0``), ``update`` (the parent's running total) and
+    ``notes`` (explanations of common confusions the step touches, often none).  ``lines``
+    and ``print(step)`` put them together.
     """
 
     number: int  # 1-based place in the pass
@@ -190,17 +232,22 @@ class Step:
     held: float
     share: int
     shares: int
-    lines: tuple[str, ...] = field(repr=False)
+    headline: str = field(repr=False)
+    derivative: str = field(repr=False)
+    update: str = field(repr=False)
+    notes: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The step in words: the headline, the arithmetic, then a line per note."""
+        arithmetic = f"contribution {_product(self.upstream, self.local)} = {_num(self.contribution)}"
+        return (self.headline, f"  local {self.derivative}; {arithmetic}; {self.update}",
+                *(f"  note: {note}" for note in self.notes))
 
     @property
     def text(self) -> str:
         """The step in words (what ``print(step)`` shows)."""
         return "\n".join(self.lines)
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The explanations of common confusions this step touches (often none)."""
-        return tuple(line.strip()[len("note: ") :] for line in self.lines[2:])
 
     def __str__(self) -> str:
         return self.text
@@ -208,44 +255,43 @@ class Step:
     __repr__ = __str__
 
 
-def _step_lines(record: autodiff.ChainRuleStep, number: int, total: int, held: float,
-                share: int, shares: int, names: dict[Value, str], root: Value) -> tuple[str, ...]:
+_LONE_OPERAND = re.compile(r"\{\d+\}")  # a local derivative that is one operand: d(a*b)/da = b
+
+
+def _step(record: autodiff.ChainRuleStep, number: int, total: int, held: float, share: int, shares: int,
+          terms: dict[Value, _Term], root: Value) -> Step:
+    """The Step for one recorded chain-rule step, its words put together from the graph."""
     node, parent, operand = record.node, record.parent, record.operand
     primitive = node.primitive
-    node_name, parent_name = names[node], names[parent]
-    operands = [names[p] for p in node.parents]
-    formula = _fill(primitive.notation, node, operands)
-    made = node_name if formula == node_name else f"{node_name} = {formula}"
-    upstream = f"{_d(names[root])}/{_d(node_name)} = {_num(record.upstream)}"
-    first = f"step {number}/{total}: {made} sends {upstream} back to {parent_name}"
+    name, parent_name = terms[node], terms[parent].text
+    formula = _formula(node, terms).text
+    operands = [terms[p] for p in node.parents]
+    made = name.text if formula == name.text else f"{name.text} = {formula}"
+    upstream = f"{_d(terms[root].text)}/{_d(name.text)} = {_num(record.upstream)}"
+    headline = f"step {number}/{total}: {made} sends {upstream} back to {parent_name}"
 
-    words = _fill(primitive.grad_words[operand], node, operands, _operand(node_name, "", 0))
-    local = f"{_d(formula)}/{_d(parent_name)} = {words}"
-    if not _is_number(words):  # d(e + c)/de = 1 needs no '= 1.0'
-        local += f" = {_num(record.local)}"
-    total_words = (f"{_grad(parent_name)} = {_num(record.before)} + {_num(record.contribution)}"
-                   f" = {_num(record.after)}")
+    template = primitive.grad_words[operand]
+    if _LONE_OPERAND.fullmatch(template):  # the whole right-hand side: never bracketed
+        words = operands[int(template[1:-1])].text
+    else:
+        words = _write(template, primitive, operands, out=name.bracketed(_ATOM))
+    derivative = f"{_d(formula)}/{_d(parent_name)} = {words}"
+    if "{" in template and words != _num(record.local):  # d(e + c)/de = 1 needs no '= 1.0'
+        derivative += f" = {_num(record.local)}"
+
+    update = f"{_grad(terms[parent])} = {_sum(record.before, record.contribution)} = {_num(record.after)}"
     if held:
-        total_words += f" (+ {_num(held)} held before = {_num(held + record.after)})"
-    second = (f"  local {local}; contribution {_num(record.upstream)} * {_num(record.local)}"
-              f" = {_num(record.contribution)}; {total_words}")
-    notes = _notes(record, share, shares, names, formula)
-    return (first, second, *(f"  note: {note}" for note in notes))
+        update += f" (+ {_number(held).bracketed(_PRODUCT)} held before = {_num(held + record.after)})"
+    return Step(number, total, node, parent, operand, record.local, record.upstream, record.contribution,
+                record.before, record.after, held=held, share=share, shares=shares, headline=headline,
+                derivative=derivative, update=update, notes=_notes(record, share, shares, parent_name, formula))
 
 
-def _is_number(words: str) -> bool:
-    try:
-        float(words)
-    except ValueError:
-        return False
-    return True
-
-
-def _notes(record: autodiff.ChainRuleStep, share: int, shares: int,
-           names: dict[Value, str], formula: str) -> list[str]:
-    """Short explanations of the questions students ask most about one chain-rule step."""
+def _notes(record: autodiff.ChainRuleStep, share: int, shares: int, p: str, formula: str) -> tuple[str, ...]:
+    """Short explanations of the questions students ask most about one chain-rule step
+    (``p`` is the parent's name, ``formula`` the node's formula)."""
     node, parent, operand = record.node, record.parent, record.operand
-    primitive, p = node.primitive, names[parent]
+    primitive = node.primitive
     notes = []
     same = [i for i, q in enumerate(node.parents) if q is parent]
     if len(same) > 1:
@@ -270,15 +316,15 @@ def _notes(record: autodiff.ChainRuleStep, share: int, shares: int,
                      "which the forward pass already has")
     elif primitive is ops.RELU and record.local == 0:
         notes.append(f"relu's input is not positive here, so its slope is 0: no gradient reaches {p}")
-    return notes
+    return tuple(notes)
 
 
 class Undone:
     """What ``Stepper.back()`` returns: the step that was undone (``.step``), shown in words."""
 
-    def __init__(self, step: Step, names: dict[Value, str]) -> None:
+    def __init__(self, step: Step, grad: str) -> None:
         self.step = step
-        self._grad = f"{_grad(names[step.parent])} is {_num(step.held + step.before)} again"
+        self._grad = f"{grad} is {_num(step.held + step.before)} again"
 
     def __repr__(self) -> str:
         return f"undid step {self.step.number}/{self.step.total}: {self._grad}"
@@ -293,22 +339,23 @@ class ForwardWalk:
     ``lines`` holds one line per node; ``print()`` or the REPL shows them all.
     """
 
-    def __init__(self, root: Value, order: list[Value] | None = None, names: dict[Value, str] | None = None):
-        order = order if order is not None else autodiff.topological_order(root)
-        names = names if names is not None else _names(order, root)
+    def __init__(self, root: Value, _order: list[Value] | None = None,
+                 _terms: dict[Value, _Term] | None = None) -> None:
+        order = _order if _order is not None else autodiff.topological_order(root)
+        terms = _terms if _terms is not None else _names(order, root)
         lines = []
         for k, node in enumerate(order, start=1):
-            name = names[node]
+            name = terms[node].text
             if node.primitive is None:
-                kind = "an input" if node.label else "a constant"
+                kind = "an input" if node.requires_grad else "a constant"
                 lines.append(f"{k:>3}. {name} = {_num(node.data)}  ({kind})" if node.label
                              else f"{k:>3}. {name}  ({kind})")
                 continue
-            numbers = [_num(p.data) for p in node.parents]
-            formula = _formula(node, names)
-            worked = _fill(node.primitive.notation, node, numbers)
-            made = name if formula == name else f"{name} = {formula}"
-            lines.append(f"{k:>3}. {made} = {worked} = {_num(node.data)}")
+            formula = _formula(node, terms).text
+            worked = _write(node.primitive.notation, node.primitive, [_number(p.data) for p in node.parents])
+            parts = [name, formula, worked, _num(node.data)]
+            said = [part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1]]  # no x*x = x*x
+            lines.append(f"{k:>3}. " + " = ".join(said))
         self.lines: tuple[str, ...] = tuple(lines)
 
     def __len__(self) -> int:
@@ -345,12 +392,15 @@ class Stepper:
     Move with :meth:`next` (also ``next(stepper)`` and ``for step in stepper``), :meth:`back`,
     :meth:`goto` (a step number, a node, or a node's label), :meth:`finish` and :meth:`reset`.
     After every move each node's ``grad`` shows the state at that point; ``position`` is the
-    number of steps applied (0 = the start, ``len(stepper)`` = the end).
+    number of steps applied (0 = the start, ``len(stepper)`` = the end).  ``steps`` holds
+    every :class:`Step`; ``print(stepper.transcript())`` shows them all in words without moving.
     """
 
     def __init__(self, root: Value) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"a backward pass starts from a Value, got {type(root).__name__}: {root!r}")
+        if not root.requires_grad:
+            raise ValueError(f"{root!r} is a constant: there is no backward pass to step through")
         self.root = root
         held = {}
         for node in autodiff.topological_order(root):
@@ -358,7 +408,8 @@ class Stepper:
         records: list[autodiff.ChainRuleStep] = []
         self.order: list[Value] = autodiff.backward(root, record=records)  # the pass itself
         self._held = held
-        self.names = _names(self.order, root)
+        self._terms = _names(self.order, root)
+        self.names: dict[Value, str] = {node: term.text for node, term in self._terms.items()}
 
         total = len(records)
         shares: dict[Value, int] = {}
@@ -368,11 +419,8 @@ class Stepper:
         steps = []
         for number, record in enumerate(records, start=1):
             seen[record.parent] = share = seen.get(record.parent, 0) + 1
-            lines = _step_lines(record, number, total, held[record.parent], share, shares[record.parent],
-                                self.names, root)
-            steps.append(Step(number, total, record.node, record.parent, record.operand, record.local,
-                              record.upstream, record.contribution, record.before, record.after,
-                              held=held[record.parent], share=share, shares=shares[record.parent], lines=lines))
+            steps.append(_step(record, number, total, held[record.parent], share, shares[record.parent],
+                               self._terms, root))
         self.steps: tuple[Step, ...] = tuple(steps)
 
         # When each node's gradient is complete (its last incoming step) and when it has
@@ -415,7 +463,10 @@ class Stepper:
 
     def status(self, node: Value) -> str:
         """Where ``node`` is in the pass: 'waiting' (its gradient is still being summed),
-        'ready' (complete, not yet passed on), 'passing' (partly passed on), or 'done'."""
+        'ready' (complete, not yet passed on), 'passing' (partly passed on), 'done', or
+        'constant' (it takes no gradient)."""
+        if not node.requires_grad:
+            return "constant"
         p = self._position
         if self._complete[node] > p:
             return "waiting"
@@ -428,7 +479,7 @@ class Stepper:
     def next(self) -> Step:
         """Apply the next chain-rule step and return it."""
         if self.finished:
-            raise IndexError(f"the backward pass is finished (all {len(self.steps)} steps done): "
+            raise IndexError(f"the backward pass is finished ({self._all_done()}): "
                              "use back(), goto(k) or reset() to go again")
         step = self.steps[self._position]
         step.parent.grad = step.held + step.after
@@ -451,7 +502,7 @@ class Stepper:
         step = self.steps[self._position - 1]
         step.parent.grad = step.held + step.before
         self._position -= 1
-        return Undone(step, self.names)
+        return Undone(step, _grad(self._terms[step.parent]))
 
     def goto(self, target: int | Value | str) -> Stepper:
         """Jump to just after step ``target`` (0 = the start), or, for a node (a Value or its
@@ -460,8 +511,9 @@ class Stepper:
             position = self._complete[self._node(target)]
         elif isinstance(target, int) and not isinstance(target, bool):
             if not 0 <= target <= len(self.steps):
-                raise IndexError(f"no step {target}: this pass has steps 1 to {len(self.steps)} "
-                                 "(0 is the start)")
+                n = len(self.steps)
+                has = "no steps" if n == 0 else "only step 1" if n == 1 else f"steps 1 to {n}"
+                raise IndexError(f"no step {target}: this pass has {has} (0 is the start)")
             position = target
         else:
             raise TypeError(f"goto() takes a step number, a Value or a label, got {type(target).__name__}")
@@ -503,15 +555,15 @@ class Stepper:
 
     def forward_walk(self) -> ForwardWalk:
         """The forward pass in words, with the same node names as the steps."""
-        return ForwardWalk(self.root, self.order, self.names)
+        return ForwardWalk(self.root, self.order, self._terms)
 
     def table(self, limit: int = _TABLE_ROWS) -> str:
         """Every node (output first, up to ``limit``): name, how it was made, data, grad, status."""
         rows = [("node", "made as", "data", "grad", "")]
         for node in reversed(self.order[-limit:] if limit < len(self.order) else self.order):
-            name, formula = self.names[node], _formula(node, self.names)
-            made = ("input" if node.label else "constant") if not formula else "" if formula == name else formula
-            rows.append((name, made, _num(node.data), _num(node.grad), self.status(node)))
+            made = _formula(node, self._terms).text if node.parents else _kind(node)
+            status = "" if made == "constant" else self.status(node)
+            rows.append((self.names[node], made, _num(node.data), _num(node.grad), status))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         lines = []
         for row in rows:
@@ -525,21 +577,38 @@ class Stepper:
     def where(self) -> str:
         """One line: how far the pass has got."""
         root = self.names[self.root]
+        seed = f"{_d(root)}/{_d(root)} = 1.0"
+        if not self.steps:
+            why = (f"{root} is a leaf, so its gradient is {seed}" if not self.root.parents else
+                   f"{root} = {_formula(self.root, self._terms).text} is made of constants only, "
+                   "so no gradient goes anywhere")
+            return f"backward pass of {root}: no steps: {why}"
         if self._position == 0:
-            return (f"backward pass of {root}: at the start, {root}.grad = {_d(root)}/{_d(root)} = 1.0 (the seed), "
-                    f"{len(self.steps)} steps to go")
+            return (f"backward pass of {root}: at the start, {_grad(self._terms[self.root])} = {seed} (the seed), "
+                    f"{_count(len(self.steps), 'step')} to go")
         if self.finished:
-            return f"backward pass of {root}: finished, all {len(self.steps)} steps done (grads as backward() gives)"
+            return f"backward pass of {root}: finished, {self._all_done()} (grads as backward() gives)"
         return f"backward pass of {root}: {self._position} of {len(self.steps)} steps done"
 
-    def __repr__(self) -> str:
+    def _all_done(self) -> str:
+        return "its one step done" if len(self.steps) == 1 else f"all {len(self.steps)} steps done"
+
+    def transcript(self) -> str:
+        """Every step of the pass in words, one after another, without moving the stepper:
+        ``print(steps.transcript())``."""
+        return "\n".join(step.text for step in self.steps)
+
+    def _summary(self) -> list[str]:
+        """Where we are, the last step and the next one, by their headlines."""
         parts = [self.where()]
         if self.current is not None:
-            parts.append("last " + self.current.lines[0])
+            parts.append("last " + self.current.headline)
         if self.upcoming is not None:
-            parts.append("next " + self.upcoming.lines[0])
-        parts.append(self.table())
-        return "\n".join(parts)
+            parts.append("next " + self.upcoming.headline)
+        return parts
+
+    def __repr__(self) -> str:
+        return "\n".join([*self._summary(), self.table()])
 
     # -- drawing it -----------------------------------------------------------------------------------
 
@@ -550,42 +619,47 @@ class Stepper:
         from .viz import Highlight
 
         step = self.current
-        done = {node for node in self.order if self.status(node) == "done"}
+        done = {node for node in self.order if self.status(node) == "done"}  # not constants: no gradient
         waiting = {node for node in self.order if self.status(node) == "waiting"}
         if step is None:
             return Highlight(nodes={self.root}, done=done, dimmed=waiting, caption=self.where())
         edge = (step.node, step.operand)
-        words = step.lines[1].split("; ")[0].strip().removeprefix("local ")
-        label = f"{words}\n{_num(step.upstream)} × {_num(step.local)} = {_num(step.contribution)}"
+        label = f"{step.derivative}\n{_product(step.upstream, step.local, '×')} = {_num(step.contribution)}"
         if len(self.order) > _LABELLED_EDGE_LIMIT:  # dot lays a labelled edge out far more slowly
             return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
-                             caption=f"{step.lines[0]}\n{label}")
+                             caption=f"{step.headline}\n{label}")
         return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
-                         edge_labels={edge: label}, caption=step.lines[0])
+                         edge_labels={edge: label}, caption=step.headline)
 
     def draw(self, *, caption: bool = True, **options) -> Drawing:
         """The graph at the current step, as :func:`micrograd_like.viz.draw_dot` draws it, highlighted.
 
         In Jupyter it shows inline; from a REPL, ``stepper.draw().save("step.svg")`` writes a
         file and returns its path.  ``options`` go to ``draw_dot`` (``rankdir="TB"``, ...).
+        Unlabelled intermediate nodes are shown by the names the steps use (``a*b + c``).
+        Every node is drawn: a step is one edge of the whole graph, so ``merge_sums`` (which
+        folds sum nodes away) cannot show it and is refused.
         """
         from .viz import draw_dot
 
+        if options.get("merge_sums"):
+            raise ValueError("Stepper.draw() cannot merge sums: each step is one edge of the whole graph, and "
+                             "merge_sums folds sum nodes (and their edges) away; draw without merge_sums")
         highlight = self.highlight()
         if not caption:
             highlight.caption = ""
-        return draw_dot(self.root, highlight=highlight, **options)
+        labels = {node: name for node, name in self.names.items()
+                  if not node.label and (node.parents or node is self.root)}
+        labels.update(options.pop("labels", None) or {})
+        return draw_dot(self.root, highlight=highlight, labels=labels, **options)
 
-    def _each_position(self, progress: Callable[[int, int], None] | None) -> Iterator[int]:
+    def _each_position(self) -> Iterator[int]:
         """Visit every position from the start to the end, then come back to where we were."""
         here = self._position
-        total = len(self.steps) + 1
         try:
-            for position in range(total):
+            for position in range(len(self.steps) + 1):
                 self.goto(position)
                 yield position
-                if progress is not None:
-                    progress(position + 1, total)
         finally:
             self.goto(here)
 
@@ -593,13 +667,20 @@ class Stepper:
                   **options) -> list[Path]:
         """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
         into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
-        called after each file; ``options`` go to ``draw_dot``."""
+        called after each file; ``options`` go to ``draw_dot``.
+
+        Frames an earlier, longer pass left there (``step-<number>.svg``, and only those) are
+        removed, so the directory holds exactly this pass's frames.
+        """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         width = max(2, len(str(len(self.steps))))
-        paths = []
-        for position in self._each_position(progress):
-            paths.append(self.draw(**options).save(directory / f"step-{position:0{width}d}.svg"))
+        frames = [(self.draw(**options), directory / f"step-{position:0{width}d}.svg")
+                  for position in self._each_position()]
+        paths = _render_all(lambda frame: frame[0].save(frame[1]), frames, progress)
+        for old in directory.glob("step-*.svg"):
+            if _FRAME.fullmatch(old.name) and old.resolve() not in paths:
+                old.unlink()
         return paths
 
     def save_html(self, path: str | Path, *, title: str | None = None,
@@ -615,20 +696,23 @@ class Stepper:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
         root = self.names[self.root]
-        title = title or f"Backpropagation through {root} = {_formula(self.root, self.names) or root}"
-        slides = []
-        for position in self._each_position(progress):
-            svg = _readable(_inline_svg(self.draw(caption=False, **options).svg()))
+        formula = _formula(self.root, self._terms).text if self.root.parents else root
+        title = title or f"Backpropagation through {root} = {formula}"
+        drawings, slides = [], []
+        for position in self._each_position():
+            drawings.append(self.draw(caption=False, **options))
             step = self.current
             words = [self.where()] if step is None else list(step.lines)
             focus = self.names[self.root] if step is None else self.names[step.parent]
             text = "\n".join(html.escape(line) for line in words)
-            slides.append(
+            slides.append(  # {svg} is filled in once the drawings are rendered
                 f'<section class="slide" data-position="{position}" data-focus="{html.escape(focus)}" hidden>\n'
                 f'<pre class="words">{text}</pre>\n'
-                f'<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
+                '<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
                 f'<pre class="table">{html.escape(self.table())}</pre></details>\n</section>'
             )
+        svgs = _render_all(lambda drawing: _readable(_inline_svg(drawing.svg())), drawings, progress)
+        slides = [slide.replace("{svg}", svg, 1) for slide, svg in zip(slides, svgs)]
         page = _PAGE.substitute(
             title=html.escape(title),
             forward=html.escape("\n".join(self.forward_walk().lines)),
@@ -643,7 +727,7 @@ class Stepper:
         """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
         from .viz import GraphvizNotFoundError, LayoutTimeoutError
 
-        words = html.escape(repr(self).split("\n  node")[0])
+        words = html.escape("\n".join(self._summary()))
         try:
             svg = _inline_svg(self.draw(caption=False).svg())
         except (GraphvizNotFoundError, LayoutTimeoutError, ValueError):
@@ -654,6 +738,23 @@ class Stepper:
 def backward_steps(root: Value) -> Stepper:
     """A :class:`Stepper` over ``root``'s backward pass, at its start (see the module docs)."""
     return Stepper(root)
+
+
+def _render_all(render: Callable[[T], R], items: list[T], progress: Callable[[int, int], None] | None) -> list[R]:
+    """``[render(item) for item in items]``, several at a time: each drawing runs Graphviz in a
+    process of its own, so a pass's drawings render about as many times faster as there are
+    processors.  ``progress(done, total)`` is called as each one finishes."""
+    results: list = [None] * len(items)
+    pool = ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1))
+    try:
+        futures = {pool.submit(render, item): i for i, item in enumerate(items)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(items))
+    finally:
+        pool.shutdown(cancel_futures=True)  # after an error: start no more drawings
+    return results
 
 
 def _readable(svg: str, smallest: float = 0.62) -> str:

@@ -389,6 +389,7 @@ def _draw_view(
     force: bool,
     digits: int,
     timeout: float,
+    labels: dict[Value, str] | None = None,
 ) -> Drawing:
     h = highlight or Highlight()
     count = len(view.order) + sum(1 for n in view.order if view.inputs[n] and n not in view.cut)
@@ -400,7 +401,8 @@ def _draw_view(
 
     red, dim = COLOURS["emphasis"], COLOURS["dimmed"]
     for node in view.order:
-        fields = [node.label] if node.label else []
+        label = labels.get(node, node.label) if labels else node.label
+        fields = [label] if label else []
         fields.append(f"data {_number(node.data, digits)}")
         if show_grads:
             fields.append(_grad_field(node, digits))
@@ -475,6 +477,7 @@ def draw_dot(
     force: bool = False,
     digits: int = 4,
     timeout: float = DEFAULT_TIMEOUT,
+    labels: dict[Value, str] | None = None,
 ) -> Drawing:
     """Draw ``root``'s whole graph: a record per Value (label | data | grad), a node per operation.
 
@@ -482,8 +485,10 @@ def draw_dot(
     rankdir="TB")``).  ``show_local_grads`` writes each edge's local derivative on it;
     ``highlight`` emphasises, finishes or greys out nodes and edges (see :class:`Highlight`);
     ``merge_sums`` folds chains of ``+`` into one Σ node (its edges are then named
-    ``(Σ node, term index)``).  A drawing above ``max_nodes`` Graphviz nodes raises
-    :class:`GraphTooLargeError` unless ``force`` is true.
+    ``(Σ node, term index)``).  ``labels`` shows other names than the Values' own labels
+    (``{node: "a*b"}``), e.g. for unlabelled intermediate nodes; the Values are not changed.
+    A drawing above ``max_nodes`` Graphviz nodes raises :class:`GraphTooLargeError` unless
+    ``force`` is true.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot() needs a Value, got {type(root).__name__}")
@@ -499,6 +504,7 @@ def draw_dot(
         force=force,
         digits=digits,
         timeout=timeout,
+        labels=labels,
     )
 
 

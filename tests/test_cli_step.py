@@ -35,7 +35,7 @@ def test_piped_it_prints_the_forward_pass_every_step_and_the_final_grads():
         "step 5/6: a*b sends dL/d(a*b) = -2.0 back to a",
         "step 6/6: a*b sends dL/d(a*b) = -2.0 back to b",
     ]
-    assert "  local d(a*b)/da = b = -3.0; contribution -2.0 * -3.0 = 6.0; a.grad = 0.0 + 6.0 = 6.0" in lines
+    assert "  local d(a*b)/da = b = -3.0; contribution (-2.0) * (-3.0) = 6.0; a.grad = 0.0 + 6.0 = 6.0" in lines
     table = {line.split()[0]: line.split() for line in lines[lines.index(steps[-1]) + 3:]}
     assert {name: table[name][-2] for name in "abcf"} == {"a": "6.0", "b": "-4.0", "c": "-2.0", "f": "4.0"}
     assert result.stderr == ""
@@ -77,7 +77,8 @@ def test_the_interactive_loop_moves_on_enter_b_numbers_and_quits_on_q():
     assert prompts == ["0/6", "1/6", "2/6", "1/6", "5/6", "5/6", "5/6"]
     assert "undid step 2/6: f.grad is 0.0 again" in text
     assert text.index("step 1/6: L") < text.index("step 2/6: L") < text.index("undid") < text.index("step 5/6: a*b")
-    assert "keys: Enter = next step, b = back" in text.split("[step 5/6] > ")[2]  # zzz: the keys again
+    after_zzz = text.split("[step 5/6] > ")[2]
+    assert after_zzz.startswith("not understood: 'zzz'") and "keys: Enter = next step, b = back" in after_zzz
     assert "steps done" in text and "a        input" in text  # t: the table
 
 
@@ -86,6 +87,10 @@ def test_the_interactive_loop_ends_after_the_last_step_or_at_end_of_input():
     out = Terminal()
     assert step_command(args, stdin=Terminal("e\n\n"), stdout=out) == 0
     assert "step 6/6" in out.getvalue() and "finished, all 6 steps done" in out.getvalue()
+    assert out.getvalue().rstrip().endswith("(Enter or q to quit, b to go back)\n[step 6/6] >")
+    out = Terminal()
+    assert step_command(args, stdin=Terminal("6\nb\nq\n"), stdout=out) == 0  # a jump to the end says it too
+    assert "(Enter or q to quit, b to go back)" in out.getvalue().split("[step 6/6] > ")[0]
     out = Terminal()
     assert step_command(args, stdin=Terminal("b\n"), stdout=out) == 0  # then end of input
     assert "nothing to undo" in out.getvalue()
@@ -158,3 +163,32 @@ def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
     status = main([*LECTURE, "--html", str(blocker / "x.html")])
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("micrograd-like step: error: cannot write") and err.count("\n") == 1
+
+
+def test_an_expression_that_is_its_own_input_has_no_steps_and_says_so_once():
+    result = run("step", "a", "--var", "a=1", "--all")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("backward pass of a") == 1
+    assert "backward pass of a: no steps: a is a leaf, so its gradient is da/da = 1.0" in result.stdout
+    out = Terminal()  # in a terminal too: nothing to wait for
+    assert step_command(build_parser().parse_args(["step", "a", "--var", "a=1"]), stdin=Terminal(""), stdout=out) == 0
+    assert out.getvalue().count("backward pass of a") == 1 and "[step" not in out.getvalue()
+
+
+def test_an_expression_without_variables_is_a_one_line_error():
+    result = run("step", "2*3")
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("micrograd-like step: error: '2*3' has no variables") and "--var" in result.stderr
+
+
+def test_long_drawing_work_shows_progress_even_when_piped(tmp_path):
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
+        pytest.skip("Graphviz's dot is not installed")
+    frames = tmp_path / "frames"
+    result = run("step", "x*x*x*x*x*x*x*x*x*x*x*x", "--var", "x=1.1", "--svg-dir", str(frames))  # 22 steps
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
+    assert len(list(frames.glob("step-*.svg"))) == 23

@@ -82,7 +82,7 @@ def test_each_step_is_drawn_to_its_own_svg_with_the_step_highlighted(tmp_path):
     a_grads = [records(svg)["a"][2] for svg in pictures]
     assert a_grads == ["grad 0.0000"] * 5 + ["grad 6.0000"] * 2
     edge_words = [t.text for t in pictures[1].iter(f"{SVG}text") if t.get("fill") == RED]
-    assert "d(d*f)/dd = f = -2.0" in edge_words and "1.0 × -2.0 = -2.0" in edge_words
+    assert "d(d*f)/dd = f = -2.0" in edge_words and "1.0 × (-2.0) = -2.0" in edge_words
     assert "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in [t.text for t in pictures[1].iter(f"{SVG}text")]
 
 
@@ -155,7 +155,7 @@ def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
     position, words, red, counter = shown()
     assert (position, red, counter) == (1, ["L", "d"], "step 1 of 6")
     assert words.startswith("step 1/6: L = d*f sends dL/dL = 1.0 back to d")
-    assert "d.grad = 0.0 + -2.0 = -2.0" in words
+    assert "d.grad = 0.0 + (-2.0) = -2.0" in words
 
     browser.find_element(By.ID, "next").click()
     position, words, red, _ = shown()
@@ -170,7 +170,7 @@ def test_the_slideshow_steps_in_a_real_browser(tmp_path, browser):
     body.send_keys(Keys.END)
     position, words, red, counter = shown()
     assert (position, red, counter) == (6, ["b", "e"], "step 6 of 6")
-    assert "b.grad = 0.0 + -4.0 = -4.0" in words
+    assert "b.grad = 0.0 + (-4.0) = -4.0" in words
     assert not browser.find_element(By.ID, "next").is_enabled()
     body.send_keys(Keys.ARROW_RIGHT)  # past the end: stays
     assert shown()[0] == 6
@@ -202,3 +202,27 @@ def test_labels_that_look_like_markup_stay_text(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "<x&y>" not in page and "<b>odd</b>" not in page
     assert "(&lt;x&amp;y&gt;).grad = 0.0 + 2.0 = 2.0" in page
+
+
+def test_svgs_of_a_shorter_pass_replace_the_old_frames(tmp_path):
+    need("dot")
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for name in ("step-00.svg", "step-05.svg", "step-09.svg", "step-100.svg", "step-final.svg", "notes.svg"):
+        (frames / name).write_text("<svg/>")
+    x = Value(3.0, label="x")
+    paths = backward_steps(x * 2).save_svgs(frames)
+    assert [p.name for p in paths] == ["step-00.svg", "step-01.svg"]
+    left = sorted(p.name for p in frames.iterdir())
+    assert left == ["notes.svg", "step-00.svg", "step-01.svg", "step-final.svg"]  # not the stepper's: kept
+    assert ET.parse(frames / "step-00.svg").getroot().tag.endswith("svg")
+
+
+def test_the_drawn_records_name_unlabelled_nodes_as_the_steps_do(tmp_path):
+    need("dot")
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = (a * b + 10) * Value(-2.0, label="f")
+    (path,) = backward_steps(L).goto(3).save_svgs(tmp_path)[3:4]
+    picture = ET.parse(path).getroot()
+    assert {"a*b", "a*b + 10.0", "L"} <= set(records(picture))
+    assert emphasised_labels(picture) == {"a*b + 10.0", "a*b"}
