@@ -329,19 +329,18 @@ def step_command(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     stdout = stdout or sys.stdout
     from .stepper import backward_steps
 
-    root = expression_from_args(args)
-    if not variables_in(args.expression):
-        raise UserError(f"{args.expression!r} has no variables, so there is nothing to differentiate: "
-                        'write one as a name and give its value, e.g. "x*3" --var x=2')
+    root = expression_from_args(args)  # refuses an expression without variables: nothing to step through
     if not root.label and "L" not in {name for name, _ in args.var}:
         root.label = "L"  # the lecture's name for the output
     steps = backward_steps(root)
     wrote = False
     if args.svg_dir:
+        prepare_output_path(args.svg_dir, directory=True)
         paths = _writing(lambda: steps.save_svgs(args.svg_dir, progress=_progress), args.svg_dir)
         print(f"wrote {len(paths)} SVG files ({paths[0].name} to {paths[-1].name}) in {args.svg_dir}", file=stdout)
         wrote = True
     if args.html:
+        prepare_output_path(args.html)
         path = _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
         print(f"wrote {path} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True

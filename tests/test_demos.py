@@ -106,7 +106,7 @@ def test_neuron_demo_explains_each_chain_rule_step_in_the_steppers_words(tmp_pat
     for step in steps:
         assert str(step) in out
     assert "local d(tanh(n))/dn = 1 - tanh(n)² = 0.5; contribution 1.0 * 0.5 = 0.5; n.grad = 0.0 + 0.5 = 0.5" in out
-    assert "local d(x1*w1)/d(x1) = w1 = -3.0; contribution 0.5 * -3.0 = -1.5; x1.grad = 0.0 + -1.5 = -1.5" in out
+    assert "local d(x1*w1)/d(x1) = w1 = -3.0; contribution 0.5 * (-3.0) = -1.5; x1.grad = 0.0 + (-1.5) = -1.5" in out
     for line in ("x1.grad = -1.5", "w1.grad = 1", "x2.grad = 0.5", "w2.grad = 0", "b.grad = 0.5"):
         assert line in out
     result = neuron.run(out=tmp_path)
