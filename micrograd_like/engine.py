@@ -250,7 +250,7 @@ class Constant(Value):
 # -- building nodes: the one place where the graph is recorded -----------------------------------
 
 _recording = True  # False inside no_grad(): new nodes are constants without parents
-_checking = False  # True inside detect_anomaly(): every new number is checked to be finite
+_checking = False  # True inside detect_anomaly(): every local derivative is checked to be finite
 _plain = True  # neither of the above: the fast path
 
 
