@@ -133,11 +133,12 @@ def _pass(root: Value, create_graph: bool, edges: list | None) -> tuple[list[Val
             node.grad = 0.0
     try:
         if create_graph:
-            _chain_rule_building_graphs(root, order)
+            _chain_rule_building_graphs(root, order)  # its operations check their own results
         else:
             _chain_rule(root, order, edges)
-        if edges is not None and engine.anomaly_detection_enabled():
-            _check_finite(edges)
+            if edges is not None and engine.anomaly_detection_enabled():
+                _check_finite(edges)  # names the very step
+            _check_gradients_are_finite(order)
     except BaseException:
         for node, held in zip(order, held_before):
             node.grad = held
@@ -217,6 +218,16 @@ def _sum(a, b):
     if type(b) is float and b == 0.0:
         return a
     return a + b
+
+
+def _check_gradients_are_finite(order: list[Value]) -> None:
+    """A gradient too large for a float is an error, as a result too large for a float is."""
+    for node in reversed(order):  # the first to go wrong, in the order the pass went
+        if node.grad - node.grad != 0.0:
+            raise OverflowError(
+                f"backward: the gradient of {_name(node)} is {node.grad!r}, too large for a float "
+                "(with detect_anomaly() the error names the chain-rule step that made it)"
+            )
 
 
 def _check_finite(edges: list[tuple]) -> None:

@@ -154,18 +154,27 @@ def _compare(derivative: float, f, x: float, eps: float, rtol: float, atol: floa
     """(estimate of f'(x), whether ``derivative`` agrees, a note if f has a kink at x).
 
     The estimate is the central difference, the mean of the slopes just left and just right
-    of x.  Where those two differ outright (relu or abs at 0), f is not differentiable at x:
-    any number between them is a fair choice (a subgradient), and the note says so.
+    of x.  Where those two differ outright, and still do for a step ten times smaller (relu
+    or abs at 0), f is not differentiable at x: any number between them is a fair choice (a
+    subgradient), and the note says so.  (For a smooth f the two slopes differ too, by about
+    h·f''(x), but that gap shrinks with the step.)
     """
     h = _step(x, eps)
     middle = f(x)
-    left, right = (middle - f(x - h)) / h, (f(x + h) - middle) / h
+    left, right = _one_sided_slopes(f, x, middle, h)
     central = (left + right) / 2
-    if abs(left - right) > 1e-3 * max(1.0, abs(left), abs(right)):
-        low, high = min(left, right), max(left, right)
-        fair = low - atol <= derivative <= high + atol
-        return central, fair, f"(not differentiable here: slope {left:.4g} on the left, {right:.4g} on the right)"
+    gap = abs(left - right)
+    if gap > 1e-3 * max(1.0, abs(left), abs(right)):
+        small_left, small_right = _one_sided_slopes(f, x, middle, h / 10)
+        if abs(small_left - small_right) > gap / 2:  # the gap does not shrink with the step: a kink
+            low, high = min(left, right), max(left, right)
+            fair = low - atol <= derivative <= high + atol
+            return central, fair, f"(not differentiable here: slope {left:.4g} on the left, {right:.4g} on the right)"
     return central, _agree(derivative, central, rtol, atol), ""
+
+
+def _one_sided_slopes(f, x: float, middle: float, h: float) -> tuple[float, float]:
+    return (middle - f(x - h)) / h, (f(x + h) - middle) / h
 
 
 def _wrong_local_grads(node: Value, eps: float, rtol: float, atol: float) -> str:

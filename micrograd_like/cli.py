@@ -429,7 +429,7 @@ def _interactive(steps, stdin, out) -> int:
                 _print_end(steps, out, END_HINT)
         elif key in ("b", "back"):
             print(steps.back() if steps.position else "nothing to undo: this is the start", file=out)
-        elif key.isdigit():
+        elif key.isdecimal():
             try:
                 steps.goto(int(key))
             except IndexError as error:  # no such step: the message says which there are

@@ -295,11 +295,14 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
         out = primitive.forward(*inputs)
         if out - out != 0.0:  # inf or nan: only an overflow can make one from finite inputs
             raise OverflowError(_TOO_LARGE)
-        if not _plain:
-            return _apply_in_mode(primitive, parents, inputs, out)
-        local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents) from None
+    if not _plain:
+        return _apply_in_mode(primitive, parents, inputs, out)
+    try:
+        local_grads = primitive.local_grads(*inputs, out)
+    except (ArithmeticError, ValueError) as error:
+        raise _in_context(error, primitive, parents, local=True) from None
     # What _node does, written out: this is the hottest path of the engine.
     node = object.__new__(Value)
     node.data = out
@@ -315,14 +318,15 @@ _DATA = operator.attrgetter("data")
 _TOO_LARGE = "too large"
 
 
-def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ...]) -> Exception:
-    """The same kind of error, naming the operation and its labelled operands."""
-    if isinstance(error, AnomalyError):
-        return error
+def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ...], local: bool = False) -> Exception:
+    """The same kind of error, naming the operation and its labelled operands.
+
+    ``local`` says the error came from the local derivatives, not from the forward rule.
+    """
     names = [p.label or repr(p.data) for p in parents]
     written = primitive.notation.format(*names)
     message = str(error)
-    if message == _TOO_LARGE:
+    if message == _TOO_LARGE or (isinstance(error, OverflowError) and "float" not in message and not local):
         message = f"{written} is too large for a float"
     elif isinstance(error, OverflowError) and "float" not in message:  # Python's "(34, 'Numerical result ...')"
         message = f"{written}: a local derivative too large for a float"
@@ -346,11 +350,12 @@ def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: t
 
 def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
-    if _checking and not math.isfinite(out):
-        raise AnomalyError(f"{primitive.name} produced {out!r} from {_describe(parents)}")
     if not _recording:
         return _node(Constant, out, None, _NO_PARENTS, _NO_PARENTS)
-    local_grads = primitive.local_grads(*inputs, out)
+    try:
+        local_grads = primitive.local_grads(*inputs, out)
+    except (ArithmeticError, ValueError) as error:
+        raise _in_context(error, primitive, parents, local=True) from None
     if _checking and not all(map(math.isfinite, local_grads)):
         raise AnomalyError(
             f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"

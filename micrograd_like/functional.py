@@ -49,7 +49,10 @@ def value_and_grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) ->
             if not 0 <= i < len(args):
                 raise IndexError(f"argnums {i} is out of range for {len(args)} argument(s)")
         nested = any(isinstance(a, Value) for a in args)  # called by an outer grad: keep graphs
-        inputs = [a if isinstance(a, Value) else Value(a) for a in args]
+        # A fresh node for each argument, even one that is already a Value: a function may use
+        # an outer variable besides its argument (grad(lambda x: grad(lambda y: x*y)(x))), and
+        # d/dy must not be taken as d/dx.  x + 0.0 is x's number, still linked to x's graph.
+        inputs = [a + 0.0 if isinstance(a, Value) else Value(a) for a in args]
         out = f(*inputs)
         if not isinstance(out, Value):
             raise TypeError(f"the function must return a Value, got {type(out).__name__}: {out!r}")

@@ -73,7 +73,16 @@ class Optimizer:
         0.2999999999999998
         """
         lr = self.current_lr
+        before = [p.data for p in self.params]
         self._update(lr)
+        for p, old in zip(self.params, before):
+            if p.data - p.data != 0.0:  # inf or nan: put every parameter back and say so
+                bad = p.data
+                for q, value in zip(self.params, before):
+                    q.data = value
+                name = repr(p.label) if p.label else "a parameter"
+                raise OverflowError(f"this step would make {name} {bad!r} (from {old!r}): the numbers are "
+                                    f"too large for a float; try a smaller learning rate than {lr!r}")
         self.steps += 1
 
     def _gradient(self, p: Value) -> float:

@@ -404,10 +404,23 @@ class Stepper:
         self.root = root
         held = {}
         for node in autodiff.topological_order(root):
+            if isinstance(node.grad, Value):
+                raise ValueError("this graph holds gradients from backward(create_graph=True), which are Values: "
+                                 "call zero_grad() first to step through its backward pass")
             held[node] = node.grad
         records: list[autodiff.ChainRuleStep] = []
         self.order: list[Value] = autodiff.backward(root, record=records)  # the pass itself
         self._held = held
+        try:
+            self._explain(records)
+        except BaseException:  # leave the grads as they were before the stepper was made
+            for node, grad in held.items():
+                node.grad = grad
+            raise
+
+    def _explain(self, records: list[autodiff.ChainRuleStep]) -> None:
+        """Name the nodes and put every recorded step into words."""
+        root = self.root
         self._terms = _names(self.order, root)
         self.names: dict[Value, str] = {node: term.text for node, term in self._terms.items()}
 
@@ -419,7 +432,7 @@ class Stepper:
         steps = []
         for number, record in enumerate(records, start=1):
             seen[record.parent] = share = seen.get(record.parent, 0) + 1
-            steps.append(_step(record, number, total, held[record.parent], share, shares[record.parent],
+            steps.append(_step(record, number, total, self._held[record.parent], share, shares[record.parent],
                                self._terms, root))
         self.steps: tuple[Step, ...] = tuple(steps)
 

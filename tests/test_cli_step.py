@@ -192,3 +192,10 @@ def test_long_drawing_work_shows_progress_even_when_piped(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
     assert len(list(frames.glob("step-*.svg"))) == 23
+
+
+def test_a_key_that_looks_like_a_digit_but_is_not_a_number_is_not_understood():
+    args = build_parser().parse_args(LECTURE)
+    out = Terminal()
+    assert step_command(args, stdin=Terminal("²\nq\n"), stdout=out) == 0  # '²'.isdigit() is True
+    assert "not understood: '²'" in out.getvalue()

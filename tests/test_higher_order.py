@@ -225,3 +225,9 @@ def test_differentiating_something_that_is_not_a_value():
 
     with pytest.raises(TypeError, match="can only differentiate a Value"):
         gradients(3.0, [Value(1.0)])
+
+
+def test_nested_grads_keep_their_variables_apart():
+    # d/dx [ d/dy (x*y) at y = x ] = d/dx x = 1 (JAX's answer); mixing x and y up gives 2
+    assert grad(lambda x: grad(lambda y: x * y)(x))(2.0) == 1.0
+    assert grad(lambda x: x * grad(lambda y: x + y)(3.0))(2.0) == 1.0

@@ -125,3 +125,12 @@ def test_a_step_after_a_create_graph_pass_uses_the_gradients_number(make):
         optimizer.step()
         reference.step()
         assert type(w.data) is float and w.data == twin.data
+
+
+def test_a_step_that_would_overflow_is_refused_and_leaves_the_parameters():
+    w = Value(1e300, label="w")
+    w.grad = -1e300
+    opt = SGD([w], lr=1e10)
+    with pytest.raises(OverflowError, match="this step would make 'w' inf"):
+        opt.step()
+    assert w.data == 1e300 and opt.steps == 0

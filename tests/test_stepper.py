@@ -482,3 +482,15 @@ def test_drawings_render_several_at_a_time_in_order_and_stop_at_an_error():
 
     with pytest.raises(RuntimeError, match="drawing 7"):
         _render_all(fails_at_seven, list(range(30)), None)
+
+
+def test_a_stepper_refuses_gradients_that_are_values_and_leaves_them_alone():
+    x, w = Value(1.5, label="x"), Value(-2.0, label="w")
+    y = (x * w).tanh() * x
+    y.backward(create_graph=True)
+    held = x.grad
+    with pytest.raises(ValueError, match="zero_grad"):
+        backward_steps(y)
+    assert x.grad is held
+    y.zero_grad()
+    assert backward_steps(y).finish().position == len(backward_steps(y))
