@@ -136,12 +136,14 @@ def _pass(root: Value, create_graph: bool, edges: list | None) -> tuple[list[Val
             _chain_rule_building_graphs(root, order)  # its operations check their own results
         else:
             _chain_rule(root, order, edges)
-            if edges is not None and engine.anomaly_detection_enabled():
-                _check_finite(edges)  # names the very step
-            _check_gradients_are_finite(order)
-    except BaseException:
+    except BaseException as error:
         for node, held in zip(order, held_before):
             node.grad = held
+        if isinstance(error, OverflowError) and edges is not None and engine.anomaly_detection_enabled():
+            try:
+                _check_finite(edges)  # names the very chain-rule step that overflowed
+            except engine.AnomalyError as anomaly:
+                raise anomaly from None
         raise
     return order, held_before
 
@@ -169,7 +171,9 @@ def _chain_rule(root: Value, order: list[Value], edges: list | None) -> None:
     Constant = engine.Constant
     root.grad = 1.0
     for node in reversed(order):
-        upstream = node.grad
+        upstream = node.grad  # complete now: every node that uses this one has passed its share
+        if upstream - upstream != 0.0:  # inf (or nan from inf - inf): an overflow on the way here
+            raise OverflowError(f"backward: the gradient of {_name(node)} is {upstream!r}, too large for a float")
         for parent, local in zip(node._parents, node._local_grads):
             if type(parent) is Constant:
                 continue  # constants collect no gradient
@@ -218,16 +222,6 @@ def _sum(a, b):
     if type(b) is float and b == 0.0:
         return a
     return a + b
-
-
-def _check_gradients_are_finite(order: list[Value]) -> None:
-    """A gradient too large for a float is an error, as a result too large for a float is."""
-    for node in reversed(order):  # the first to go wrong, in the order the pass went
-        if node.grad - node.grad != 0.0:
-            raise OverflowError(
-                f"backward: the gradient of {_name(node)} is {node.grad!r}, too large for a float "
-                "(with detect_anomaly() the error names the chain-rule step that made it)"
-            )
 
 
 def _check_finite(edges: list[tuple]) -> None:
