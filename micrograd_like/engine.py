@@ -330,7 +330,7 @@ def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ..
         message = f"{written} is too large for a float"
     elif isinstance(error, OverflowError) and "float" not in message:  # Python's "(34, 'Numerical result ...')"
         message = f"{written}: a local derivative too large for a float"
-    labelled = [f"{p.label} = {p.data!r}" for p in parents if p.label]
+    labelled = [f"{p.label} = {p.data!r}" for p in dict.fromkeys(parents) if p.label]  # each operand once
     if labelled:
         message += f" (in {written} with {', '.join(labelled)})"
     return type(error)(message)

@@ -142,3 +142,10 @@ def test_micrograds_internal_constructor_arguments_get_a_helpful_error():
     a = Value(1.0)
     with pytest.raises(TypeError, match="write a \\+ b"):
         Value(2.0, (a,), "+")
+
+
+def test_an_operand_used_twice_is_named_once():
+    x = Value(1e308, label="x")
+    with pytest.raises(OverflowError) as error:
+        x * x
+    assert str(error.value) == "x*x is too large for a float (in x*x with x = 1e+308)"
