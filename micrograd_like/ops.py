@@ -193,6 +193,9 @@ def _checked_pow(a: float, b: float) -> float:
 
 
 # -- the table --------------------------------------------------------------------------------
+# Each row: name, symbol drawn in the graph, forward rule, local derivatives (the inputs and
+# the output in, one d(out)/d(input) per input out), how the operation is written, and each
+# local derivative in words.  The rules may use the output: exp's derivative *is* its output.
 
 ADD = Primitive("add", "+", lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), "{0} + {1}", ("1", "1"))
 SUB = Primitive("sub", "-", lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), "{0} - {1}", ("1", "-1"))
