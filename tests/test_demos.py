@@ -68,22 +68,114 @@ def test_initialisation_demo_runs_from_the_command_line(tmp_path, capsys):
     _assert_pngs(tmp_path, ["initialisation.png"])
 
 
-def test_initialisation_demo_teaches_too_small_too_large_and_just_right(tmp_path, capsys, monkeypatch):
+@pytest.fixture(scope="module")
+def initialisation_run(tmp_path_factory):
+    """The init demo with its defaults, run once: what it returned and what it printed."""
+    import contextlib
+    import io
+
     from micrograd_like.demos import initialisation
 
-    monkeypatch.setattr(initialisation, "GAINS", (0.1, 1.0, 10.0))
-    results = initialisation.run(out=tmp_path)["results"]
-    out = capsys.readouterr().out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        result = initialisation.run(out=tmp_path_factory.mktemp("init"))
+    return result["results"], printed.getvalue()
+
+
+def test_initialisation_demo_teaches_too_small_too_large_and_just_right(initialisation_run):
+    results, _ = initialisation_run
     small, right, large = results[0.1], results[1.0], results[10.0]
     # too small: the signal and the gradient vanish, and the loss stays at log 2
     assert small["signal"] < 1e-3 and small["gradient"] < 1e-4 < right["gradient"]
     assert small["history"][-1][0] == pytest.approx(math.log(2), abs=1e-3)
-    # too large: most units saturate, the first loss is huge, and training stalls
+    # too large: most units saturate, the first loss is huge, and training is slow
     assert large["saturated"] > 0.5 > right["saturated"]
     assert large["history"][0][0] > 10 * right["history"][0][0] and large["history"][-1][1] < 0.95
     # the right scale trains
     assert right["history"][-1][1] == 1.0
-    assert out.count("%  stalled: ") == 2 and out.count("100%  trains") == 1
+
+
+def test_each_initialisation_verdict_follows_from_its_own_numbers(initialisation_run):
+    from micrograd_like.demos.initialisation import STALLED, TRAINED_LOSS
+
+    results, _ = initialisation_run
+    for r in results.values():
+        last = r["history"][-1][0]
+        outcome = r["verdict"].split(":")[0]
+        if last < TRAINED_LOSS:
+            assert outcome == "trained"
+        elif last > STALLED * math.log(2):
+            assert outcome == "stalled"
+        else:
+            assert outcome == "slow"
+    # the default run: a loss that halved is not "stalled", and the causes are named
+    assert {gain: r["verdict"] for gain, r in results.items()} == {
+        0.1: "stalled: the signal faded",
+        0.3: "slow: the signal faded",
+        1.0: "trained",
+        3.0: "trained",
+        10.0: "slow: 79% of units saturated",
+    }
+
+
+def test_the_initialisation_summary_is_an_aligned_table(initialisation_run):
+    results, out = initialisation_run
+    lines = out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.split()[:2] == ["gain", "signal"])
+    table = lines[top : top + 2 + len(results)]
+    assert set(table[1].split()) == {"-" * len(cell) for cell in table[1].split()}  # a rule under each header
+    for header in ("signal", "saturated", "gradient", "first loss", "last loss"):
+        end = table[0].index(header) + len(header)  # numbers are right-aligned under their header
+        assert all(row[end - 1] != " " and row[end] == " " for row in table[2:]), header
+    end = table[0].index("accuracy") + len("accuracy")  # the percentages too, a "*" marker after them
+    assert all(row[end - 2] == "%" and row[end - 1] in " *" for row in table[2:])
+    column = table[0].index("verdict")
+    for row, r in zip(table[2:], results.values()):
+        assert row[column:] == r["verdict"]
+
+
+def test_a_coin_toss_accuracy_is_marked_and_step_0_is_explained(initialisation_run):
+    results, out = initialisation_run
+    small = results[0.1]
+    assert small["end"]["score"] < 0.01 and small["history"][-1][1] != 0.5  # a "learnt" 57%: the signs of ~0
+    row = next(line for line in out.splitlines() if line.split()[:1] == ["0.1"])
+    assert f"{small['history'][-1][1]:.0%}*" in row
+    assert "* every score is within ±0.01 of 0" in out and "coin toss, not learning" in out
+    assert all(r["history"][0][1] == 0.2 for r in results.values())  # below chance at every gain
+    text = " ".join(out.split())
+    assert "their accuracy, 20% at every gain, is the luck of that draw" in text
+    assert "the opposite guesses would do better (80%)" in text
+
+
+def test_a_score_of_exactly_0_is_counted_as_neither_class():
+    from micrograd_like.demos import initialisation
+    from micrograd_like.nn import MLP
+
+    model = MLP(2, initialisation.SHAPE, activation="tanh", init=lambda fan_in, fan_out, rng: 0.0, seed=0)
+    X, labels = make_moons(10, seed=0)
+    start = initialisation.diagnose(model, X, labels)
+    assert start["score"] == 0.0 and set(start["guesses"]) == {None} and start["accuracy"] == 0.0
+
+
+def test_the_readme_states_what_the_init_and_spiral_demos_print(initialisation_run, tmp_path, capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    init_row = next(line for line in readme.splitlines() if line.startswith("| `init` |"))
+    results, _ = initialisation_run
+    small, slow, right, three, large = results.values()
+    assert "0.1x the signal and gradient vanish and the loss stays at 0.693: stalled" in init_row
+    assert f"{small['history'][-1][0]:.3f}" == "0.693" and small["verdict"].startswith("stalled")
+    assert f"0.3x it falls to {slow['history'][-1][0]:.2f} ({slow['history'][-1][1]:.0%}): slow" in init_row
+    assert f"1x and 3x train ({right['history'][-1][1]:.0%}, {three['history'][-1][1]:.0%})" in init_row
+    (first, _), (last, accuracy) = large["history"][0], large["history"][-1]
+    assert (f"at 10x {large['saturated']:.0%} of the units start saturated and the loss falls from "
+            f"{first:.0f} to {last:.2f} ({accuracy:.0%}): slow") in init_row
+    spiral_row = next(line for line in readme.splitlines() if line.startswith("| `spiral` |"))
+    result = DEMOS["spiral"].run(out=tmp_path)
+    hits = round(result["accuracy"] * 90)
+    assert f"90 points, 200 steps: {result['accuracy']:.1%} training accuracy ({hits} of 90), " \
+           f"loss {result['loss']:.2g}" in spiral_row
 
 
 def test_vanishing_gradients_shrink_through_sigmoid_layers_but_not_through_tanh_or_relu(tmp_path, capsys):
@@ -206,15 +298,20 @@ def test_every_demo_has_a_script_in_the_demos_directory():
         assert f'main(["demo", "{name}", *sys.argv[1:]])' in text
 
 
-def test_neuron_demo_draws_the_graph(tmp_path, capsys):
+def _need_dot():
     import os
     import shutil
-    import xml.etree.ElementTree as ET
 
     if shutil.which("dot") is None:
         if os.environ.get("CI"):
             pytest.fail("Graphviz's dot program is missing (CI installs the graphviz package)")
         pytest.skip("Graphviz's dot program is not installed")
+
+
+def test_neuron_demo_draws_the_graph(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    _need_dot()
     result = neuron.run(out=tmp_path)
     path = tmp_path / "neuron-graph.svg"
     assert result["files"] == [path]
@@ -223,6 +320,20 @@ def test_neuron_demo_draws_the_graph(tmp_path, capsys):
         assert label in texts
     assert "0.7071" in texts  # o = tanh(0.8814) = 1/sqrt(2), the lecture's output
     assert f"wrote {path}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["moons", "neuron", "vanishing", "init", "spiral"])
+def test_every_demo_says_where_it_wrote_as_out_gave_it(name, tmp_path, capsys, monkeypatch):
+    import os
+
+    if name == "neuron":
+        _need_dot()
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = _run(capsys, name, *(["--steps", "2"] if name != "neuron" else []), "--out", "pictures")
+    wrote = [line.removeprefix("wrote ") for line in out.splitlines() if line.startswith("wrote ")]
+    assert status == 0 and wrote
+    for path in wrote:
+        assert path.startswith(f"pictures{os.sep}") and (tmp_path / path).is_file(), path
 
 
 @pytest.mark.parametrize("fused", [True, False])

@@ -67,8 +67,9 @@ def run(out: str | Path = "demo-output") -> dict:
 def _draw(o: Value, out: Path) -> list[Path]:
     from ..viz import draw_dot
 
+    path = out / "neuron-graph.svg"  # as --out gave it, like every demo's "wrote" line
     try:
-        path = draw_dot(o, show_local_grads=True).save(out / "neuron-graph.svg")
+        draw_dot(o, show_local_grads=True).save(path)
     except RuntimeError as error:  # no Graphviz program: the error says how to install one
         print(f"graph picture skipped: {error}")
         return []
