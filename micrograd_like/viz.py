@@ -596,7 +596,8 @@ def draw_network(
 
     Works with any model shaped like micrograd's: ``model.layers``, each with ``.neurons``,
     each with weights ``.w`` (a list of Values) and bias ``.b``.  Each neuron shows its
-    name (layer·neuron), its activation and its bias with the bias's gradient (which is
+    name (``L0·N1`` is ``model.layers[0].neurons[1]``, numbered from 0 as the parameters'
+    labels are; the inputs are ``x0``, ``x1``, ...), its activation and its bias with the bias's gradient (which is
     the gradient at the neuron's weighted sum); each edge is a weight, blue when positive
     and red when negative, as thick as its size, its value and gradient in the tooltip
     (and on the edge with ``weight_labels``).  Given one input ``x``, the inputs and each
@@ -617,16 +618,16 @@ def draw_network(
     outputs: list[Value] | None = [Value(float(v)) for v in x] if x is not None else None
     previous = []
     for i in range(nin):
-        name = f"x{i + 1}"
+        name = f"x{i}"
         fields = [name] + ([f"{_number(outputs[i].data, digits)}"] if outputs else [])
         drawing.node(f"in{i}", _escape_text("\n".join(fields)), fillcolor="#e8eef7")
         previous.append(f"in{i}")
     weights = [abs(w.data) for layer in layers for n in layer.neurons for w in n.w] or [1.0]
     biggest = max(weights) or 1.0
-    for li, layer in enumerate(layers, start=1):
+    for li, layer in enumerate(layers):
         current = []
         next_outputs = []
-        for ni, neuron in enumerate(layer.neurons, start=1):
+        for ni, neuron in enumerate(layer.neurons):
             name = f"L{li}N{ni}"
             fields = [f"L{li}·N{ni} {_activation(neuron)}".strip()]
             if outputs is not None:
@@ -638,7 +639,7 @@ def draw_network(
             fields.append(f"b {_number(neuron.b.data, digits)}, grad {_number(_grad(neuron.b), digits)}")
             drawing.node(name, _escape_text("\n".join(fields)))
             if len(neuron.w) != len(previous):
-                raise ValueError(f"neuron {name} has {len(neuron.w)} weights for {len(previous)} inputs")
+                raise ValueError(f"layers[{li}].neurons[{ni}] has {len(neuron.w)} weights for {len(previous)} inputs")
             for source, w in zip(previous, neuron.w):
                 tip = f"w = {w.data:.6g}, grad = {_grad(w):.6g}"
                 drawing.edge(

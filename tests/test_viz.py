@@ -328,7 +328,10 @@ def test_network_view_has_one_node_per_neuron():
     source = draw_network(model).source
     assert len(re.findall(r"^\s*(?:in\d+|L\d+N\d+) \[", source, re.MULTILINE)) == 2 + 16 + 16 + 1
     assert source.count(" -> ") == 2 * 16 + 16 * 16 + 16
-    assert "L1·N1 ReLU" in source and "L3·N1 linear" in source
+    # Numbered from 0, as the parameters' labels are: L0·N0 is layers[0].neurons[0].
+    assert "L0·N0 ReLU" in source and "L2·N0 linear" in source and "L0·N15 ReLU" in source
+    assert "L1·N16" not in source and "L3·N1" not in source
+    assert 'label=x0' in source and 'label=x1' in source and 'label=x2' not in source
     assert COLOURS["positive"] in source and COLOURS["negative"] in source
 
 
