@@ -202,8 +202,13 @@ def _drawing_error(error: Exception, args: argparse.Namespace) -> str:
         ]
     elif isinstance(error, LayoutTimeoutError):
         advice = [("merge_sums", "--merge-sums draws fewer nodes"), ("timeout", "--timeout SECONDS gives it longer")]
+    elif isinstance(error, GraphvizNotFoundError):
+        advice = [
+            ("format", "--format dot writes the DOT source without it"),
+            ("html", "without --html and --svg-dir the steps are printed in words, which need no Graphviz"),
+        ]
     else:
-        return str(error)  # Graphviz missing: the install hint
+        return str(error)
     options = [words for option, words in advice if hasattr(args, option)] or ["try a smaller expression"]
     return f"{error.summary}: {'; '.join(options)}"
 
@@ -374,6 +379,8 @@ def _writing(write, where: str):
     """Run ``write()``, turning a file or Graphviz problem into a one-line UserError."""
     try:
         return write()
+    except (GraphTooLargeError, GraphvizNotFoundError, LayoutTimeoutError):
+        raise  # main() words these for every command
     except OSError as error:
         raise UserError(f"cannot write {where}: {error.strerror or error}") from None
     except RuntimeError as error:  # Graphviz missing or failing: its message says what to do

@@ -72,12 +72,12 @@ DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 86400.0
 """The longest timeout accepted, in seconds (a day): beyond it the clock cannot be trusted to stop it."""
 
-INSTALL_HINT = (
+INSTALL_SUMMARY = (
     "Graphviz's 'dot' program is needed to render the graph and was not found. Install it with "
     "'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS) or "
-    "'pip install graphviz-pure' (any system, no compiler needed); "
-    "the DOT source (drawing.source) works without it."
+    "'pip install graphviz-pure' (any system, no compiler needed)"
 )
+INSTALL_HINT = INSTALL_SUMMARY + "; the DOT source (drawing.source) works without it."
 
 COLOURS = {
     "emphasis": "#d62728",  # the node or edge being looked at: red outline, thick
@@ -92,7 +92,12 @@ COLOURS = {
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed; the message says how to fix it."""
+    """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed; the message says how to fix it.
+
+    :attr:`summary` is the install hint without the Python advice (the command line gives its own).
+    """
+
+    summary = INSTALL_SUMMARY
 
     def __init__(self, message: str = INSTALL_HINT) -> None:
         super().__init__(message)

@@ -127,6 +127,16 @@ def test_missing_graphviz_is_the_install_hint_on_one_line(monkeypatch, tmp_path,
     assert "apt-get install graphviz" in err and "pip install graphviz-pure" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "g.svg").exists()
+    # The advice is in the command's own options, not Python's.
+    assert "drawing.source" not in err and "--format dot writes the DOT source without it" in err
+
+
+def test_step_pictures_without_graphviz_name_the_words_instead(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(viz.shutil, "which", lambda *args, **kwargs: None)
+    assert main(["step", "a*b", "--var", "a=1", "--var", "b=2", "--html", str(tmp_path / "b.html")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "apt-get install graphviz" in err
+    assert "drawing.source" not in err and "without --html and --svg-dir the steps are printed in words" in err
 
 
 def test_a_bad_expression_through_the_real_command_has_no_traceback():
