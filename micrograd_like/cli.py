@@ -225,6 +225,7 @@ def add_draw_command(commands) -> None:
         description="Draw the computation graph of an expression, with each node's value and, after "
         'backward(), its gradient. Example: micrograd-like draw "tanh(a*b + c)" --var a=2 --var b=-3 '
         "--var c=7 -o graph.svg (directories missing on the way to FILE are created)",
+        allow_abbrev=False,  # "--a" is an expression, -(-a), not short for an option
     )
     add_expression_arguments(draw)
     draw.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: standard output)")
@@ -298,14 +299,33 @@ class _ArgumentParser(argparse.ArgumentParser):
         command = self.commands.get(getattr(parsed, "command", None), self)
         if getattr(parsed, "expression", "") is None:
             # argparse takes "-a*b" for an unknown option: the first such argument is the expression.
-            first = next((arg for arg in unknown if arg.startswith("-") and not arg.startswith("--")), None)
+            first = next((arg for arg in unknown if _reads_as_expression(arg, parsed)), None)
             if first is None:
-                command.error("the following arguments are required: EXPRESSION")
+                dashed = next((arg for arg in unknown if arg.startswith("-")), "-a")
+                command.error(
+                    "the following arguments are required: EXPRESSION (one that starts with '-' can read as "
+                    f'an option: write it in brackets, "({dashed})", or last, after --)'
+                )
             parsed.expression = first
             unknown.remove(first)
         if unknown:
             command.error(f"unrecognized arguments: {' '.join(unknown)}")
         return parsed
+
+
+def _reads_as_expression(arg: str, parsed: argparse.Namespace) -> bool:
+    """Whether an argument argparse did not know is the expression: any "-a*b", and "--a" (that
+    is, -(-a)) when it parses and uses only variables given with --var, not an unknown option."""
+    if not arg.startswith("-"):
+        return False
+    if not arg.startswith("--"):
+        return True
+    try:
+        needed = variables_in(arg)
+    except ExpressionError:
+        return False
+    given = {name for name, _ in getattr(parsed, "var", [])}
+    return all(name in given for name in needed)
 
 
 # -- step: a backward pass, one chain-rule step at a time ------------------------------------------
@@ -321,6 +341,7 @@ def add_step_command(commands) -> None:
         description="Step through the backward pass of an expression, one chain-rule step at a time. "
         "Interactive in a terminal (" + STEP_KEYS + "); every step at once when input or output "
         "is not a terminal, or with --all.",
+        allow_abbrev=False,  # "--a" is an expression, -(-a), not short for --all
     )
     add_expression_arguments(step)
     step.add_argument("--all", action="store_true", help="print every step at once instead of stepping")

@@ -208,6 +208,24 @@ def test_an_expression_may_start_with_a_minus_sign(argv, capsys):
     assert '_op [label=neg' in capsys.readouterr().out
 
 
+def test_a_double_minus_is_a_double_negation_when_its_variables_are_given(capsys):
+    assert main(["draw", "--a", "--var", "a=1", "--format", "dot"]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.count("_op [label=neg") == 2
+    # Not taken for an abbreviation of --all either.
+    assert main(["step", "--a", "--var", "a=1"]) == 0, capsys.readouterr().err
+    assert "step 2/2: -a sends" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["draw", "step"])
+def test_an_unknown_double_dash_option_is_not_taken_for_the_expression(command, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--colour", "--var", "a=1"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "required: EXPRESSION" in err and 'write it in brackets, "(--colour)", or last, after --' in err
+
+
 def test_a_negative_number_is_still_an_options_value(capsys):
     with pytest.raises(SystemExit) as exit:
         main(["draw", "-a", "--var", "a=1", "--timeout", "-1"])
