@@ -145,19 +145,35 @@ def expression_from_args(args: argparse.Namespace, needs_gradients: bool = True)
     except ExpressionError as error:
         if error.missing:
             example = " ".join(f"--var {name}=VALUE" for name in error.missing)
-            raise UserError(f"no value for {', '.join(error.missing)} in {args.expression!r}: add {example}") from None
-        raise UserError(f"in {args.expression!r}: {error}") from None
+            quoted = _quoted(args.expression, error.column)
+            raise UserError(f"no value for {', '.join(error.missing)} in {quoted}: add {example}") from None
+        raise UserError(f"in {_quoted(args.expression, error.column)}: {error}") from None
     needed = variables_in(args.expression)
     unused = [name for name in values if name not in needed]
     if unused:
-        print(f"warning: --var {', '.join(unused)} not used by {args.expression!r}", file=sys.stderr)
+        print(f"warning: --var {', '.join(unused)} not used by {_quoted(args.expression)}", file=sys.stderr)
     if needs_gradients and not root.requires_grad:
         instead = " (or draw its value alone with --no-backward)" if hasattr(args, "no_backward") else ""
         raise UserError(
-            f"{args.expression!r} has no variables: it is the constant {root.data:g}, with no gradients to find; "
-            f"write it with a variable and give its value with --var{instead}"
+            f"{_quoted(args.expression)} has no variables: it is the constant {root.data:g}, "
+            f"with no gradients to find; write it with a variable and give its value with --var{instead}"
         )
     return root
+
+
+QUOTE_LIMIT = 60  # an expression longer than this is quoted in messages by an excerpt
+
+
+def _quoted(text: str, column: int | None = None) -> str:
+    """The expression quoted for a one-line message: whole when short; else the QUOTE_LIMIT
+    characters around ``column`` (the place the message is about), … marking what is left
+    out, and which columns these are, so that "at column 5003" can still be found."""
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    start = 0 if column is None else max(0, min(column - 1 - QUOTE_LIMIT // 2, len(text) - QUOTE_LIMIT))
+    end = start + QUOTE_LIMIT
+    excerpt = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    return f"{excerpt!r} (columns {start + 1}-{end} of {len(text):,})"
 
 
 def prepare_output_path(path: str | Path, directory: bool = False) -> Path:

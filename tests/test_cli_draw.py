@@ -1,6 +1,7 @@
 """`micrograd-like draw`: files that render, and one line on stderr for every mistake."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from micrograd_like import viz
-from micrograd_like.cli import UserError, main, prepare_output_path
+from micrograd_like.cli import QUOTE_LIMIT, UserError, main, prepare_output_path
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c=7"]
@@ -60,6 +61,7 @@ def test_without_backward_no_gradients_are_shown(capsys):
         (["draw", "a b", "--var", "a=1", "--var", "b=2"], "missing operator between 'a' and 'b'"),
         (["draw", "log(a)", "--var", "a=0"], "log needs a positive input"),
         (["draw", "a / b", "--var", "a=1", "--var", "b=0"], "division by zero"),
+        (["draw", "a/b", "--var", "a=1", "--var", "b=0"], "(in a/b with a = 1.0, b = 0.0) at column 2"),  # the /
         (["draw", "foo(a)", "--var", "a=1"], "unknown function 'foo'"),
         (["draw", "a", "--var", "a=two"], "must be a number"),
         (["draw", "a", "--var", "a"], "NAME=VALUE"),
@@ -93,6 +95,31 @@ def test_every_mistake_is_one_line_and_a_nonzero_exit(argv, message, capsys, mon
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv, column",
+    [
+        (["draw", "(" * 5000 + "a" + ")" * 5000, "--var", "a=1"], 101),  # nested too deeply, at column 101
+        (["draw", "a*" * 3000 + "q", "--var", "a=1"], 6001),  # no value for q, at the end
+        (["step", "a/b + " + "a*" * 3000 + "a", "--var", "a=1", "--var", "b=0"], 2),  # division by zero
+    ],
+)
+def test_a_long_expression_is_quoted_by_an_excerpt_around_the_column(argv, column, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and len(err) < 400, err
+    first, last = map(int, re.search(r"\(columns (\d+)-(\d+) of [\d,]+\)", err).groups())
+    assert first <= column <= last and last - first + 1 == QUOTE_LIMIT
+    if "at column" in err:
+        assert err.rstrip().endswith(f"at column {column}")
+    excerpt = re.search(r"'(.*?)' \(columns", err).group(1).strip("…")
+    assert excerpt == argv[1][first - 1:last]
+
+
+def test_a_short_expression_is_quoted_whole(capsys):
+    assert main(["draw", "a*b", "--var", "a=1"]) == 2
+    assert "error: no value for b in 'a*b': add --var b=VALUE\n" in capsys.readouterr().err
 
 
 def test_missing_directories_on_the_way_to_the_output_are_created(tmp_path, capsys):
