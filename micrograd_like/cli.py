@@ -282,7 +282,8 @@ def draw_command(args: argparse.Namespace) -> None:
             timeout=args.timeout,
         )
         if args.output:
-            print(drawing.save(prepare_output_path(args.output), format=format))
+            drawing.save(prepare_output_path(args.output), format=format)
+            print(args.output)  # as the user gave it, as every command prints the paths it wrote
         elif format == "dot":
             sys.stdout.write(drawing.source)
         elif format == "svg":
@@ -383,8 +384,8 @@ def step_command(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         wrote = True
     if args.html:
         prepare_output_path(args.html)
-        path = _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
-        print(f"wrote {path} ({len(steps)} steps): open it in a browser", file=stdout)
+        _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
+        print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
     if args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
         _print_all(steps, stdout)

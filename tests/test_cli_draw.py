@@ -30,7 +30,7 @@ def test_the_readme_command_writes_an_svg_with_gradients(tmp_path):
         [sys.executable, "-m", "micrograd_like", *EXAMPLE, "-o", str(out)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(out.resolve())
+    assert result.stdout.strip() == str(out)
     tree = ET.parse(out)
     words = [t.text for t in tree.iter(f"{SVG}text")]
     assert "a" in words and "tanh" in words
@@ -126,7 +126,13 @@ def test_missing_directories_on_the_way_to_the_output_are_created(tmp_path, caps
     out = tmp_path / "new" / "dirs" / "g.dot"
     assert main([*EXAMPLE, "-o", str(out)]) == 0
     assert out.read_text().startswith("digraph {")
-    assert capsys.readouterr().out.strip() == str(out.resolve())
+    assert capsys.readouterr().out.strip() == str(out)
+
+
+def test_the_path_written_is_printed_as_given(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([*EXAMPLE, "-o", "out/g.dot"]) == 0
+    assert capsys.readouterr().out == "out/g.dot\n" and (tmp_path / "out" / "g.dot").exists()
 
 
 def test_an_unwritable_output_is_one_line(tmp_path, capsys):

@@ -157,6 +157,20 @@ def test_html_and_svg_dir_write_the_files(tmp_path):
     assert "step " not in result.stdout.replace("(6 steps)", "")  # files only, no step listing
 
 
+def test_the_paths_written_are_printed_as_given(tmp_path):
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
+        pytest.skip("Graphviz's dot is not installed")
+    result = run(*LECTURE, "--html", "out/b.html", "--svg-dir", "out/frames", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "wrote 7 SVG files (step-00.svg to step-06.svg) in out/frames",
+        "wrote out/b.html (6 steps): open it in a browser",
+    ]
+    assert (tmp_path / "out" / "b.html").exists() and (tmp_path / "out" / "frames" / "step-06.svg").exists()
+
+
 def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("")
