@@ -475,11 +475,15 @@ def _interactive(steps, stdin, out) -> int:
         elif key in ("b", "back"):
             print(steps.back() if steps.position else "nothing to undo: this is the start", file=out)
         elif key.isdecimal():
+            before = steps.position
             try:
                 steps.goto(int(key))
             except IndexError as error:  # no such step: the message says which there are
                 print(error, file=out)
                 continue
+            skipped = _skipped(steps, before)
+            if skipped:
+                print(skipped, file=out)
             print(steps.current or steps.where(), file=out)
             if steps.finished:
                 _print_end(steps, out, END_HINT)
@@ -496,6 +500,24 @@ def _interactive(steps, stdin, out) -> int:
             print(steps.forward_walk(), file=out)
         else:
             print(f"not understood: {line.strip()!r}; keys: {STEP_KEYS}", file=out)
+
+
+SKIPPED_NAMES = 6  # a jump over more steps names this many of the nodes they passed gradients to
+
+
+def _skipped(steps, before: int) -> str:
+    """One line on the steps a jump from ``before`` applied or undid without printing them
+    ('' when it skipped none): the step shown after a jump is the one it lands on."""
+    here = steps.position
+    if here > before + 1:
+        skipped = steps.steps[before:here - 1]
+        numbers = f"step {before + 1}" if len(skipped) == 1 else f"steps {before + 1} to {here - 1}"
+        names = list(dict.fromkeys(steps.names[step.parent] for step in skipped))
+        more = f" and {len(names) - SKIPPED_NAMES} more" if len(names) > SKIPPED_NAMES else ""
+        return f"({numbers} applied on the way, passing gradients to {', '.join(names[:SKIPPED_NAMES])}{more})"
+    if here < before:
+        return f"(step {before} undone)" if before == here + 1 else f"(steps {here + 1} to {before} undone)"
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:

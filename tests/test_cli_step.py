@@ -82,6 +82,19 @@ def test_the_interactive_loop_moves_on_enter_b_numbers_and_quits_on_q():
     assert "steps done" in text and "a        input" in text  # t: the table
 
 
+def test_a_jump_says_which_steps_it_applied_or_undid_without_printing_them():
+    args = build_parser().parse_args(LECTURE)
+    out = Terminal()
+    assert step_command(args, stdin=Terminal("1\n4\n5\n2\n1\nq\n"), stdout=out) == 0
+    prompts = out.getvalue().split("[step ")[1:]  # what each key printed, after its prompt
+    assert [prompt.split("]")[0] for prompt in prompts] == ["0/6", "1/6", "4/6", "5/6", "2/6", "1/6"]
+    assert prompts[0].splitlines()[0].endswith("> step 1/6: L = (a*b + c)*f sends dL/dL = 1.0 back to a*b + c")
+    assert "> (steps 2 to 3 applied on the way, passing gradients to f, a*b)\nstep 4/6" in prompts[1]
+    assert "applied" not in prompts[2] and "undone" not in prompts[2]  # 4 to 5: nothing skipped
+    assert "> (steps 3 to 5 undone)\nstep 2/6" in prompts[3]
+    assert "> (step 2 undone)\nstep 1/6" in prompts[4]
+
+
 def test_the_interactive_loop_ends_after_the_last_step_or_at_end_of_input():
     args = build_parser().parse_args(LECTURE)
     out = Terminal()
