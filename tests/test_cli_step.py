@@ -184,6 +184,18 @@ def test_the_paths_written_are_printed_as_given(tmp_path):
     assert (tmp_path / "out" / "b.html").exists() and (tmp_path / "out" / "frames" / "step-06.svg").exists()
 
 
+def test_html_and_svg_dir_together_draw_each_step_once(tmp_path):
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
+        pytest.skip("Graphviz's dot is not installed")
+    power = "*".join(["a"] * 12)  # 22 steps, 23 drawings: enough for progress lines
+    result = run("step", power, "--var", "a=1.01", "--html", "b.html", "--svg-dir", "f", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
+    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 23
+
+
 def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("")
