@@ -33,6 +33,7 @@ neuron).  Drawings above :data:`MAX_NODES` Graphviz nodes are refused unless for
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sysconfig
@@ -414,7 +415,7 @@ def _draw_view(
         style = _node_style(node, h)
         if node in view.cut:
             style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
-        drawing.node(names[node], _record(fields, rankdir), shape="record", **style)
+        drawing.body.append(_node_line(names[node], _record(fields, rankdir), shape="record", **style))
 
         if not view.inputs[node] or node in view.cut:
             continue
@@ -423,7 +424,7 @@ def _draw_view(
         op_style = {"color": dim, "fontcolor": dim} if dimmed else {}
         if node in h.nodes:
             op_style = {"color": red, "penwidth": "2"}
-        drawing.node(
+        drawing.body.append(_node_line(
             op,
             _escape_text(view.symbol[node]),
             shape="ellipse",
@@ -433,7 +434,7 @@ def _draw_view(
             height="0.3",
             margin="0.04,0.02",
             **op_style,
-        )
+        ))
         into_op = False
         for parent, local, key in view.inputs[node]:
             words = []
@@ -441,18 +442,42 @@ def _draw_view(
                 words.append(f"local {_number(local, digits)}")
             if key in h.edge_labels:
                 words.append(h.edge_labels[key])
-            attrs = {"label": _escape_text("\n".join(words))} if words else {}
+            label = _escape_text("\n".join(words)) if words else None
+            attrs = {}
             if key in h.edges:
                 attrs.update(color=red, fontcolor=red, penwidth="2.5")
                 into_op = True
             elif dimmed or parent in h.dimmed:
                 attrs.update(color=dim, fontcolor=dim)
-            drawing.edge(names[parent], op, **attrs)
+            drawing.body.append(_edge_line(names[parent], op, label, **attrs))
         out = {"color": red, "penwidth": "2.5"} if into_op or node in h.nodes else {}
         if dimmed and not out:
             out = {"color": dim}
-        drawing.edge(op, names[node], **out)
+        drawing.body.append(_edge_line(op, names[node], None, **out))
     return drawing
+
+
+def _node_line(name: str, label: str, **attrs: str) -> str:
+    """A node's line of DOT source, as ``Digraph.node`` writes it (quoted as Graphviz needs)."""
+    return _line("node", name, "", label, tuple(sorted(attrs.items())))
+
+
+def _edge_line(tail: str, head: str, label: str | None, **attrs: str) -> str:
+    """An edge's line of DOT source, as ``Digraph.edge`` writes it."""
+    return _line("edge", tail, head, label, tuple(sorted(attrs.items())))
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # typed: a nohtml label is quoted unlike a str
+def _line(kind: str, first: str, second: str, label: str | None, attrs: tuple[tuple[str, str], ...]) -> str:
+    """One line of DOT source written by the graphviz package, remembered: the drawings of a
+    backward pass, one per step, share most of their lines, and quoting them is most of the
+    time it takes to build a drawing."""
+    graph = graphviz.Digraph()
+    if kind == "node":
+        graph.node(first, label, **dict(attrs))
+    else:
+        graph.edge(first, second, label, **dict(attrs))
+    return graph.body[0]
 
 
 def _node_style(node: Value, h: Highlight) -> dict[str, str]:

@@ -436,3 +436,24 @@ def test_the_size_and_time_errors_carry_their_numbers():
     assert caught.value.summary == "this drawing would have 31 Graphviz nodes (the limit is 5)"
     error = viz.LayoutTimeoutError(2.5)
     assert error.timeout == 2.5 and error.summary.endswith("in 2.5 s") and "longer timeout" in str(error)
+
+
+def test_the_lines_are_graphvizs_own_and_a_passs_drawings_share_them():
+    from micrograd_like.stepper import backward_steps
+
+    L = parse("(a*b + c) * f", {"a": 2, "b": -3, "c": 10, "f": -2})
+    steps = backward_steps(L).goto(3)
+    source = steps.draw(show_local_grads=True).source
+    # The same lines as graphviz's Digraph.node()/edge() write (what the source was built with before).
+    expected = graphviz.Digraph()
+    expected.node("n0", graphviz.nohtml("{ a | data 2.0000 | grad 0.0000 }"), shape="record",
+                  color=COLOURS["dimmed"], fontcolor=COLOURS["dimmed"])
+    expected.edge("n0", "n2_op", graphviz.nohtml("local -3.0000"), color=COLOURS["dimmed"],
+                  fontcolor=COLOURS["dimmed"])
+    assert all(line in source.splitlines(keepends=True) for line in expected.body), (expected.body, source)
+    # Drawing every step again quotes almost nothing anew: the lines are remembered.
+    viz._line.cache_clear()
+    for _ in steps._each_position():
+        steps.draw()
+    info = viz._line.cache_info()
+    assert info.hits > info.misses  # 7 drawings of 19 lines: 133 lines, 56 of them different
