@@ -145,19 +145,35 @@ def expression_from_args(args: argparse.Namespace, needs_gradients: bool = True)
     except ExpressionError as error:
         if error.missing:
             example = " ".join(f"--var {name}=VALUE" for name in error.missing)
-            raise UserError(f"no value for {', '.join(error.missing)} in {args.expression!r}: add {example}") from None
-        raise UserError(f"in {args.expression!r}: {error}") from None
+            quoted = _quoted(args.expression, error.column)
+            raise UserError(f"no value for {', '.join(error.missing)} in {quoted}: add {example}") from None
+        raise UserError(f"in {_quoted(args.expression, error.column)}: {error}") from None
     needed = variables_in(args.expression)
     unused = [name for name in values if name not in needed]
     if unused:
-        print(f"warning: --var {', '.join(unused)} not used by {args.expression!r}", file=sys.stderr)
+        print(f"warning: --var {', '.join(unused)} not used by {_quoted(args.expression)}", file=sys.stderr)
     if needs_gradients and not root.requires_grad:
         instead = " (or draw its value alone with --no-backward)" if hasattr(args, "no_backward") else ""
         raise UserError(
-            f"{args.expression!r} has no variables: it is the constant {root.data:g}, with no gradients to find; "
-            f"write it with a variable and give its value with --var{instead}"
+            f"{_quoted(args.expression)} has no variables: it is the constant {root.data:g}, "
+            f"with no gradients to find; write it with a variable and give its value with --var{instead}"
         )
     return root
+
+
+QUOTE_LIMIT = 60  # an expression longer than this is quoted in messages by an excerpt
+
+
+def _quoted(text: str, column: int | None = None) -> str:
+    """The expression quoted for a one-line message: whole when short; else the QUOTE_LIMIT
+    characters around ``column`` (the place the message is about), … marking what is left
+    out, and which columns these are, so that "at column 5003" can still be found."""
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    start = 0 if column is None else max(0, min(column - 1 - QUOTE_LIMIT // 2, len(text) - QUOTE_LIMIT))
+    end = start + QUOTE_LIMIT
+    excerpt = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    return f"{excerpt!r} (columns {start + 1}-{end} of {len(text):,})"
 
 
 def prepare_output_path(path: str | Path, directory: bool = False) -> Path:
@@ -202,8 +218,13 @@ def _drawing_error(error: Exception, args: argparse.Namespace) -> str:
         ]
     elif isinstance(error, LayoutTimeoutError):
         advice = [("merge_sums", "--merge-sums draws fewer nodes"), ("timeout", "--timeout SECONDS gives it longer")]
+    elif isinstance(error, GraphvizNotFoundError):
+        advice = [
+            ("format", "--format dot writes the DOT source without it"),
+            ("html", "without --html and --svg-dir the steps are printed in words, which need no Graphviz"),
+        ]
     else:
-        return str(error)  # Graphviz missing: the install hint
+        return str(error)
     options = [words for option, words in advice if hasattr(args, option)] or ["try a smaller expression"]
     return f"{error.summary}: {'; '.join(options)}"
 
@@ -220,6 +241,7 @@ def add_draw_command(commands) -> None:
         description="Draw the computation graph of an expression, with each node's value and, after "
         'backward(), its gradient. Example: micrograd-like draw "tanh(a*b + c)" --var a=2 --var b=-3 '
         "--var c=7 -o graph.svg (directories missing on the way to FILE are created)",
+        allow_abbrev=False,  # "--a" is an expression, -(-a), not short for an option
     )
     add_expression_arguments(draw)
     draw.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: standard output)")
@@ -260,7 +282,8 @@ def draw_command(args: argparse.Namespace) -> None:
             timeout=args.timeout,
         )
         if args.output:
-            print(drawing.save(prepare_output_path(args.output), format=format))
+            drawing.save(prepare_output_path(args.output), format=format)
+            print(args.output)  # as the user gave it, as every command prints the paths it wrote
         elif format == "dot":
             sys.stdout.write(drawing.source)
         elif format == "svg":
@@ -293,14 +316,33 @@ class _ArgumentParser(argparse.ArgumentParser):
         command = self.commands.get(getattr(parsed, "command", None), self)
         if getattr(parsed, "expression", "") is None:
             # argparse takes "-a*b" for an unknown option: the first such argument is the expression.
-            first = next((arg for arg in unknown if arg.startswith("-") and not arg.startswith("--")), None)
+            first = next((arg for arg in unknown if _reads_as_expression(arg, parsed)), None)
             if first is None:
-                command.error("the following arguments are required: EXPRESSION")
+                dashed = next((arg for arg in unknown if arg.startswith("-")), "-a")
+                command.error(
+                    "the following arguments are required: EXPRESSION (one that starts with '-' can read as "
+                    f'an option: write it in brackets, "({dashed})", or last, after --)'
+                )
             parsed.expression = first
             unknown.remove(first)
         if unknown:
             command.error(f"unrecognized arguments: {' '.join(unknown)}")
         return parsed
+
+
+def _reads_as_expression(arg: str, parsed: argparse.Namespace) -> bool:
+    """Whether an argument argparse did not know is the expression: any "-a*b", and "--a" (that
+    is, -(-a)) when it parses and uses only variables given with --var, not an unknown option."""
+    if not arg.startswith("-"):
+        return False
+    if not arg.startswith("--"):
+        return True
+    try:
+        needed = variables_in(arg)
+    except ExpressionError:
+        return False
+    given = {name for name, _ in getattr(parsed, "var", [])}
+    return all(name in given for name in needed)
 
 
 # -- step: a backward pass, one chain-rule step at a time ------------------------------------------
@@ -316,6 +358,7 @@ def add_step_command(commands) -> None:
         description="Step through the backward pass of an expression, one chain-rule step at a time. "
         "Interactive in a terminal (" + STEP_KEYS + "); every step at once when input or output "
         "is not a terminal, or with --all.",
+        allow_abbrev=False,  # "--a" is an expression, -(-a), not short for --all
     )
     add_expression_arguments(step)
     step.add_argument("--all", action="store_true", help="print every step at once instead of stepping")
@@ -341,8 +384,8 @@ def step_command(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         wrote = True
     if args.html:
         prepare_output_path(args.html)
-        path = _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
-        print(f"wrote {path} ({len(steps)} steps): open it in a browser", file=stdout)
+        _writing(lambda: steps.save_html(args.html, progress=_progress), args.html)
+        print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
     if args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
         _print_all(steps, stdout)
@@ -374,6 +417,8 @@ def _writing(write, where: str):
     """Run ``write()``, turning a file or Graphviz problem into a one-line UserError."""
     try:
         return write()
+    except (GraphTooLargeError, GraphvizNotFoundError, LayoutTimeoutError):
+        raise  # main() words these for every command
     except OSError as error:
         raise UserError(f"cannot write {where}: {error.strerror or error}") from None
     except RuntimeError as error:  # Graphviz missing or failing: its message says what to do
@@ -430,11 +475,15 @@ def _interactive(steps, stdin, out) -> int:
         elif key in ("b", "back"):
             print(steps.back() if steps.position else "nothing to undo: this is the start", file=out)
         elif key.isdecimal():
+            before = steps.position
             try:
                 steps.goto(int(key))
             except IndexError as error:  # no such step: the message says which there are
                 print(error, file=out)
                 continue
+            skipped = _skipped(steps, before)
+            if skipped:
+                print(skipped, file=out)
             print(steps.current or steps.where(), file=out)
             if steps.finished:
                 _print_end(steps, out, END_HINT)
@@ -451,6 +500,24 @@ def _interactive(steps, stdin, out) -> int:
             print(steps.forward_walk(), file=out)
         else:
             print(f"not understood: {line.strip()!r}; keys: {STEP_KEYS}", file=out)
+
+
+SKIPPED_NAMES = 6  # a jump over more steps names this many of the nodes they passed gradients to
+
+
+def _skipped(steps, before: int) -> str:
+    """One line on the steps a jump from ``before`` applied or undid without printing them
+    ('' when it skipped none): the step shown after a jump is the one it lands on."""
+    here = steps.position
+    if here > before + 1:
+        skipped = steps.steps[before:here - 1]
+        numbers = f"step {before + 1}" if len(skipped) == 1 else f"steps {before + 1} to {here - 1}"
+        names = list(dict.fromkeys(steps.names[step.parent] for step in skipped))
+        more = f" and {len(names) - SKIPPED_NAMES} more" if len(names) > SKIPPED_NAMES else ""
+        return f"({numbers} applied on the way, passing gradients to {', '.join(names[:SKIPPED_NAMES])}{more})"
+    if here < before:
+        return f"(step {before} undone)" if before == here + 1 else f"(steps {here + 1} to {before} undone)"
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:

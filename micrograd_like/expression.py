@@ -121,8 +121,9 @@ def _tokens(text: str) -> list[_Token]:
 
 # Tree nodes: plain tuples, tagged by their first item, with the 0-based offset of their text.
 #   ("number", value, start, width)   ("name", name, start, width)
-#   ("call", name, argument, start, width)   ("neg", operand, start, width)
-#   ("binary", symbol, left, right, start, width)
+#   ("call", name, name_start, argument, start, width)   ("neg", operand, start, width)
+#   ("binary", symbol, symbol_start, left, right, start, width)
+# (name_start and symbol_start are where an error in that operation points: at the operator.)
 
 
 class _Parser:
@@ -179,17 +180,17 @@ class _Parser:
     def sum(self) -> tuple:
         left = self.product()
         while self.token.text in ("+", "-") and self.token.kind == "op":
-            symbol = self.take().text
+            symbol = self.take()
             right = self.product()
-            left = ("binary", symbol, left, right, left[-2], _end(right) - left[-2])
+            left = ("binary", symbol.text, symbol.start, left, right, left[-2], _end(right) - left[-2])
         return left
 
     def product(self) -> tuple:
         left = self.unary()
         while self.token.text in ("*", "/") and self.token.kind == "op":
-            symbol = self.take().text
+            symbol = self.take()
             right = self.unary()
-            left = ("binary", symbol, left, right, left[-2], _end(right) - left[-2])
+            left = ("binary", symbol.text, symbol.start, left, right, left[-2], _end(right) - left[-2])
         return left
 
     def too_deep(self) -> ExpressionError:
@@ -216,9 +217,9 @@ class _Parser:
     def power(self) -> tuple:
         base = self.atom()
         if self.token.kind == "op" and self.token.text == "**":
-            self.take()
+            symbol = self.take()
             exponent = self.unary()  # right-associative: a**b**c is a**(b**c); a**-1 is allowed
-            return ("binary", "**", base, exponent, base[-2], _end(exponent) - base[-2])
+            return ("binary", "**", symbol.start, base, exponent, base[-2], _end(exponent) - base[-2])
         return base
 
     def atom(self) -> tuple:
@@ -248,7 +249,7 @@ class _Parser:
         if self.token.text == ",":
             raise self.error(f"{name.text}() takes one argument, got more", self.token)
         closing = self.close(opening)
-        return ("call", name.text, argument, name.start, closing.start + 1 - name.start)
+        return ("call", name.text, name.start, argument, name.start, closing.start + 1 - name.start)
 
     def close(self, opening: _Token) -> _Token:
         token = self.token
@@ -375,6 +376,9 @@ def _node(
         else:
             result = _BINARY[node[1]](*values)
     except (ArithmeticError, ValueError) as error:
+        # Point at what failed: the operator of a binary node (the / of a/b), a function's name.
+        if kind in ("binary", "call"):
+            raise ExpressionError(str(error), text, node[2] + 1, len(node[1])) from None
         raise ExpressionError(str(error), text, node[-2] + 1, node[-1]) from None
     if numbers_only:  # worked out as Python would: 2*3 is the number 6, not a node
         return Value(result.data, requires_grad=False), True

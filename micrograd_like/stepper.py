@@ -411,6 +411,7 @@ class Stepper:
         records: list[autodiff.ChainRuleStep] = []
         self.order: list[Value] = autodiff.backward(root, record=records)  # the pass itself
         self._held = held
+        self._rendered: dict[str, str] = {}  # the last pass's frames: DOT source -> SVG (see _frames)
         try:
             self._explain(records)
         except BaseException:  # leave the grads as they were before the stepper was made
@@ -653,14 +654,17 @@ class Stepper:
         Every node is drawn: a step is one edge of the whole graph, so ``merge_sums`` (which
         folds sum nodes away) cannot show it and is refused.
         """
+        highlight = self.highlight()
+        if not caption:
+            highlight.caption = ""
+        return self._draw(highlight, **options)
+
+    def _draw(self, highlight: Highlight, **options) -> Drawing:
         from .viz import draw_dot
 
         if options.get("merge_sums"):
             raise ValueError("Stepper.draw() cannot merge sums: each step is one edge of the whole graph, and "
                              "merge_sums folds sum nodes (and their edges) away; draw without merge_sums")
-        highlight = self.highlight()
-        if not caption:
-            highlight.caption = ""
         labels = {node: name for node, name in self.names.items()
                   if not node.label and (node.parents or node is self.root)}
         labels.update(options.pop("labels", None) or {})
@@ -680,7 +684,8 @@ class Stepper:
                   **options) -> list[Path]:
         """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
         into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
-        called after each file; ``options`` go to ``draw_dot``.
+        called as each drawing is rendered; ``options`` go to ``draw_dot``.  Drawings the last
+        ``save_svgs`` or ``save_html`` rendered are not rendered again: writing both costs one.
 
         Frames an earlier, longer pass left there (``step-<number>.svg``, and only those) are
         removed, so the directory holds exactly this pass's frames.
@@ -688,9 +693,11 @@ class Stepper:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         width = max(2, len(str(len(self.steps))))
-        frames = [(self.draw(**options), directory / f"step-{position:0{width}d}.svg")
-                  for position in self._each_position()]
-        paths = _render_all(lambda frame: frame[0].save(frame[1]), frames, progress)
+        paths = []
+        for position, (caption, svg) in enumerate(self._frames(progress, options)):
+            path = directory / f"step-{position:0{width}d}.svg"
+            path.write_text(_with_caption(svg, caption), encoding="utf-8")
+            paths.append(path.resolve())
         for old in directory.glob("step-*.svg"):
             if _FRAME.fullmatch(old.name) and old.resolve() not in paths:
                 old.unlink()
@@ -711,9 +718,8 @@ class Stepper:
         root = self.names[self.root]
         formula = _formula(self.root, self._terms).text if self.root.parents else root
         title = title or f"Backpropagation through {root} = {formula}"
-        drawings, slides = [], []
+        slides = []
         for position in self._each_position():
-            drawings.append(self.draw(caption=False, **options))
             step = self.current
             words = [self.where()] if step is None else list(step.lines)
             focus = self.names[self.root] if step is None else self.names[step.parent]
@@ -724,7 +730,7 @@ class Stepper:
                 '<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
                 f'<pre class="table">{html.escape(self.table())}</pre></details>\n</section>'
             )
-        svgs = _render_all(lambda drawing: _readable(_inline_svg(drawing.svg())), drawings, progress)
+        svgs = [_readable(_inline_svg(svg)) for _, svg in self._frames(progress, options)]  # the words say the caption
         slides = [slide.replace("{svg}", svg, 1) for slide, svg in zip(slides, svgs)]
         page = _PAGE.substitute(
             title=html.escape(title),
@@ -735,6 +741,27 @@ class Stepper:
         )
         path.write_text(page, encoding="utf-8")
         return path.resolve()
+
+    def _frames(self, progress: Callable[[int, int], None] | None, options: dict) -> list[tuple[str, str]]:
+        """Every position's caption and drawing (SVG, without the caption), each rendered once.
+
+        The slideshow shows the caption as words and the SVG files write it above the drawing,
+        so one rendering serves both: writing both renders each drawing once.  The renderings
+        are kept by DOT source (what is drawn, exactly), so a drawing that changed is rendered
+        again; only the last call's are kept.
+        """
+        captions, sources = [], []
+        for _ in self._each_position():
+            highlight = self.highlight()
+            captions.append(highlight.caption)
+            highlight.caption = ""
+            sources.append(self._draw(highlight, **options))
+        kept = {drawing.source: self._rendered[drawing.source] for drawing in sources
+                if drawing.source in self._rendered}
+        new = {drawing.source: drawing for drawing in sources if drawing.source not in kept}
+        kept.update(zip(new, _render_all(lambda drawing: drawing.svg(), list(new.values()), progress)))
+        self._rendered = kept
+        return [(caption, kept[drawing.source]) for caption, drawing in zip(captions, sources)]
 
     def _repr_html_(self) -> str | None:
         """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
@@ -758,6 +785,8 @@ def _render_all(render: Callable[[T], R], items: list[T], progress: Callable[[in
     process of its own, so a pass's drawings render about as many times faster as there are
     processors.  ``progress(done, total)`` is called as each one finishes."""
     results: list = [None] * len(items)
+    if not items:
+        return results
     pool = ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1))
     try:
         futures = {pool.submit(render, item): i for i, item in enumerate(items)}
@@ -778,6 +807,38 @@ def _readable(svg: str, smallest: float = 0.62) -> str:
         return svg
     pixels = float(match.group(1)) * 4 / 3  # Graphviz sizes are in points
     return svg.replace("<svg ", f'<svg style="min-width: {pixels * smallest:.0f}px" ', 1)
+
+
+_CAPTION_SIZE = 14.0  # points, as draw_dot writes a caption
+_CAPTION_CHARACTER = 8.0  # points: wider than Helvetica's average character at 14 points, so nothing is cut
+
+
+def _with_caption(svg: str, caption: str) -> str:
+    """Graphviz's SVG with ``caption`` written above the drawing, centred, one line per line:
+    the drawing is laid out once without it (see ``Stepper._frames``) and put below the words."""
+    match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if not caption or not match:
+        return svg
+    width, height = float(match.group(1)), float(match.group(2))
+    lines = caption.splitlines()
+    line_height = _CAPTION_SIZE * 1.3
+    top = line_height * len(lines) + 8
+    full = max(width, _CAPTION_CHARACTER * max(len(line) for line in lines) + 16)
+    words = "\n".join(
+        f'<text text-anchor="middle" x="{full / 2:.2f}" y="{line_height * (i + 1):.2f}" '
+        f'font-family="Helvetica,sans-Serif" font-size="{_CAPTION_SIZE:.2f}">{html.escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    # The drawing as a nested <svg>, placed below the words (its size in user units: points here).
+    drawing = _inline_svg(svg).replace(
+        match.group(0), f'<svg x="{(full - width) / 2:.2f}" y="{top:.2f}" width="{width}" height="{height}"', 1
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<svg width="{full:.0f}pt" height="{height + top:.0f}pt" viewBox="0 0 {full:.2f} {height + top:.2f}" '
+        'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        f'<rect width="100%" height="100%" fill="white"/>\n{words}\n{drawing}\n</svg>\n'
+    )
 
 
 def _inline_svg(svg: str) -> str:

@@ -33,6 +33,7 @@ neuron).  Drawings above :data:`MAX_NODES` Graphviz nodes are refused unless for
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sysconfig
@@ -72,12 +73,12 @@ DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 86400.0
 """The longest timeout accepted, in seconds (a day): beyond it the clock cannot be trusted to stop it."""
 
-INSTALL_HINT = (
+INSTALL_SUMMARY = (
     "Graphviz's 'dot' program is needed to render the graph and was not found. Install it with "
     "'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS) or "
-    "'pip install graphviz-pure' (any system, no compiler needed); "
-    "the DOT source (drawing.source) works without it."
+    "'pip install graphviz-pure' (any system, no compiler needed)"
 )
+INSTALL_HINT = INSTALL_SUMMARY + "; the DOT source (drawing.source) works without it."
 
 COLOURS = {
     "emphasis": "#d62728",  # the node or edge being looked at: red outline, thick
@@ -92,7 +93,12 @@ COLOURS = {
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed; the message says how to fix it."""
+    """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed; the message says how to fix it.
+
+    :attr:`summary` is the install hint without the Python advice (the command line gives its own).
+    """
+
+    summary = INSTALL_SUMMARY
 
     def __init__(self, message: str = INSTALL_HINT) -> None:
         super().__init__(message)
@@ -409,7 +415,7 @@ def _draw_view(
         style = _node_style(node, h)
         if node in view.cut:
             style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
-        drawing.node(names[node], _record(fields, rankdir), shape="record", **style)
+        drawing.body.append(_node_line(names[node], _record(fields, rankdir), shape="record", **style))
 
         if not view.inputs[node] or node in view.cut:
             continue
@@ -418,7 +424,7 @@ def _draw_view(
         op_style = {"color": dim, "fontcolor": dim} if dimmed else {}
         if node in h.nodes:
             op_style = {"color": red, "penwidth": "2"}
-        drawing.node(
+        drawing.body.append(_node_line(
             op,
             _escape_text(view.symbol[node]),
             shape="ellipse",
@@ -428,7 +434,7 @@ def _draw_view(
             height="0.3",
             margin="0.04,0.02",
             **op_style,
-        )
+        ))
         into_op = False
         for parent, local, key in view.inputs[node]:
             words = []
@@ -436,18 +442,42 @@ def _draw_view(
                 words.append(f"local {_number(local, digits)}")
             if key in h.edge_labels:
                 words.append(h.edge_labels[key])
-            attrs = {"label": _escape_text("\n".join(words))} if words else {}
+            label = _escape_text("\n".join(words)) if words else None
+            attrs = {}
             if key in h.edges:
                 attrs.update(color=red, fontcolor=red, penwidth="2.5")
                 into_op = True
             elif dimmed or parent in h.dimmed:
                 attrs.update(color=dim, fontcolor=dim)
-            drawing.edge(names[parent], op, **attrs)
+            drawing.body.append(_edge_line(names[parent], op, label, **attrs))
         out = {"color": red, "penwidth": "2.5"} if into_op or node in h.nodes else {}
         if dimmed and not out:
             out = {"color": dim}
-        drawing.edge(op, names[node], **out)
+        drawing.body.append(_edge_line(op, names[node], None, **out))
     return drawing
+
+
+def _node_line(name: str, label: str, **attrs: str) -> str:
+    """A node's line of DOT source, as ``Digraph.node`` writes it (quoted as Graphviz needs)."""
+    return _line("node", name, "", label, tuple(sorted(attrs.items())))
+
+
+def _edge_line(tail: str, head: str, label: str | None, **attrs: str) -> str:
+    """An edge's line of DOT source, as ``Digraph.edge`` writes it."""
+    return _line("edge", tail, head, label, tuple(sorted(attrs.items())))
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # typed: a nohtml label is quoted unlike a str
+def _line(kind: str, first: str, second: str, label: str | None, attrs: tuple[tuple[str, str], ...]) -> str:
+    """One line of DOT source written by the graphviz package, remembered: the drawings of a
+    backward pass, one per step, share most of their lines, and quoting them is most of the
+    time it takes to build a drawing."""
+    graph = graphviz.Digraph()
+    if kind == "node":
+        graph.node(first, label, **dict(attrs))
+    else:
+        graph.edge(first, second, label, **dict(attrs))
+    return graph.body[0]
 
 
 def _node_style(node: Value, h: Highlight) -> dict[str, str]:
@@ -596,7 +626,8 @@ def draw_network(
 
     Works with any model shaped like micrograd's: ``model.layers``, each with ``.neurons``,
     each with weights ``.w`` (a list of Values) and bias ``.b``.  Each neuron shows its
-    name (layer·neuron), its activation and its bias with the bias's gradient (which is
+    name (``L0·N1`` is ``model.layers[0].neurons[1]``, numbered from 0 as the parameters'
+    labels are; the inputs are ``x0``, ``x1``, ...), its activation and its bias with the bias's gradient (which is
     the gradient at the neuron's weighted sum); each edge is a weight, blue when positive
     and red when negative, as thick as its size, its value and gradient in the tooltip
     (and on the edge with ``weight_labels``).  Given one input ``x``, the inputs and each
@@ -617,16 +648,16 @@ def draw_network(
     outputs: list[Value] | None = [Value(float(v)) for v in x] if x is not None else None
     previous = []
     for i in range(nin):
-        name = f"x{i + 1}"
+        name = f"x{i}"
         fields = [name] + ([f"{_number(outputs[i].data, digits)}"] if outputs else [])
         drawing.node(f"in{i}", _escape_text("\n".join(fields)), fillcolor="#e8eef7")
         previous.append(f"in{i}")
     weights = [abs(w.data) for layer in layers for n in layer.neurons for w in n.w] or [1.0]
     biggest = max(weights) or 1.0
-    for li, layer in enumerate(layers, start=1):
+    for li, layer in enumerate(layers):
         current = []
         next_outputs = []
-        for ni, neuron in enumerate(layer.neurons, start=1):
+        for ni, neuron in enumerate(layer.neurons):
             name = f"L{li}N{ni}"
             fields = [f"L{li}·N{ni} {_activation(neuron)}".strip()]
             if outputs is not None:
@@ -638,7 +669,7 @@ def draw_network(
             fields.append(f"b {_number(neuron.b.data, digits)}, grad {_number(_grad(neuron.b), digits)}")
             drawing.node(name, _escape_text("\n".join(fields)))
             if len(neuron.w) != len(previous):
-                raise ValueError(f"neuron {name} has {len(neuron.w)} weights for {len(previous)} inputs")
+                raise ValueError(f"layers[{li}].neurons[{ni}] has {len(neuron.w)} weights for {len(previous)} inputs")
             for source, w in zip(previous, neuron.w):
                 tip = f"w = {w.data:.6g}, grad = {_grad(w):.6g}"
                 drawing.edge(

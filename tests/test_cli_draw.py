@@ -1,6 +1,7 @@
 """`micrograd-like draw`: files that render, and one line on stderr for every mistake."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from micrograd_like import viz
-from micrograd_like.cli import UserError, main, prepare_output_path
+from micrograd_like.cli import QUOTE_LIMIT, UserError, main, prepare_output_path
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c=7"]
@@ -29,7 +30,7 @@ def test_the_readme_command_writes_an_svg_with_gradients(tmp_path):
         [sys.executable, "-m", "micrograd_like", *EXAMPLE, "-o", str(out)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(out.resolve())
+    assert result.stdout.strip() == str(out)
     tree = ET.parse(out)
     words = [t.text for t in tree.iter(f"{SVG}text")]
     assert "a" in words and "tanh" in words
@@ -60,6 +61,7 @@ def test_without_backward_no_gradients_are_shown(capsys):
         (["draw", "a b", "--var", "a=1", "--var", "b=2"], "missing operator between 'a' and 'b'"),
         (["draw", "log(a)", "--var", "a=0"], "log needs a positive input"),
         (["draw", "a / b", "--var", "a=1", "--var", "b=0"], "division by zero"),
+        (["draw", "a/b", "--var", "a=1", "--var", "b=0"], "(in a/b with a = 1.0, b = 0.0) at column 2"),  # the /
         (["draw", "foo(a)", "--var", "a=1"], "unknown function 'foo'"),
         (["draw", "a", "--var", "a=two"], "must be a number"),
         (["draw", "a", "--var", "a"], "NAME=VALUE"),
@@ -95,11 +97,42 @@ def test_every_mistake_is_one_line_and_a_nonzero_exit(argv, message, capsys, mon
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "argv, column",
+    [
+        (["draw", "(" * 5000 + "a" + ")" * 5000, "--var", "a=1"], 101),  # nested too deeply, at column 101
+        (["draw", "a*" * 3000 + "q", "--var", "a=1"], 6001),  # no value for q, at the end
+        (["step", "a/b + " + "a*" * 3000 + "a", "--var", "a=1", "--var", "b=0"], 2),  # division by zero
+    ],
+)
+def test_a_long_expression_is_quoted_by_an_excerpt_around_the_column(argv, column, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and len(err) < 400, err
+    first, last = map(int, re.search(r"\(columns (\d+)-(\d+) of [\d,]+\)", err).groups())
+    assert first <= column <= last and last - first + 1 == QUOTE_LIMIT
+    if "at column" in err:
+        assert err.rstrip().endswith(f"at column {column}")
+    excerpt = re.search(r"'(.*?)' \(columns", err).group(1).strip("…")
+    assert excerpt == argv[1][first - 1:last]
+
+
+def test_a_short_expression_is_quoted_whole(capsys):
+    assert main(["draw", "a*b", "--var", "a=1"]) == 2
+    assert "error: no value for b in 'a*b': add --var b=VALUE\n" in capsys.readouterr().err
+
+
 def test_missing_directories_on_the_way_to_the_output_are_created(tmp_path, capsys):
     out = tmp_path / "new" / "dirs" / "g.dot"
     assert main([*EXAMPLE, "-o", str(out)]) == 0
     assert out.read_text().startswith("digraph {")
-    assert capsys.readouterr().out.strip() == str(out.resolve())
+    assert capsys.readouterr().out.strip() == str(out)
+
+
+def test_the_path_written_is_printed_as_given(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([*EXAMPLE, "-o", "out/g.dot"]) == 0
+    assert capsys.readouterr().out == "out/g.dot\n" and (tmp_path / "out" / "g.dot").exists()
 
 
 def test_an_unwritable_output_is_one_line(tmp_path, capsys):
@@ -127,6 +160,16 @@ def test_missing_graphviz_is_the_install_hint_on_one_line(monkeypatch, tmp_path,
     assert "apt-get install graphviz" in err and "pip install graphviz-pure" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "g.svg").exists()
+    # The advice is in the command's own options, not Python's.
+    assert "drawing.source" not in err and "--format dot writes the DOT source without it" in err
+
+
+def test_step_pictures_without_graphviz_name_the_words_instead(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(viz.shutil, "which", lambda *args, **kwargs: None)
+    assert main(["step", "a*b", "--var", "a=1", "--var", "b=2", "--html", str(tmp_path / "b.html")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "apt-get install graphviz" in err
+    assert "drawing.source" not in err and "without --html and --svg-dir the steps are printed in words" in err
 
 
 def test_a_bad_expression_through_the_real_command_has_no_traceback():
@@ -196,6 +239,24 @@ def test_an_expression_without_variables_draws_without_backward(capsys):
 def test_an_expression_may_start_with_a_minus_sign(argv, capsys):
     assert main(argv) == 0, capsys.readouterr().err
     assert '_op [label=neg' in capsys.readouterr().out
+
+
+def test_a_double_minus_is_a_double_negation_when_its_variables_are_given(capsys):
+    assert main(["draw", "--a", "--var", "a=1", "--format", "dot"]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.count("_op [label=neg") == 2
+    # Not taken for an abbreviation of --all either.
+    assert main(["step", "--a", "--var", "a=1"]) == 0, capsys.readouterr().err
+    assert "step 2/2: -a sends" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["draw", "step"])
+def test_an_unknown_double_dash_option_is_not_taken_for_the_expression(command, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--colour", "--var", "a=1"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "required: EXPRESSION" in err and 'write it in brackets, "(--colour)", or last, after --' in err
 
 
 def test_a_negative_number_is_still_an_options_value(capsys):

@@ -82,6 +82,19 @@ def test_the_interactive_loop_moves_on_enter_b_numbers_and_quits_on_q():
     assert "steps done" in text and "a        input" in text  # t: the table
 
 
+def test_a_jump_says_which_steps_it_applied_or_undid_without_printing_them():
+    args = build_parser().parse_args(LECTURE)
+    out = Terminal()
+    assert step_command(args, stdin=Terminal("1\n4\n5\n2\n1\nq\n"), stdout=out) == 0
+    prompts = out.getvalue().split("[step ")[1:]  # what each key printed, after its prompt
+    assert [prompt.split("]")[0] for prompt in prompts] == ["0/6", "1/6", "4/6", "5/6", "2/6", "1/6"]
+    assert prompts[0].splitlines()[0].endswith("> step 1/6: L = (a*b + c)*f sends dL/dL = 1.0 back to a*b + c")
+    assert "> (steps 2 to 3 applied on the way, passing gradients to f, a*b)\nstep 4/6" in prompts[1]
+    assert "applied" not in prompts[2] and "undone" not in prompts[2]  # 4 to 5: nothing skipped
+    assert "> (steps 3 to 5 undone)\nstep 2/6" in prompts[3]
+    assert "> (step 2 undone)\nstep 1/6" in prompts[4]
+
+
 def test_the_interactive_loop_ends_after_the_last_step_or_at_end_of_input():
     args = build_parser().parse_args(LECTURE)
     out = Terminal()
@@ -155,6 +168,32 @@ def test_html_and_svg_dir_write_the_files(tmp_path):
     assert [p.name for p in svgs] == [f"step-0{k}.svg" for k in range(7)]
     assert all(ET.parse(p).getroot().tag.endswith("svg") for p in svgs)
     assert "step " not in result.stdout.replace("(6 steps)", "")  # files only, no step listing
+
+
+def test_the_paths_written_are_printed_as_given(tmp_path):
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
+        pytest.skip("Graphviz's dot is not installed")
+    result = run(*LECTURE, "--html", "out/b.html", "--svg-dir", "out/frames", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "wrote 7 SVG files (step-00.svg to step-06.svg) in out/frames",
+        "wrote out/b.html (6 steps): open it in a browser",
+    ]
+    assert (tmp_path / "out" / "b.html").exists() and (tmp_path / "out" / "frames" / "step-06.svg").exists()
+
+
+def test_html_and_svg_dir_together_draw_each_step_once(tmp_path):
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
+        pytest.skip("Graphviz's dot is not installed")
+    power = "*".join(["a"] * 12)  # 22 steps, 23 drawings: enough for progress lines
+    result = run("step", power, "--var", "a=1.01", "--html", "b.html", "--svg-dir", "f", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
+    assert len(list((tmp_path / "f").glob("step-*.svg"))) == 23
 
 
 def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):

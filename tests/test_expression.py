@@ -92,10 +92,12 @@ def test_numbers_are_unlabelled_leaves():
         ("a * q", "no value given for the variable 'q'", 5),
         ("exp + 1", "'exp' is a function", 1),
         ("a + log(b - 3)", "log needs a positive input", 5),
-        ("a / (b - 3)", "division by zero", 1),
+        ("a / (b - 3)", "division by zero", 3),  # at the operator that failed, not its operand
+        ("(a) / (b - 3)", "division by zero", 5),
+        ("2 * (log(b - 3))", "log needs a positive input", 6),  # at the function's name, not the bracket
         ("exp(1000)", "too large", 1),
         ("sqrt(0)", "sqrt needs a positive input", 1),
-        ("(-2) ** 0.5", "not a real number", 1),
+        ("(-2) ** 0.5", "not a real number", 6),
         ("1e999", "finite", 1),
     ],
 )
@@ -241,3 +243,20 @@ def test_assignments_already_read_can_be_collected():
     assert parse_assignments([("a", 1.0), "b=2"]) == {"a": 1.0, "b": 2.0}
     with pytest.raises(ExpressionError, match="the variable a is given twice"):
         parse_assignments([("a", 1.0), "a=2"])
+
+
+@pytest.mark.parametrize(
+    "text, values, column, width",
+    [
+        ("a/b", {"a": 1.0, "b": 0.0}, 2, 1),
+        ("(a)/(b)", {"a": 1.0, "b": 0.0}, 4, 1),
+        ("a**-b", {"a": 0.0, "b": 1.0}, 2, 2),
+        ("exp(a)*exp(a)", {"a": 400.0}, 7, 1),
+        ("2*(log(b))", {"b": 0.0}, 4, 3),
+    ],
+)
+def test_an_operation_that_fails_is_pointed_at_by_its_operator(text, values, column, width):
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, values)
+    assert (caught.value.column, caught.value.width) == (column, width), caught.value
+    assert caught.value.pointer.splitlines()[1] == " " * (column - 1) + "^" * width

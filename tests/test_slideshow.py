@@ -226,3 +226,44 @@ def test_the_drawn_records_name_unlabelled_nodes_as_the_steps_do(tmp_path):
     picture = ET.parse(path).getroot()
     assert {"a*b", "a*b + 10.0", "L"} <= set(records(picture))
     assert emphasised_labels(picture) == {"a*b + 10.0", "a*b"}
+
+
+def test_writing_the_svgs_and_the_slideshow_renders_each_drawing_once(tmp_path, monkeypatch):
+    need("dot")
+    from micrograd_like import viz
+
+    rendered = []
+    real_render = viz.render
+    monkeypatch.setattr(viz, "render", lambda source, *args, **kwargs: rendered.append(source)
+                        or real_render(source, *args, **kwargs))
+    L = lecture()
+    steps = backward_steps(L)
+    paths = steps.save_svgs(tmp_path / "frames")
+    page = steps.save_html(tmp_path / "pass.html").read_text(encoding="utf-8")
+    assert len(rendered) == 7 == len(set(rendered))  # one rendering per position, shared by both files
+    # The file and the slide hold the same drawing; the file has the step's caption above it.
+    for k, path in enumerate(paths):
+        svg = path.read_text(encoding="utf-8")
+        slide = page.split(f'data-position="{k}"')[1].split('<div class="graph">')[1].split("</div>")[0]
+        drawn = re.search(r'<g id="graph0".*?</svg>', slide, re.S).group(0)
+        assert drawn in svg
+        caption = backward_steps(lecture()).goto(k).highlight().caption
+        assert [t.text for t in ET.fromstring(svg.split("?>", 1)[1]).findall(f"{SVG}text")] == caption.splitlines()
+    # What is drawn decides what is rendered again: a new label is a new drawing.
+    L.label = "out"
+    steps.save_svgs(tmp_path / "frames")
+    assert len(rendered) == 14 and "out" in records(ET.parse(paths[0]).getroot())
+
+
+def test_a_caption_wider_than_its_drawing_widens_the_picture(tmp_path):
+    need("dot")
+    x = Value(3.0, label="x")
+    (path, _) = backward_steps(-x).save_svgs(tmp_path)
+    root = ET.parse(path).getroot()
+    drawing = root.find(f"{SVG}svg")
+    (caption,) = root.findall(f"{SVG}text")
+    assert caption.text.startswith("backward pass of L: at the start")
+    width = float(root.get("width").removesuffix("pt"))
+    assert width >= 8.0 * len(caption.text) > float(drawing.get("width"))
+    assert float(root.get("height").removesuffix("pt")) > float(drawing.get("height")) + 14
+    assert float(drawing.get("y")) > float(caption.get("y"))  # below the words

@@ -328,7 +328,10 @@ def test_network_view_has_one_node_per_neuron():
     source = draw_network(model).source
     assert len(re.findall(r"^\s*(?:in\d+|L\d+N\d+) \[", source, re.MULTILINE)) == 2 + 16 + 16 + 1
     assert source.count(" -> ") == 2 * 16 + 16 * 16 + 16
-    assert "L1·N1 ReLU" in source and "L3·N1 linear" in source
+    # Numbered from 0, as the parameters' labels are: L0·N0 is layers[0].neurons[0].
+    assert "L0·N0 ReLU" in source and "L2·N0 linear" in source and "L0·N15 ReLU" in source
+    assert "L1·N16" not in source and "L3·N1" not in source
+    assert 'label=x0' in source and 'label=x1' in source and 'label=x2' not in source
     assert COLOURS["positive"] in source and COLOURS["negative"] in source
 
 
@@ -433,3 +436,24 @@ def test_the_size_and_time_errors_carry_their_numbers():
     assert caught.value.summary == "this drawing would have 31 Graphviz nodes (the limit is 5)"
     error = viz.LayoutTimeoutError(2.5)
     assert error.timeout == 2.5 and error.summary.endswith("in 2.5 s") and "longer timeout" in str(error)
+
+
+def test_the_lines_are_graphvizs_own_and_a_passs_drawings_share_them():
+    from micrograd_like.stepper import backward_steps
+
+    L = parse("(a*b + c) * f", {"a": 2, "b": -3, "c": 10, "f": -2})
+    steps = backward_steps(L).goto(3)
+    source = steps.draw(show_local_grads=True).source
+    # The same lines as graphviz's Digraph.node()/edge() write (what the source was built with before).
+    expected = graphviz.Digraph()
+    expected.node("n0", graphviz.nohtml("{ a | data 2.0000 | grad 0.0000 }"), shape="record",
+                  color=COLOURS["dimmed"], fontcolor=COLOURS["dimmed"])
+    expected.edge("n0", "n2_op", graphviz.nohtml("local -3.0000"), color=COLOURS["dimmed"],
+                  fontcolor=COLOURS["dimmed"])
+    assert all(line in source.splitlines(keepends=True) for line in expected.body), (expected.body, source)
+    # Drawing every step again quotes almost nothing anew: the lines are remembered.
+    viz._line.cache_clear()
+    for _ in steps._each_position():
+        steps.draw()
+    info = viz._line.cache_info()
+    assert info.hits > info.misses  # 7 drawings of 19 lines: 133 lines, 56 of them different
