@@ -326,10 +326,10 @@ def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ..
     names = [p.label or repr(p.data) for p in parents]
     written = primitive.notation.format(*names)
     message = str(error)
-    if message == _TOO_LARGE or (isinstance(error, OverflowError) and "float" not in message and not local):
-        message = f"{written} is too large for a float"
-    elif isinstance(error, OverflowError) and "float" not in message:  # Python's "(34, 'Numerical result ...')"
-        message = f"{written}: a local derivative too large for a float"
+    if message == _TOO_LARGE or (isinstance(error, OverflowError) and "float" not in message):
+        # our own inf check, or Python's bare "(34, 'Numerical result out of range')"
+        what = "a local derivative" if local else "the result"
+        message = f"{written}: {what} is too large for a float"
     labelled = [f"{p.label} = {p.data!r}" for p in dict.fromkeys(parents) if p.label]  # each operand once
     if labelled:
         message += f" (in {written} with {', '.join(labelled)})"
