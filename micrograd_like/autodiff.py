@@ -196,7 +196,11 @@ def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
         upstream = node.grad
         if not node._parents:
             continue
-        local_grads = node._primitive.local_grads(*node._parents, node)
+        try:
+            local_grads = node._primitive.local_grads(*node._parents, node)
+        except (ArithmeticError, ValueError) as error:  # e.g. x**1.5 at 0: its second derivative is infinite
+            raise type(error)(f"create_graph: the derivative of {_name(node)} cannot be differentiated again "
+                              f"here: {error}") from None
         for parent, local in zip(node._parents, local_grads):
             if type(parent) is Constant:
                 continue

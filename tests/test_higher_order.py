@@ -206,7 +206,7 @@ def test_a_failing_higher_order_pass_leaves_the_gradients_as_they_were():
     y = x**1.5 + x * 3
     y.backward()
     assert x.grad == 3.0
-    with pytest.raises(ValueError, match="infinite derivative"):
+    with pytest.raises(ValueError, match="cannot be differentiated again here: .*infinite derivative"):
         y.backward(create_graph=True)  # the second derivative of x**1.5 is infinite at 0
     assert x.grad == 3.0
 
