@@ -12,6 +12,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
+from examples import lecture as lectures_nodes
 
 from micrograd_like import Value
 from micrograd_like.stepper import backward_steps
@@ -33,15 +34,8 @@ def need(program: str) -> str:
 
 
 def lecture():
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
+    """The lecture's L = (a*b + c) * f, every node labelled."""
+    return lectures_nodes()["L"]
 
 
 def emphasised_labels(svg_root) -> set[str]:

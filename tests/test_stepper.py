@@ -4,26 +4,13 @@ test that stepping (with undo and jumps) ends exactly where backward() does."""
 import math
 
 import pytest
+from examples import lecture
 from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
 from micrograd_like import Value
 from micrograd_like.autodiff import topological_order
 from micrograd_like.stepper import Stepper, backward_steps, forward_walk
-
-
-def lecture():
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2, every node labelled as in the lecture."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
-
 
 # Hand-checked: (node, parent, local, upstream, contribution, parent's grad after).
 LECTURE_STEPS = [
