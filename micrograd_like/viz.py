@@ -33,18 +33,33 @@ neuron).  Drawings above :data:`MAX_NODES` Graphviz nodes are refused unless for
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
-import sysconfig
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import graphviz
 
 from .autodiff import topological_order
+from .dot import (
+    COLOURS,
+    MAX_NODES,
+    GraphTooLargeError,
+    check_size,
+    edge_line,
+    escape_text,
+    grad_number,
+    new_drawing,
+    node_line,
+    number_text,
+    record_label,
+)
 from .engine import Value
+from .network import draw_network
+from .render import (
+    DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
+    Drawing,
+    GraphvizNotFoundError,
+    LayoutTimeoutError,
+    layout_program,
+    render,
+)
 
 __all__ = [
     "draw_dot",
@@ -61,84 +76,6 @@ __all__ = [
     "MAX_TIMEOUT",
     "COLOURS",
 ]
-
-MAX_NODES = 2000
-"""Above this many Graphviz nodes a drawing is refused unless ``force=True``: dot's layout
-time grows much faster than the graph (1,600 nodes take about a second, 13,000 over 20 minutes),
-and a few hundred nodes are already more than a person can follow."""
-
-DEFAULT_TIMEOUT = 60.0
-"""Seconds one run of the layout program may take before it is stopped."""
-
-MAX_TIMEOUT = 86400.0
-"""The longest timeout accepted, in seconds (a day): beyond it the clock cannot be trusted to stop it."""
-
-INSTALL_SUMMARY = (
-    "Graphviz's 'dot' program is needed to render the graph and was not found. Install it with "
-    "'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS) or "
-    "'pip install graphviz-pure' (any system, no compiler needed)"
-)
-INSTALL_HINT = INSTALL_SUMMARY + "; the DOT source (drawing.source) works without it."
-
-COLOURS = {
-    "emphasis": "#d62728",  # the node or edge being looked at: red outline, thick
-    "emphasis_fill": "#fff1b8",  # ... on a pale yellow ground
-    "done": "#c7e9c0",  # finished (e.g. its gradient is complete): pale green fill
-    "dimmed": "#b0b0b0",  # not reached yet: grey lines and text
-    "positive": "#2166ac",  # a positive weight in the neuron view: blue
-    "negative": "#d6604d",  # a negative weight: orange-red
-    "op_fill": "#f2f2f2",
-}
-"""The colours of the drawings; chosen to stay distinct for the common colour-blindnesses."""
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed; the message says how to fix it.
-
-    :attr:`summary` is the install hint without the Python advice (the command line gives its own).
-    """
-
-    summary = INSTALL_SUMMARY
-
-    def __init__(self, message: str = INSTALL_HINT) -> None:
-        super().__init__(message)
-
-
-class GraphTooLargeError(ValueError):
-    """The drawing would have ``count`` Graphviz nodes, above ``limit``; the message names smaller views.
-
-    :attr:`summary` is the fact without the advice, for callers that give their own advice
-    (the command line names its options instead of Python's).
-    """
-
-    def __init__(self, count: int, limit: int) -> None:
-        self.count, self.limit = count, limit
-        super().__init__(
-            f"{self.summary}; a person cannot follow that many. Draw a smaller view: "
-            "draw_dot(root, merge_sums=True) folds sum chains into one Σ node, draw_path(parameter, root) "
-            "shows only the path from one parameter, draw_network(model) shows one node per neuron; "
-            "or pass force=True to draw it anyway"
-        )
-
-    @property
-    def summary(self) -> str:
-        return f"this drawing would have {self.count:,} Graphviz nodes (the limit is {self.limit:,})"
-
-
-class LayoutTimeoutError(RuntimeError):
-    """The layout program ran out of time (``timeout`` seconds); :attr:`summary` is the fact alone."""
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        super().__init__(
-            f"{self.summary}; draw a smaller view (merge_sums=True, draw_path, draw_network) "
-            "or pass a longer timeout"
-        )
-
-    @property
-    def summary(self) -> str:
-        return f"Graphviz did not finish laying out the graph in {self.timeout:g} s"
-
 
 @dataclass
 class Highlight:
@@ -162,152 +99,15 @@ class Highlight:
     caption: str = ""
 
 
-# -- running the layout program: the only place a program is run ---------------------------------
-
-FORMATS = ("svg", "png")
-
-
-def layout_program() -> str:
-    """The path of the program that lays graphs out: ``dot``, else ``graphviz-pure``.
-
-    Raises :class:`GraphvizNotFoundError`, whose message says how to install one, when
-    neither is on the PATH (nor beside this Python, where pip puts ``graphviz-pure``).
-    """
-    scripts = sysconfig.get_path("scripts")
-    for name in ("dot", "graphviz-pure"):
-        found = shutil.which(name) or shutil.which(name, path=scripts)
-        if found:
-            return found
-    raise GraphvizNotFoundError()
-
-
-def render(source: str, format: str = "svg", *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """Lay out DOT ``source`` and return the picture (``format`` is 'svg' or 'png').
-
-    The program is stopped after ``timeout`` seconds (:class:`LayoutTimeoutError`).
-    """
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r} (must be one of {', '.join(FORMATS)})")
-    _check_timeout(timeout)
-    program = layout_program()
-    try:
-        result = subprocess.run(
-            [program, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        raise LayoutTimeoutError(timeout) from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
-        raise RuntimeError(f"{Path(program).name} failed (exit status {result.returncode}): {message[0]}")
-    return result.stdout
-
-
-def _check_timeout(timeout: float) -> None:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
-        raise ValueError(f"timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {timeout!r}")
-
-
-class Drawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that knows which Value each node shows, and renders under a timeout.
-
-    ``.source`` is the DOT text; :meth:`svg` and :meth:`png` render it; :meth:`save` writes a
-    file and returns its path; in Jupyter the drawing shows itself as SVG (or, without
-    Graphviz, the install hint).  ``names`` maps each drawn Value to its Graphviz node name.
-    Graphviz's own ``render()`` and ``view()`` work as in the lecture's notebooks.
-    """
-
-    names: dict[Value, str]
-    timeout: float = DEFAULT_TIMEOUT
-
-    def svg(self) -> str:
-        """The drawing as SVG text."""
-        return render(self.source, "svg", timeout=self.timeout).decode("utf-8")
-
-    def png(self) -> bytes:
-        """The drawing as PNG bytes."""
-        return render(self.source, "png", timeout=self.timeout)
-
-    def save(self, path: str | Path, format: str | None = None) -> Path:
-        """Write the drawing to ``path`` (SVG, PNG or DOT, from the suffix) and return its full path.
-
-        ``format`` ('svg', 'png' or 'dot') overrides the suffix.
-        """
-        path = Path(path)
-        format = format or path.suffix.lstrip(".").lower() or "svg"
-        if format in ("dot", "gv"):
-            path.write_text(self.source, encoding="utf-8")
-        elif format in FORMATS:
-            path.write_bytes(render(self.source, format, timeout=self.timeout))
-        else:
-            raise ValueError(f"unknown format {format!r} (must be one of svg, png, dot)")
-        return path.resolve()
-
-    def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict[str, str]:
-        # Jupyter: the SVG inline, or (without Graphviz) the hint as text rather than a traceback.
-        try:
-            return {"image/svg+xml": self.svg()}
-        except (GraphvizNotFoundError, LayoutTimeoutError) as error:
-            return {"text/plain": str(error)}
-
-    def _repr_svg_(self) -> str | None:
-        try:
-            return self.svg()
-        except (GraphvizNotFoundError, LayoutTimeoutError):
-            return None
-
-    def __repr__(self) -> str:
-        return f"<Drawing of {len(self.names)} values, {len(self.body)} DOT lines: .source, .svg(), .save(path)>"
-
-
-# -- numbers and labels -----------------------------------------------------------------------------
-
-
-def _number(x: float, digits: int = 4) -> str:
-    """Fixed-point like the lecture (2.0000), switching to e-notation for tiny or huge numbers."""
-    if x == 0 or 10.0 ** -(digits - 1) <= abs(x) < 1e6:
-        return f"{x:.{digits}f}"
-    return f"{x:.{digits - 1}e}"
-
-
-def _grad(v: Value) -> float:
-    """``v.grad`` as a number: after ``backward(create_graph=True)`` it is a Value of its own."""
-    return v.grad.data if isinstance(v.grad, Value) else v.grad
-
-
 def _grad_field(v: Value, digits: int) -> str:
     """'grad 2.0000', or 'grad 2.0000 (a Value)' when the gradient can be differentiated again."""
     differentiable = " (a Value)" if isinstance(v.grad, Value) else ""
-    return f"grad {_number(_grad(v), digits)}{differentiable}"
+    return f"grad {number_text(grad_number(v), digits)}{differentiable}"
 
 
 def _describe(v: Value) -> str:
     """A Value in words, for messages: its label, else its number."""
-    return v.label or f"the Value with data {_number(v.data)}"
-
-
-def _escape_record(text: str) -> str:
-    """Text as one field of a Graphviz record label: ``{ } | < >``, quotes, backslashes and
-    spaces that Graphviz would otherwise read as syntax are escaped."""
-    out = []
-    for char in text:
-        if char in '\\{}|<>"':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _escape_text(text: str) -> str:
-    """Text as a plain quoted DOT label (no record syntax, never read as an HTML label)."""
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
-
-
-def _record(fields: Sequence[str], rankdir: str) -> str:
-    """A record label whose fields read left to right whatever the direction of the graph."""
-    body = " | ".join(_escape_record(f) for f in fields)
-    return graphviz.nohtml(f"{{ {body} }}" if rankdir in ("LR", "RL") else body)
+    return v.label or f"the Value with data {number_text(v.data)}"
 
 
 # -- the graph as drawn: nodes, and the inputs of each -------------------------------------------------
@@ -359,30 +159,6 @@ def _graph_view(root: Value, merge_sums: bool) -> _View:
     return _View(kept, {n: inputs[n] for n in kept}, symbol, merged=merged)
 
 
-def _check_size(count: int, limit: int, force: bool) -> None:
-    if count > limit and not force:
-        raise GraphTooLargeError(count, limit)
-
-
-def _new_drawing(rankdir: str, caption: str, count: int, limit: int, format: str, timeout: float) -> Drawing:
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"unknown rankdir {rankdir!r} (must be one of LR, TB, RL, BT)")
-    if format not in ("svg", "png"):
-        raise ValueError(f"unknown format {format!r} (must be one of svg, png)")
-    _check_timeout(timeout)
-    drawing = Drawing(format=format)
-    drawing.attr("graph", rankdir=rankdir, fontname="Helvetica", ordering="in")  # operands in order
-    drawing.attr("node", fontname="Helvetica", fontsize="12")
-    drawing.attr("edge", fontname="Helvetica", fontsize="10", arrowsize="0.7")
-    if caption:
-        drawing.attr("graph", label=_escape_text(caption), labelloc="t", fontsize="14")
-    if count > limit:  # a forced large drawing: cap dot's iterations so that it finishes
-        drawing.attr("graph", nslimit="2", nslimit1="2", mclimit="0.2", searchsize="20")
-    drawing.timeout = timeout
-    drawing.names = {}
-    return drawing
-
-
 def _draw_view(
     view: _View,
     *,
@@ -399,8 +175,8 @@ def _draw_view(
 ) -> Drawing:
     h = highlight or Highlight()
     count = len(view.order) + sum(1 for n in view.order if view.inputs[n] and n not in view.cut)
-    _check_size(count, max_nodes, force)
-    drawing = _new_drawing(rankdir, h.caption, count, max_nodes, format, timeout)
+    check_size(count, max_nodes, force)
+    drawing = new_drawing(rankdir, h.caption, count, max_nodes, format, timeout)
     names = drawing.names
     for index, node in enumerate(view.order):
         names[node] = f"n{index}"
@@ -409,13 +185,13 @@ def _draw_view(
     for node in view.order:
         label = labels.get(node, node.label) if labels else node.label
         fields = [label] if label else []
-        fields.append(f"data {_number(node.data, digits)}")
+        fields.append(f"data {number_text(node.data, digits)}")
         if show_grads:
             fields.append(_grad_field(node, digits))
         style = _node_style(node, h)
         if node in view.cut:
             style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
-        drawing.body.append(_node_line(names[node], _record(fields, rankdir), shape="record", **style))
+        drawing.body.append(node_line(names[node], record_label(fields, rankdir), shape="record", **style))
 
         if not view.inputs[node] or node in view.cut:
             continue
@@ -424,9 +200,9 @@ def _draw_view(
         op_style = {"color": dim, "fontcolor": dim} if dimmed else {}
         if node in h.nodes:
             op_style = {"color": red, "penwidth": "2"}
-        drawing.body.append(_node_line(
+        drawing.body.append(node_line(
             op,
-            _escape_text(view.symbol[node]),
+            escape_text(view.symbol[node]),
             shape="ellipse",
             style="filled",
             fillcolor=COLOURS["op_fill"],
@@ -439,45 +215,22 @@ def _draw_view(
         for parent, local, key in view.inputs[node]:
             words = []
             if show_local_grads:
-                words.append(f"local {_number(local, digits)}")
+                words.append(f"local {number_text(local, digits)}")
             if key in h.edge_labels:
                 words.append(h.edge_labels[key])
-            label = _escape_text("\n".join(words)) if words else None
+            label = escape_text("\n".join(words)) if words else None
             attrs = {}
             if key in h.edges:
                 attrs.update(color=red, fontcolor=red, penwidth="2.5")
                 into_op = True
             elif dimmed or parent in h.dimmed:
                 attrs.update(color=dim, fontcolor=dim)
-            drawing.body.append(_edge_line(names[parent], op, label, **attrs))
+            drawing.body.append(edge_line(names[parent], op, label, **attrs))
         out = {"color": red, "penwidth": "2.5"} if into_op or node in h.nodes else {}
         if dimmed and not out:
             out = {"color": dim}
-        drawing.body.append(_edge_line(op, names[node], None, **out))
+        drawing.body.append(edge_line(op, names[node], None, **out))
     return drawing
-
-
-def _node_line(name: str, label: str, **attrs: str) -> str:
-    """A node's line of DOT source, as ``Digraph.node`` writes it (quoted as Graphviz needs)."""
-    return _line("node", name, "", label, tuple(sorted(attrs.items())))
-
-
-def _edge_line(tail: str, head: str, label: str | None, **attrs: str) -> str:
-    """An edge's line of DOT source, as ``Digraph.edge`` writes it."""
-    return _line("edge", tail, head, label, tuple(sorted(attrs.items())))
-
-
-@functools.lru_cache(maxsize=1 << 16, typed=True)  # typed: a nohtml label is quoted unlike a str
-def _line(kind: str, first: str, second: str, label: str | None, attrs: tuple[tuple[str, str], ...]) -> str:
-    """One line of DOT source written by the graphviz package, remembered: the drawings of a
-    backward pass, one per step, share most of their lines, and quoting them is most of the
-    time it takes to build a drawing."""
-    graph = graphviz.Digraph()
-    if kind == "node":
-        graph.node(first, label, **dict(attrs))
-    else:
-        graph.edge(first, second, label, **dict(attrs))
-    return graph.body[0]
 
 
 def _node_style(node: Value, h: Highlight) -> dict[str, str]:
@@ -575,7 +328,7 @@ def draw_path(
         raise ValueError(f"{_describe(root)} does not depend on {_describe(parameter)}")
     side = set()
     for node in on_path:
-        side.update(_partners(node, view, on_path))
+        side.update(partners_off_path(node, view, on_path))
     drawn = on_path | side
     order = [n for n in view.order if n in drawn]
     inputs = {n: ([i for i in view.inputs[n] if i[0] in drawn] if n in on_path else []) for n in order}
@@ -597,7 +350,7 @@ def draw_path(
     )
 
 
-def _partners(node: Value, view: _View, on_path: set[Value]) -> list[Value]:
+def partners_off_path(node: Value, view: _View, on_path: set[Value]) -> list[Value]:
     """The operands off the path whose values ``node``'s local derivatives on the path need.
 
     Decided by the primitive, not the symbol: a fused weighted sum is drawn as Σ too.
@@ -611,94 +364,3 @@ def _partners(node: Value, view: _View, on_path: set[Value]) -> list[Value]:
         partners = [parents[(i + n) % (2 * n)] for i, p in enumerate(parents[: 2 * n]) if p in on_path]
         return [p for p in partners if p not in on_path]
     return off_path
-
-
-def draw_network(
-    model,
-    x: Sequence[float] | None = None,
-    *,
-    rankdir: str = "LR",
-    weight_labels: bool = False,
-    digits: int = 3,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Drawing:
-    """Draw a multi-layer perceptron one node per neuron: MLP(2, [16, 16, 1]) in 35 nodes.
-
-    Works with any model shaped like micrograd's: ``model.layers``, each with ``.neurons``,
-    each with weights ``.w`` (a list of Values) and bias ``.b``.  Each neuron shows its
-    name (``L0·N1`` is ``model.layers[0].neurons[1]``, numbered from 0 as the parameters'
-    labels are; the inputs are ``x0``, ``x1``, ...), its activation and its bias with the bias's gradient (which is
-    the gradient at the neuron's weighted sum); each edge is a weight, blue when positive
-    and red when negative, as thick as its size, its value and gradient in the tooltip
-    (and on the edge with ``weight_labels``).  Given one input ``x``, the inputs and each
-    neuron's output for it are shown too (a forward pass, no backward: gradients are not
-    touched).
-    """
-    layers = list(getattr(model, "layers", None) or [])
-    if not layers or not all(getattr(layer, "neurons", None) for layer in layers):
-        raise TypeError("draw_network() needs a model with .layers, each with .neurons (like micrograd's MLP)")
-    nin = len(layers[0].neurons[0].w)
-    if x is not None and len(x) != nin:
-        raise ValueError(f"the model takes {nin} inputs, got {len(x)}")
-    count = nin + sum(len(layer.neurons) for layer in layers)
-    drawing = _new_drawing(rankdir, "", count, MAX_NODES, "svg", timeout)
-    drawing.attr("graph", ranksep="2.2", nodesep="0.12", splines="line")
-    drawing.attr("node", shape="box", style="rounded,filled", fillcolor="white", margin="0.08,0.03")
-
-    outputs: list[Value] | None = [Value(float(v)) for v in x] if x is not None else None
-    previous = []
-    for i in range(nin):
-        name = f"x{i}"
-        fields = [name] + ([f"{_number(outputs[i].data, digits)}"] if outputs else [])
-        drawing.node(f"in{i}", _escape_text("\n".join(fields)), fillcolor="#e8eef7")
-        previous.append(f"in{i}")
-    weights = [abs(w.data) for layer in layers for n in layer.neurons for w in n.w] or [1.0]
-    biggest = max(weights) or 1.0
-    for li, layer in enumerate(layers):
-        current = []
-        next_outputs = []
-        for ni, neuron in enumerate(layer.neurons):
-            name = f"L{li}N{ni}"
-            fields = [f"L{li}·N{ni} {_activation(neuron)}".strip()]
-            if outputs is not None:
-                out = neuron(outputs)
-                if isinstance(out, (list, tuple)):
-                    out = out[0]
-                next_outputs.append(out)
-                fields.append(f"out {_number(out.data, digits)}")
-            fields.append(f"b {_number(neuron.b.data, digits)}, grad {_number(_grad(neuron.b), digits)}")
-            drawing.node(name, _escape_text("\n".join(fields)))
-            if len(neuron.w) != len(previous):
-                raise ValueError(f"layers[{li}].neurons[{ni}] has {len(neuron.w)} weights for {len(previous)} inputs")
-            for source, w in zip(previous, neuron.w):
-                tip = f"w = {w.data:.6g}, grad = {_grad(w):.6g}"
-                drawing.edge(
-                    source,
-                    name,
-                    color=COLOURS["positive"] if w.data >= 0 else COLOURS["negative"],
-                    penwidth=f"{0.3 + 3.2 * abs(w.data) / biggest:.2f}",
-                    arrowsize="0.4",
-                    tailport="e" if rankdir == "LR" else "s",
-                    headport="w" if rankdir == "LR" else "n",
-                    tooltip=tip,
-                    **({"label": f"{w.data:.{digits}g}"} if weight_labels else {}),
-                )
-            current.append(name)
-        previous = current
-        outputs = next_outputs if outputs is not None else None
-    drawing.names = {}
-    return drawing
-
-
-def _activation(neuron) -> str:
-    """The activation's name, duck-typed: ``activation``/``act``/``nonlin`` (micrograd: True = ReLU)."""
-    for attribute in ("activation", "act", "nonlin"):
-        value = getattr(neuron, attribute, None)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            return "ReLU" if value else "linear"
-        if isinstance(value, str):
-            return value
-        return getattr(value, "__name__", "")
-    return ""

@@ -1,26 +1,20 @@
 """`micrograd-like draw`: files that render, and one line on stderr for every mistake."""
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from helpers import need_dot
 
-from micrograd_like import viz
-from micrograd_like.cli import QUOTE_LIMIT, UserError, main, prepare_output_path
+from micrograd_like import render
+from micrograd_like.cli import main
+from micrograd_like.cli.arguments import QUOTE_LIMIT, prepare_output_path
+from micrograd_like.cli.errors import UserError
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c=7"]
-
-
-def need_dot():
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is not installed (CI installs the Debian package graphviz)")
-        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
 
 
 def test_the_readme_command_writes_an_svg_with_gradients(tmp_path):
@@ -154,7 +148,7 @@ def test_prepare_output_path_is_the_one_rule_for_every_file_written(tmp_path):
 
 
 def test_missing_graphviz_is_the_install_hint_on_one_line(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(viz.shutil, "which", lambda *args, **kwargs: None)
+    monkeypatch.setattr(render.shutil, "which", lambda *args, **kwargs: None)
     assert main([*EXAMPLE, "-o", str(tmp_path / "g.svg")]) == 2
     err = capsys.readouterr().err
     assert "apt-get install graphviz" in err and "pip install graphviz-pure" in err
@@ -165,7 +159,7 @@ def test_missing_graphviz_is_the_install_hint_on_one_line(monkeypatch, tmp_path,
 
 
 def test_step_pictures_without_graphviz_name_the_words_instead(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(viz.shutil, "which", lambda *args, **kwargs: None)
+    monkeypatch.setattr(render.shutil, "which", lambda *args, **kwargs: None)
     assert main(["step", "a*b", "--var", "a=1", "--var", "b=2", "--html", str(tmp_path / "b.html")]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "apt-get install graphviz" in err
@@ -214,7 +208,7 @@ def test_a_layout_that_runs_too_long_names_the_command_line_options(monkeypatch,
     slow = tmp_path / "dot"
     slow.write_text("#!/bin/sh\nsleep 30\n")
     slow.chmod(0o755)
-    monkeypatch.setattr(viz, "layout_program", lambda: str(slow))
+    monkeypatch.setattr(render, "layout_program", lambda: str(slow))
     assert main([*EXAMPLE, "--timeout", "0.2"]) == 2
     assert capsys.readouterr().err == (
         "micrograd-like draw: error: Graphviz did not finish laying out the graph in 0.2 s: "

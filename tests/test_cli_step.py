@@ -4,14 +4,15 @@ import io
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from helpers import need_dot
 
-from micrograd_like.cli import build_parser, main, step_command
+from micrograd_like.cli import build_parser, main
+from micrograd_like.cli.step import run as step_command
 
 LECTURE = ["step", "(a*b + c) * f", "--var", "a=2", "--var", "b=-3", "--var", "c=10", "--var", "f=-2"]
 
@@ -155,10 +156,7 @@ def test_in_a_real_terminal_it_waits_for_keys():
 
 
 def test_html_and_svg_dir_write_the_files(tmp_path):
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
-        pytest.skip("Graphviz's dot is not installed")
+    need_dot()
     page, frames = tmp_path / "lecture.html", tmp_path / "frames"
     result = run(*LECTURE, "--html", str(page), "--svg-dir", str(frames))
     assert result.returncode == 0, result.stderr
@@ -171,10 +169,7 @@ def test_html_and_svg_dir_write_the_files(tmp_path):
 
 
 def test_the_paths_written_are_printed_as_given(tmp_path):
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
-        pytest.skip("Graphviz's dot is not installed")
+    need_dot()
     result = run(*LECTURE, "--html", "out/b.html", "--svg-dir", "out/frames", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -185,10 +180,7 @@ def test_the_paths_written_are_printed_as_given(tmp_path):
 
 
 def test_html_and_svg_dir_together_draw_each_step_once(tmp_path):
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
-        pytest.skip("Graphviz's dot is not installed")
+    need_dot()
     power = "*".join(["a"] * 12)  # 22 steps, 23 drawings: enough for progress lines
     result = run("step", power, "--var", "a=1.01", "--html", "b.html", "--svg-dir", "f", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -222,10 +214,7 @@ def test_an_expression_without_variables_is_a_one_line_error():
 
 
 def test_long_drawing_work_shows_progress_even_when_piped(tmp_path):
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is not installed (CI installs it: see .ci/run)")
-        pytest.skip("Graphviz's dot is not installed")
+    need_dot()
     frames = tmp_path / "frames"
     result = run("step", "x*x*x*x*x*x*x*x*x*x*x*x", "--var", "x=1.1", "--svg-dir", str(frames))  # 22 steps
     assert result.returncode == 0, result.stderr

@@ -4,6 +4,7 @@ import math
 import sys
 
 import pytest
+from helpers import need_dot
 
 from micrograd_like.cli import main
 from micrograd_like.datasets import make_moons
@@ -298,20 +299,10 @@ def test_every_demo_has_a_script_in_the_demos_directory():
         assert f'main(["demo", "{name}", *sys.argv[1:]])' in text
 
 
-def _need_dot():
-    import os
-    import shutil
-
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot program is missing (CI installs the graphviz package)")
-        pytest.skip("Graphviz's dot program is not installed")
-
-
 def test_neuron_demo_draws_the_graph(tmp_path, capsys):
     import xml.etree.ElementTree as ET
 
-    _need_dot()
+    need_dot()
     result = neuron.run(out=tmp_path)
     path = tmp_path / "neuron-graph.svg"
     assert result["files"] == [path]
@@ -327,7 +318,7 @@ def test_every_demo_says_where_it_wrote_as_out_gave_it(name, tmp_path, capsys, m
     import os
 
     if name == "neuron":
-        _need_dot()
+        need_dot()
     monkeypatch.chdir(tmp_path)
     status, out, _ = _run(capsys, name, *(["--steps", "2"] if name != "neuron" else []), "--out", "pictures")
     wrote = [line.removeprefix("wrote ") for line in out.splitlines() if line.startswith("wrote ")]

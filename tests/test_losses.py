@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from helpers import central_differences
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,17 +30,8 @@ def _grads(loss_of_values, xs):
     return loss.data, [v.grad for v in values]
 
 
-def _central_differences(loss_of_values, xs, h=1e-6):
-    def f(point):
-        return loss_of_values([Value(x) for x in point]).data
-
-    grads = []
-    for i in range(len(xs)):
-        up, down = list(xs), list(xs)
-        up[i] += h
-        down[i] -= h
-        grads.append((f(up) - f(down)) / (2 * h))
-    return grads
+def _central_differences(loss_of_values, xs):
+    return central_differences(lambda point: loss_of_values([Value(x) for x in point]).data, xs)
 
 
 def _check_against_finite_differences(loss_of_values, xs):

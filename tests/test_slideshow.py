@@ -5,32 +5,19 @@ These tests need Graphviz's ``dot`` and (for the browser) Debian's ``chromium`` 
 browser test cannot silently stop running; elsewhere the tests skip with the reason.
 """
 
-import os
 import re
-import shutil
-import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
 from examples import lecture as lectures_nodes
+from helpers import chromium, need
 
-from micrograd_like import Value
+from micrograd_like import Value, render
 from micrograd_like.stepper import backward_steps
 from micrograd_like.viz import COLOURS
 
 RED = COLOURS["emphasis"]
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def need(program: str) -> str:
-    """The path of ``program``: a failure under CI when it is missing, else a skip."""
-    found = shutil.which(program)
-    if found is None:
-        message = f"{program} is not installed (CI installs it: see .ci/run)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def lecture():
@@ -91,27 +78,7 @@ def test_the_slideshow_is_one_offline_file(tmp_path):
 
 @pytest.fixture
 def browser():
-    """Headless Chromium through Debian's chromedriver, with a fresh profile and no network chatter."""
-    chromium = need("chromium")
-    chromedriver = need("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("selenium is not installed (pip install -e '.[test]')")
-        pytest.skip("selenium is not installed (pip install -e '.[test]')")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     f"--user-data-dir={profile}", "--window-size=1200,900"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium()
 
 
 SHOWN = """
@@ -224,11 +191,9 @@ def test_the_drawn_records_name_unlabelled_nodes_as_the_steps_do(tmp_path):
 
 def test_writing_the_svgs_and_the_slideshow_renders_each_drawing_once(tmp_path, monkeypatch):
     need("dot")
-    from micrograd_like import viz
-
     rendered = []
-    real_render = viz.render
-    monkeypatch.setattr(viz, "render", lambda source, *args, **kwargs: rendered.append(source)
+    real_render = render.render
+    monkeypatch.setattr(render, "render", lambda source, *args, **kwargs: rendered.append(source)
                         or real_render(source, *args, **kwargs))
     L = lecture()
     steps = backward_steps(L)

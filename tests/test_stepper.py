@@ -455,7 +455,7 @@ def test_merged_sums_are_refused_in_step_drawings():
 
 
 def test_drawings_render_several_at_a_time_in_order_and_stop_at_an_error():
-    from micrograd_like.stepper import _render_all
+    from micrograd_like.slideshow import _render_all
 
     seen = []
     assert _render_all(lambda k: k * k, list(range(30)), lambda done, total: seen.append((done, total))) == [

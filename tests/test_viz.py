@@ -12,8 +12,9 @@ from types import SimpleNamespace
 
 import graphviz
 import pytest
+from helpers import need_dot
 
-from micrograd_like import Value, viz
+from micrograd_like import Value, dot, render, viz
 from micrograd_like.expression import parse
 from micrograd_like.viz import (
     COLOURS,
@@ -29,14 +30,6 @@ from micrograd_like.viz import (
 SVG = "{http://www.w3.org/2000/svg}"
 NEURON = "tanh(x1*w1 + x2*w2 + b)"
 NEURON_VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-
-
-def need_dot():
-    """The tests that render need Graphviz: under CI its absence fails them, elsewhere skips them."""
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is not installed (CI installs the Debian package graphviz)")
-        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
 
 
 def parse_svg(text):
@@ -248,7 +241,7 @@ def test_jupyter_shows_svg():
 @pytest.fixture
 def no_graphviz(monkeypatch):
     """Neither dot nor graphviz-pure can be found."""
-    monkeypatch.setattr(viz.shutil, "which", lambda *args, **kwargs: None)
+    monkeypatch.setattr(render.shutil, "which", lambda *args, **kwargs: None)
 
 
 def test_missing_dot_gives_the_install_hint(no_graphviz):
@@ -273,13 +266,13 @@ def test_graphviz_pure_renders_when_dot_is_missing(monkeypatch):
     real_which = shutil.which
     if (
         real_which("graphviz-pure") is None
-        and real_which("graphviz-pure", path=viz.sysconfig.get_path("scripts")) is None
+        and real_which("graphviz-pure", path=render.sysconfig.get_path("scripts")) is None
     ):
         if os.environ.get("CI"):
             pytest.fail("graphviz-pure is not installed (the test extra installs it)")
         pytest.skip("graphviz-pure is not installed (pip install graphviz-pure)")
-    monkeypatch.setattr(viz.shutil, "which", lambda name, **kw: None if name == "dot" else real_which(name, **kw))
-    assert viz.layout_program().endswith("graphviz-pure")
+    monkeypatch.setattr(render.shutil, "which", lambda name, **kw: None if name == "dot" else real_which(name, **kw))
+    assert render.layout_program().endswith("graphviz-pure")
     tree, groups = parse_svg(draw_dot(lecture_neuron()).svg())
     assert len(groups["node"]) == 15
     assert "grad -1.5000" in texts(tree)
@@ -289,7 +282,7 @@ def test_a_layout_that_runs_too_long_is_stopped(monkeypatch, tmp_path):
     slow = tmp_path / "dot"
     slow.write_text("#!/bin/sh\nsleep 30\n")
     slow.chmod(0o755)
-    monkeypatch.setattr(viz, "layout_program", lambda: str(slow))
+    monkeypatch.setattr(render, "layout_program", lambda: str(slow))
     with pytest.raises(viz.LayoutTimeoutError, match="0.2 s"):
         viz.render("digraph { a }", timeout=0.2)
 
@@ -452,8 +445,8 @@ def test_the_lines_are_graphvizs_own_and_a_passs_drawings_share_them():
                   fontcolor=COLOURS["dimmed"])
     assert all(line in source.splitlines(keepends=True) for line in expected.body), (expected.body, source)
     # Drawing every step again quotes almost nothing anew: the lines are remembered.
-    viz._line.cache_clear()
-    for _ in steps._each_position():
-        steps.draw()
-    info = viz._line.cache_info()
+    dot._line.cache_clear()
+    for position in range(len(steps) + 1):
+        steps.goto(position).draw()
+    info = dot._line.cache_info()
     assert info.hits > info.misses  # 7 drawings of 19 lines: 133 lines, 56 of them different

@@ -1,0 +1,93 @@
+"""The ``micrograd-like`` command (also ``python -m micrograd_like``).
+
+Thin over the package: one module per subcommand (:mod:`.draw`, :mod:`.step`, :mod:`.demo`),
+each with ``add_parser(subcommands)``, which sets ``run`` (the function that runs it) as the
+subparser's default.  :func:`main` parses the arguments, calls ``args.run(args)``, and words
+every error a user can cause as one line on stderr (:mod:`.errors`), never a traceback.
+Every option that writes a file creates the missing directories on the way to it
+(:func:`.arguments.prepare_output_path`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import demo, draw, step
+from .arguments import reads_as_expression
+from .errors import one_line
+
+__all__ = ["main", "build_parser"]
+
+SUBCOMMANDS = (demo, draw, step)  # each module's add_parser() adds its subcommand
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (the usage is one --help away), each pointing at
+    the help of the subcommand it is about, and an expression allowed to start with '-'."""
+
+    commands: dict[str, argparse.ArgumentParser] = {}  # the subcommands' parsers, by name
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        command = self.commands.get(getattr(parsed, "command", None), self)
+        if getattr(parsed, "expression", "") is None:
+            # argparse takes "-a*b" for an unknown option: the first such argument is the expression.
+            first = next((arg for arg in unknown if reads_as_expression(arg, parsed)), None)
+            if first is None:
+                dashed = next((arg for arg in unknown if arg.startswith("-")), "-a")
+                command.error(
+                    "the following arguments are required: EXPRESSION (one that starts with '-' can read as "
+                    f'an option: write it in brackets, "({dashed})", or last, after --)'
+                )
+            parsed.expression = first
+            unknown.remove(first)
+        if unknown:
+            command.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command's parser, with every subcommand of :data:`SUBCOMMANDS`."""
+    parser = _ArgumentParser(
+        prog="micrograd-like",
+        description="A scalar autodiff engine for teaching backpropagation.",
+    )
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in SUBCOMMANDS:
+        module.add_parser(subcommands)
+    parser.commands = subcommands.choices
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command with ``argv`` (default: the process's arguments); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.run(args)
+        sys.stdout.flush()  # so that a closed pipe shows here, not as Python exits
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader left (as in "| head"): stop quietly.  Python's docs' recipe: point stdout at
+        # devnull, or Python reports the broken pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as error:
+        worded = one_line(error, args)
+        if worded is None:
+            raise  # not a mistake a user can make: a bug, whose traceback is worth seeing
+        status, words = worded
+        print(f"{parser.prog} {args.command}: {words}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

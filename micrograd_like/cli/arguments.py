@@ -1,0 +1,162 @@
+"""Arguments several subcommands share: an expression with ``--var`` values, time limits, output paths."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..engine import Value
+from ..expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
+from ..render import MAX_TIMEOUT, check_timeout
+from .errors import UserError
+
+__all__ = [
+    "add_expression_arguments", "expression_from_args", "reads_as_expression", "quoted", "prepare_output_path",
+    "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "EXPRESSION_HELP",
+]
+
+EXPRESSION_HELP = (
+    'e.g. "tanh(a*b + c)": numbers, variables, + - * / **, parentheses, '
+    "exp log tanh sigmoid relu sqrt sin cos abs. It may start with a minus sign (\"-a*b\"); "
+    "if it reads like an option (-o..., -h...), write it in brackets, \"(-o)\", or last, after --"
+)
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    """argparse ``type=`` for ``--var NAME=VALUE``: a bad one is argparse's one-line error."""
+    try:
+        return parse_assignment(text)
+    except ExpressionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the positional EXPRESSION and the repeatable ``--var NAME=VALUE`` to a subcommand.
+
+    EXPRESSION is optional to argparse only so that one starting with '-' can be found among
+    the arguments it did not know (see the command's ``parse_args``); it is still required.
+    """
+    parser.usage = "%(prog)s EXPRESSION [--var NAME=VALUE ...] [options]"
+    parser.add_argument("expression", nargs="?", metavar="EXPRESSION", help=EXPRESSION_HELP)
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="NAME=VALUE",
+        help="the value of a variable (repeat for each one): --var a=2 --var b=-3",
+    )
+
+
+def reads_as_expression(arg: str, parsed: argparse.Namespace) -> bool:
+    """Whether an argument argparse did not know is the expression: any "-a*b", and "--a" (that
+    is, -(-a)) when it parses and uses only variables given with --var, not an unknown option."""
+    if not arg.startswith("-"):
+        return False
+    if not arg.startswith("--"):
+        return True
+    try:
+        needed = variables_in(arg)
+    except ExpressionError:
+        return False
+    given = {name for name, _ in getattr(parsed, "var", [])}
+    return all(name in given for name in needed)
+
+
+def expression_from_args(args: argparse.Namespace, needs_gradients: bool = True) -> Value:
+    """The graph of ``args.expression`` with the ``--var`` values; a mistake is a UserError.
+
+    With ``needs_gradients`` (a command that runs backward()), an expression without
+    variables, a constant, is a mistake too: it has no gradients to find.
+    """
+    try:
+        values = parse_assignments(args.var)
+    except ExpressionError as error:
+        raise UserError(f"--var: {error}") from None
+    try:
+        root = parse(args.expression, values)
+    except ExpressionError as error:
+        if error.missing:
+            example = " ".join(f"--var {name}=VALUE" for name in error.missing)
+            where = quoted(args.expression, error.column)
+            raise UserError(f"no value for {', '.join(error.missing)} in {where}: add {example}") from None
+        raise UserError(f"in {quoted(args.expression, error.column)}: {error}") from None
+    needed = variables_in(args.expression)
+    unused = [name for name in values if name not in needed]
+    if unused:
+        print(f"warning: --var {', '.join(unused)} not used by {quoted(args.expression)}", file=sys.stderr)
+    if needs_gradients and not root.requires_grad:
+        instead = " (or draw its value alone with --no-backward)" if hasattr(args, "no_backward") else ""
+        raise UserError(
+            f"{quoted(args.expression)} has no variables: it is the constant {root.data:g}, "
+            f"with no gradients to find; write it with a variable and give its value with --var{instead}"
+        )
+    return root
+
+
+QUOTE_LIMIT = 60  # an expression longer than this is quoted in messages by an excerpt
+
+
+def quoted(text: str, column: int | None = None) -> str:
+    """The expression quoted for a one-line message: whole when short; else the QUOTE_LIMIT
+    characters around ``column`` (the place the message is about), … marking what is left
+    out, and which columns these are, so that "at column 5003" can still be found."""
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    start = 0 if column is None else max(0, min(column - 1 - QUOTE_LIMIT // 2, len(text) - QUOTE_LIMIT))
+    end = start + QUOTE_LIMIT
+    excerpt = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    return f"{excerpt!r} (columns {start + 1}-{end} of {len(text):,})"
+
+
+def prepare_output_path(path: str | Path, directory: bool = False) -> Path:
+    """Make ready to write ``path``, a file (or, with ``directory``, a folder for files).
+
+    The rule for every option that writes: directories missing on the way are created,
+    as most tools that write output do.  A path that cannot be written (a file in the
+    way, no permission) is a UserError naming it.
+    """
+    path = Path(path).expanduser()
+    if not directory and path.is_dir():
+        raise UserError(f"cannot write {path}: it is a directory")
+    folder = path if directory else path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        if not in_the_way.is_dir():
+            raise UserError(f"cannot write {path}: {in_the_way} is a file, not a directory") from None
+        raise UserError(f"cannot create the directory {folder}: {error.strerror or error}") from None
+    return path
+
+
+def seconds(text: str) -> float:
+    """argparse ``type=`` for a time limit, checked as every drawing's timeout is (render.check_timeout)."""
+    try:
+        return check_timeout(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0, at most {MAX_TIMEOUT:g}; got {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    """argparse ``type=`` for a count: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return number
+
+
+def positive_float(text: str) -> float:
+    """argparse ``type=`` for a rate: a finite number above 0."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return number

@@ -1,0 +1,177 @@
+"""``micrograd-like step EXPRESSION``: a backward pass, one chain-rule step at a time.
+
+Interactive in a terminal; every step at once when input or output is not a terminal (or
+with ``--all``); ``--html`` and ``--svg-dir`` write the pass as a slideshow or as drawings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
+from .errors import writing
+
+STEP_KEYS = "Enter = next step, b = back, a number = go to that step, e = to the end, r = restart, " \
+    "t = table of nodes, f = forward pass, q = quit"
+
+
+def add_parser(subcommands) -> argparse.ArgumentParser:
+    """The ``step`` subcommand: the expression, and the files to write instead of stepping."""
+    parser = subcommands.add_parser(
+        "step",
+        help="step through the backward pass of an expression",
+        description="Step through the backward pass of an expression, one chain-rule step at a time. "
+        "Interactive in a terminal (" + STEP_KEYS + "); every step at once when input or output "
+        "is not a terminal, or with --all.",
+        allow_abbrev=False,  # "--a" is an expression, -(-a), not short for --all
+    )
+    add_expression_arguments(parser)
+    parser.add_argument("--all", action="store_true", help="print every step at once instead of stepping")
+    parser.add_argument("--html", metavar="FILE", help="write the whole pass as an offline HTML slideshow")
+    parser.add_argument("--svg-dir", metavar="DIR", help="write one SVG drawing per step into DIR")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
+    """Run ``micrograd-like step``; ``stdin``/``stdout`` default to the process's own."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    from ..stepper import backward_steps
+
+    root = expression_from_args(args)  # refuses an expression without variables: nothing to step through
+    if not root.label and "L" not in {name for name, _ in args.var}:
+        root.label = "L"  # the lecture's name for the output
+    steps = backward_steps(root)
+    wrote = False
+    if args.svg_dir:
+        prepare_output_path(args.svg_dir, directory=True)
+        with writing(args.svg_dir):
+            paths = steps.save_svgs(args.svg_dir, progress=_progress)
+        print(f"wrote {len(paths)} SVG files ({paths[0].name} to {paths[-1].name}) in {args.svg_dir}", file=stdout)
+        wrote = True
+    if args.html:
+        prepare_output_path(args.html)
+        with writing(args.html):
+            steps.save_html(args.html, progress=_progress)
+        print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
+        wrote = True
+    if args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
+        _print_all(steps, stdout)
+    elif not wrote:
+        return _interactive(steps, stdin, stdout)
+    return 0
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawings (when there are over 20)
+
+
+def _progress(done: int, total: int) -> None:
+    """'drawing 3 of 40' on stderr, for the files that take a while (about 0.1 s a drawing): one
+    line updated in place in a terminal; else, for over 20 drawings, a line every PROGRESS_EVERY."""
+    if _is_terminal(sys.stderr):
+        print(f"\rdrawing {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    elif total > 2 * PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+        print(f"drawing {done} of {total}", file=sys.stderr, flush=True)
+
+
+def _print_all(steps, out) -> None:
+    print(steps.forward_walk(), file=out)
+    print(file=out)
+    print(steps.where(), file=out)  # with no steps, this line says why, and that is all
+    if not len(steps):
+        return
+    for step in steps:
+        print(step, file=out)
+    print(file=out)
+    _print_end(steps, out)
+
+
+def _print_end(steps, out, hint: str = "") -> None:
+    print(steps.where(), file=out)
+    print(steps.table(), file=out)
+    if hint:
+        print(hint, file=out)
+
+
+END_HINT = "(Enter or q to quit, b to go back)"
+
+
+def _interactive(steps, stdin, out) -> int:
+    """The terminal loop: read a key per line, move, print what happened."""
+    print(steps.forward_walk(), file=out)
+    print(file=out)
+    print(steps.where(), file=out)
+    print(f"keys: {STEP_KEYS}", file=out)
+    while True:
+        print(f"[step {steps.position}/{len(steps)}] > ", end="", file=out, flush=True)
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            print(file=out)
+            return 130
+        if not line:  # end of input
+            print(file=out)
+            return 0
+        key = line.strip().lower()
+        if key in ("q", "quit", "exit"):
+            return 0
+        if key in ("", "n", "next"):
+            if steps.finished:
+                return 0
+            print(steps.next(), file=out)
+            if steps.finished:
+                _print_end(steps, out, END_HINT)
+        elif key in ("b", "back"):
+            print(steps.back() if steps.position else "nothing to undo: this is the start", file=out)
+        elif key.isdecimal():
+            before = steps.position
+            try:
+                steps.goto(int(key))
+            except IndexError as error:  # no such step: the message says which there are
+                print(error, file=out)
+                continue
+            skipped = _skipped(steps, before)
+            if skipped:
+                print(skipped, file=out)
+            print(steps.current or steps.where(), file=out)
+            if steps.finished:
+                _print_end(steps, out, END_HINT)
+        elif key in ("e", "end"):
+            for step in steps:
+                print(step, file=out)
+            _print_end(steps, out, END_HINT)
+        elif key in ("r", "restart", "reset"):
+            print(steps.reset().where(), file=out)
+        elif key in ("t", "table"):
+            print(steps.where(), file=out)
+            print(steps.table(), file=out)
+        elif key in ("f", "forward"):
+            print(steps.forward_walk(), file=out)
+        else:
+            print(f"not understood: {line.strip()!r}; keys: {STEP_KEYS}", file=out)
+
+
+SKIPPED_NAMES = 6  # a jump over more steps names this many of the nodes they passed gradients to
+
+
+def _skipped(steps, before: int) -> str:
+    """One line on the steps a jump from ``before`` applied or undid without printing them
+    ('' when it skipped none): the step shown after a jump is the one it lands on."""
+    here = steps.position
+    if here > before + 1:
+        skipped = steps.steps[before:here - 1]
+        numbers = f"step {before + 1}" if len(skipped) == 1 else f"steps {before + 1} to {here - 1}"
+        names = list(dict.fromkeys(steps.names[step.parent] for step in skipped))
+        more = f" and {len(names) - SKIPPED_NAMES} more" if len(names) > SKIPPED_NAMES else ""
+        return f"({numbers} applied on the way, passing gradients to {', '.join(names[:SKIPPED_NAMES])}{more})"
+    if here < before:
+        return f"(step {before} undone)" if before == here + 1 else f"(steps {here + 1} to {before} undone)"
+    return ""

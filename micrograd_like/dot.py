@@ -1,0 +1,155 @@
+"""Writing DOT: the pieces every drawing is made of, shared by the graph views and the network view.
+
+Numbers as the drawings show them, text escaped so that Graphviz reads it as text (never as
+record syntax or an HTML label), one line of DOT per node or edge, the size limit, the
+layout direction and the colours.  :mod:`micrograd_like.viz` and :mod:`micrograd_like.network`
+put these together; :mod:`micrograd_like.render` runs Graphviz on the result.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import graphviz
+
+from .engine import Value
+from .render import Drawing, check_format, check_timeout
+
+__all__ = [
+    "MAX_NODES", "COLOURS", "RANKDIRS", "GraphTooLargeError", "check_rankdir", "check_size", "new_drawing",
+    "number_text", "grad_number", "escape_record", "escape_text", "record_label", "node_line", "edge_line",
+]
+
+MAX_NODES = 2000
+"""Above this many Graphviz nodes a drawing is refused unless ``force=True``: dot's layout
+time grows much faster than the graph (1,600 nodes take about a second, 13,000 over 20 minutes),
+and a few hundred nodes are already more than a person can follow."""
+
+COLOURS = {
+    "emphasis": "#d62728",  # the node or edge being looked at: red outline, thick
+    "emphasis_fill": "#fff1b8",  # ... on a pale yellow ground
+    "done": "#c7e9c0",  # finished (e.g. its gradient is complete): pale green fill
+    "dimmed": "#b0b0b0",  # not reached yet: grey lines and text
+    "positive": "#2166ac",  # a positive weight in the neuron view: blue
+    "negative": "#d6604d",  # a negative weight: orange-red
+    "op_fill": "#f2f2f2",
+}
+"""The colours of the drawings; chosen to stay distinct for the common colour-blindnesses."""
+
+
+class GraphTooLargeError(ValueError):
+    """The drawing would have ``count`` Graphviz nodes, above ``limit``; the message names smaller views.
+
+    :attr:`summary` is the fact without the advice, for callers that give their own advice
+    (the command line names its options instead of Python's).
+    """
+
+    def __init__(self, count: int, limit: int) -> None:
+        self.count, self.limit = count, limit
+        super().__init__(
+            f"{self.summary}; a person cannot follow that many. Draw a smaller view: "
+            "draw_dot(root, merge_sums=True) folds sum chains into one Σ node, draw_path(parameter, root) "
+            "shows only the path from one parameter, draw_network(model) shows one node per neuron; "
+            "or pass force=True to draw it anyway"
+        )
+
+    @property
+    def summary(self) -> str:
+        return f"this drawing would have {self.count:,} Graphviz nodes (the limit is {self.limit:,})"
+
+
+
+# -- numbers and labels -----------------------------------------------------------------------------
+
+
+def number_text(x: float, digits: int = 4) -> str:
+    """Fixed-point like the lecture (2.0000), switching to e-notation for tiny or huge numbers."""
+    if x == 0 or 10.0 ** -(digits - 1) <= abs(x) < 1e6:
+        return f"{x:.{digits}f}"
+    return f"{x:.{digits - 1}e}"
+
+
+def grad_number(v: Value) -> float:
+    """``v.grad`` as a number: after ``backward(create_graph=True)`` it is a Value of its own."""
+    return v.grad.data if isinstance(v.grad, Value) else v.grad
+
+
+
+def escape_record(text: str) -> str:
+    """Text as one field of a Graphviz record label: ``{ } | < >``, quotes, backslashes and
+    spaces that Graphviz would otherwise read as syntax are escaped."""
+    out = []
+    for char in text:
+        if char in '\\{}|<>"':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def escape_text(text: str) -> str:
+    """Text as a plain quoted DOT label (no record syntax, never read as an HTML label)."""
+    return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+
+
+def record_label(fields: Sequence[str], rankdir: str) -> str:
+    """A record label whose fields read left to right whatever the direction of the graph."""
+    body = " | ".join(escape_record(f) for f in fields)
+    return graphviz.nohtml(f"{{ {body} }}" if rankdir in ("LR", "RL") else body)
+
+
+RANKDIRS = ("LR", "TB", "RL", "BT")
+"""The directions a graph can be laid out in: left to right, top to bottom, and back."""
+
+
+def check_rankdir(rankdir: str) -> str:
+    """``rankdir`` if it is one of :data:`RANKDIRS`, else a ValueError that lists them."""
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"unknown rankdir {rankdir!r} (must be one of {', '.join(RANKDIRS)})")
+    return rankdir
+
+
+def check_size(count: int, limit: int, force: bool) -> None:
+    if count > limit and not force:
+        raise GraphTooLargeError(count, limit)
+
+
+def new_drawing(rankdir: str, caption: str, count: int, limit: int, format: str, timeout: float) -> Drawing:
+    drawing = Drawing(format=check_format(format))
+    drawing.attr("graph", rankdir=check_rankdir(rankdir), fontname="Helvetica", ordering="in")  # operands in order
+    drawing.attr("node", fontname="Helvetica", fontsize="12")
+    drawing.attr("edge", fontname="Helvetica", fontsize="10", arrowsize="0.7")
+    if caption:
+        drawing.attr("graph", label=escape_text(caption), labelloc="t", fontsize="14")
+    if count > limit:  # a forced large drawing: cap dot's iterations so that it finishes
+        drawing.attr("graph", nslimit="2", nslimit1="2", mclimit="0.2", searchsize="20")
+    drawing.timeout = check_timeout(timeout)
+    drawing.names = {}
+    return drawing
+
+
+
+def node_line(name: str, label: str, **attrs: str) -> str:
+    """A node's line of DOT source, as ``Digraph.node`` writes it (quoted as Graphviz needs)."""
+    return _line("node", name, "", label, tuple(sorted(attrs.items())))
+
+
+def edge_line(tail: str, head: str, label: str | None, **attrs: str) -> str:
+    """An edge's line of DOT source, as ``Digraph.edge`` writes it."""
+    return _line("edge", tail, head, label, tuple(sorted(attrs.items())))
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # typed: a nohtml label is quoted unlike a str
+def _line(kind: str, first: str, second: str, label: str | None, attrs: tuple[tuple[str, str], ...]) -> str:
+    """One line of DOT source written by the graphviz package, remembered: the drawings of a
+    backward pass, one per step, share most of their lines, and quoting them is most of the
+    time it takes to build a drawing."""
+    graph = graphviz.Digraph()
+    if kind == "node":
+        graph.node(first, label, **dict(attrs))
+    else:
+        graph.edge(first, second, label, **dict(attrs))
+    return graph.body[0]

@@ -1,0 +1,204 @@
+"""The slideshow: a backward pass as SVG files, one per step, or as one offline HTML page.
+
+Every position of a :class:`~micrograd_like.stepper.Stepper` is drawn (Graphviz runs once per
+drawing, several at a time); the SVG files carry the step's caption above the drawing, and
+the HTML page (the template ``templates/slideshow.html``, shipped with the package) shows the
+words beside it, with Previous/Next buttons and the arrow keys.  ``Stepper.save_svgs`` and
+``Stepper.save_html`` call the functions here.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import string
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from .words import formula_of
+
+if TYPE_CHECKING:
+    from .stepper import Stepper
+
+__all__ = ["save_svgs", "save_html", "notebook_html"]
+
+T, R = TypeVar("T"), TypeVar("R")
+
+_FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
+
+
+def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[int, int], None] | None = None,
+              **options) -> list[Path]:
+    """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
+    into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
+    called as each drawing is rendered; ``options`` go to ``draw_dot``.  Drawings the last
+    ``save_svgs`` or ``save_html`` rendered are not rendered again: writing both costs one.
+
+    Frames an earlier, longer pass left there (``step-<number>.svg``, and only those) are
+    removed, so the directory holds exactly this pass's frames.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    width = max(2, len(str(len(stepper.steps))))
+    paths = []
+    for position, (caption, svg) in enumerate(_frames(stepper, progress, options)):
+        path = directory / f"step-{position:0{width}d}.svg"
+        path.write_text(_with_caption(svg, caption), encoding="utf-8")
+        paths.append(path.resolve())
+    for old in directory.glob("step-*.svg"):
+        if _FRAME.fullmatch(old.name) and old.resolve() not in paths:
+            old.unlink()
+    return paths
+
+
+def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
+              progress: Callable[[int, int], None] | None = None, **options) -> Path:
+    """Write the whole pass as one self-contained HTML slideshow and return its path.
+
+    Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
+    and the arrow keys move through them.  Nothing is fetched from the network, so the file
+    opens offline in any browser.  ``options`` go to ``draw_dot``.
+    """
+    from .viz import COLOURS
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
+    root = stepper.names[stepper.root]
+    formula = formula_of(stepper.root, stepper._terms).text if stepper.root.parents else root
+    title = title or f"Backpropagation through {root} = {formula}"
+    slides = []
+    for position in stepper._each_position():
+        step = stepper.current
+        words = [stepper.where()] if step is None else list(step.lines)
+        focus = stepper.names[stepper.root] if step is None else stepper.names[step.parent]
+        text = "\n".join(html.escape(line) for line in words)
+        slides.append(  # {svg} is filled in once the drawings are rendered
+            f'<section class="slide" data-position="{position}" data-focus="{html.escape(focus)}" hidden>\n'
+            f'<pre class="words">{text}</pre>\n'
+            '<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
+            f'<pre class="table">{html.escape(stepper.table())}</pre></details>\n</section>'
+        )
+    svgs = [_readable(_inline_svg(svg)) for _, svg in _frames(stepper, progress, options)]  # the words say the caption
+    slides = [slide.replace("{svg}", svg, 1) for slide, svg in zip(slides, svgs)]
+    page = _page().substitute(
+        title=html.escape(title),
+        forward=html.escape("\n".join(stepper.forward_walk().lines)),
+        slides="\n".join(slides),
+        steps=len(stepper.steps),
+        red=COLOURS["emphasis"],
+    )
+    path.write_text(page, encoding="utf-8")
+    return path.resolve()
+
+
+@cache
+def _page() -> string.Template:
+    """The page around the slides: HTML, CSS and the few lines of script that move between them."""
+    text = resources.files(__package__).joinpath("templates", "slideshow.html").read_text(encoding="utf-8")
+    return string.Template(text)
+
+
+def _frames(stepper: Stepper, progress: Callable[[int, int], None] | None, options: dict) -> list[tuple[str, str]]:
+    """Every position's caption and drawing (SVG, without the caption), each rendered once.
+
+    The slideshow shows the caption as words and the SVG files write it above the drawing,
+    so one rendering serves both: writing both renders each drawing once.  The renderings
+    are kept by DOT source (what is drawn, exactly), so a drawing that changed is rendered
+    again; only the last call's are kept (in ``stepper._rendered``).
+    """
+    captions, sources = [], []
+    for _ in stepper._each_position():
+        highlight = stepper.highlight()
+        captions.append(highlight.caption)
+        highlight.caption = ""
+        sources.append(stepper._draw(highlight, **options))
+    kept = {drawing.source: stepper._rendered[drawing.source] for drawing in sources
+            if drawing.source in stepper._rendered}
+    new = {drawing.source: drawing for drawing in sources if drawing.source not in kept}
+    kept.update(zip(new, _render_all(lambda drawing: drawing.svg(), list(new.values()), progress)))
+    stepper._rendered = kept
+    return [(caption, kept[drawing.source]) for caption, drawing in zip(captions, sources)]
+
+
+def notebook_html(stepper: Stepper) -> str:
+    """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
+    from .render import GraphvizNotFoundError, LayoutTimeoutError
+
+    words = html.escape("\n".join(stepper._summary()))
+    try:
+        svg = _inline_svg(stepper.draw(caption=False).svg())
+    except (GraphvizNotFoundError, LayoutTimeoutError, ValueError):
+        svg = ""
+    return f"<pre>{words}</pre>{svg}"
+
+
+def _render_all(render: Callable[[T], R], items: list[T], progress: Callable[[int, int], None] | None) -> list[R]:
+    """``[render(item) for item in items]``, several at a time: each drawing runs Graphviz in a
+    process of its own, so a pass's drawings render about as many times faster as there are
+    processors.  ``progress(done, total)`` is called as each one finishes."""
+    results: list = [None] * len(items)
+    if not items:
+        return results
+    pool = ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1))
+    try:
+        futures = {pool.submit(render, item): i for i, item in enumerate(items)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(items))
+    finally:
+        pool.shutdown(cancel_futures=True)  # after an error: start no more drawings
+    return results
+
+
+def _readable(svg: str, smallest: float = 0.62) -> str:
+    """Let a wide drawing shrink to fit the page, but not below ``smallest`` of its size (the
+    page scrolls sideways instead, and keeps the current step in view)."""
+    match = re.search(r'<svg width="([\d.]+)pt"', svg)
+    if not match:
+        return svg
+    pixels = float(match.group(1)) * 4 / 3  # Graphviz sizes are in points
+    return svg.replace("<svg ", f'<svg style="min-width: {pixels * smallest:.0f}px" ', 1)
+
+
+_CAPTION_SIZE = 14.0  # points, as draw_dot writes a caption
+_CAPTION_CHARACTER = 8.0  # points: wider than Helvetica's average character at 14 points, so nothing is cut
+
+
+def _with_caption(svg: str, caption: str) -> str:
+    """Graphviz's SVG with ``caption`` written above the drawing, centred, one line per line:
+    the drawing is laid out once without it (see ``Stepper._frames``) and put below the words."""
+    match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if not caption or not match:
+        return svg
+    width, height = float(match.group(1)), float(match.group(2))
+    lines = caption.splitlines()
+    line_height = _CAPTION_SIZE * 1.3
+    top = line_height * len(lines) + 8
+    full = max(width, _CAPTION_CHARACTER * max(len(line) for line in lines) + 16)
+    words = "\n".join(
+        f'<text text-anchor="middle" x="{full / 2:.2f}" y="{line_height * (i + 1):.2f}" '
+        f'font-family="Helvetica,sans-Serif" font-size="{_CAPTION_SIZE:.2f}">{html.escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    # The drawing as a nested <svg>, placed below the words (its size in user units: points here).
+    drawing = _inline_svg(svg).replace(
+        match.group(0), f'<svg x="{(full - width) / 2:.2f}" y="{top:.2f}" width="{width}" height="{height}"', 1
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<svg width="{full:.0f}pt" height="{height + top:.0f}pt" viewBox="0 0 {full:.2f} {height + top:.2f}" '
+        'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        f'<rect width="100%" height="100%" fill="white"/>\n{words}\n{drawing}\n</svg>\n'
+    )
+
+
+def _inline_svg(svg: str) -> str:
+    """Graphviz's SVG without its XML prolog, doctype and comments, ready to sit inside HTML."""
+    start = svg.find("<svg")
+    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()

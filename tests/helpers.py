@@ -1,0 +1,66 @@
+"""What several test files need: the real programs (or a clear skip), central differences, a browser.
+
+Under CI (the CI variable set) a missing program is a failure, so that the tests that need it
+cannot silently stop running; elsewhere they skip with the reason.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+
+import pytest
+
+
+def need(program: str) -> str:
+    """The path of ``program`` (``dot``, ``chromium``, ...): a failure under CI when it is missing, else a skip."""
+    found = shutil.which(program)
+    if found is None:
+        message = f"{program} is not installed (CI installs it: see .ci/run)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def need_dot() -> str:
+    """Graphviz's ``dot``, which every test that renders needs."""
+    return need("dot")
+
+
+def central_differences(f: Callable[[Sequence[float]], float], xs: Sequence[float], h: float = 1e-6) -> list[float]:
+    """Each partial derivative of ``f`` at ``xs`` by central differences, (f(x + h) - f(x - h)) / 2h."""
+    estimates = []
+    for i in range(len(xs)):
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        estimates.append((f(up) - f(down)) / (2 * h))
+    return estimates
+
+
+def chromium(window: str = "1200,900") -> Iterator:
+    """Headless Chromium through Debian's chromedriver, with a fresh profile and no network chatter
+    (a generator for a pytest fixture: it yields the selenium driver and quits it afterwards)."""
+    binary = need("chromium")
+    chromedriver = need("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("selenium is not installed (pip install -e '.[test]')")
+        pytest.skip("selenium is not installed (pip install -e '.[test]')")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     f"--user-data-dir={profile}", f"--window-size={window}"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
