@@ -6,15 +6,22 @@ subparser's default.  :func:`main` parses the arguments, calls ``args.run(args)`
 every error a user can cause as one line on stderr (:mod:`.errors`), never a traceback.
 Every option that writes a file creates the missing directories on the way to it
 (:func:`.arguments.prepare_output_path`).
+
+Run with no arguments, the command prints its help and exits with status 2, as argparse does
+when a required argument is missing: the help is what a newcomer needs, and a script that
+called it without a command learns that nothing ran.  A mistyped command is one line that
+names the closest one (``unknown command 'drwa': did you mean 'draw'?``).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
 
+from .. import __version__
 from . import demo, draw, step
 from .arguments import reads_as_expression
 from .errors import one_line
@@ -34,6 +41,11 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
     def parse_args(self, args=None, namespace=None):
+        args = sys.argv[1:] if args is None else list(args)
+        if self.commands and not args:  # nothing asked: say what can be asked
+            self.print_help()
+            self.exit(2)
+        self._check_command(args)
         parsed, unknown = self.parse_known_args(args, namespace)
         command = self.commands.get(getattr(parsed, "command", None), self)
         if getattr(parsed, "expression", "") is None:
@@ -51,6 +63,15 @@ class _ArgumentParser(argparse.ArgumentParser):
             command.error(f"unrecognized arguments: {' '.join(unknown)}")
         return parsed
 
+    def _check_command(self, args: list[str]) -> None:
+        """A mistyped subcommand is named with the one it was probably meant to be."""
+        word = next((arg for arg in args if not arg.startswith("-")), None)  # the top level has no option values
+        if not self.commands or word is None or word in self.commands:
+            return
+        close = difflib.get_close_matches(word, list(self.commands), n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else f"the commands are {', '.join(self.commands)}"
+        self.error(f"unknown command {word!r}: {hint}")
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The command's parser, with every subcommand of :data:`SUBCOMMANDS`."""
@@ -58,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="micrograd-like",
         description="A scalar autodiff engine for teaching backpropagation.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in SUBCOMMANDS:
         module.add_parser(subcommands)
