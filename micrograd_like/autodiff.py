@@ -18,12 +18,9 @@ import gc
 import math
 from collections.abc import Iterator, Sequence
 from itertools import filterfalse
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from . import engine
-
-if TYPE_CHECKING:
-    from .engine import Value
+from .engine import AnomalyError, Constant, Value, anomaly_detection_enabled
 
 __all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
 
@@ -87,7 +84,7 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
 
 
 def _backward(root: Value, create_graph: bool, record: list[ChainRuleStep] | None) -> list[Value]:
-    edges = [] if record is not None or engine.anomaly_detection_enabled() else None
+    edges = [] if record is not None or anomaly_detection_enabled() else None
     order, held_before = _pass(root, create_graph, edges)
     if any(held_before):  # accumulate: what each node held, plus this pass
         for node, held in zip(order, held_before):
@@ -104,10 +101,10 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     gradients of an outer computation that is differentiating this one.  An input that
     ``root`` does not depend on gets 0.
     """
-    if not isinstance(root, engine.Value):
+    if not isinstance(root, Value):
         raise TypeError(f"can only differentiate a Value, got {type(root).__name__}: {root!r}")
     if not root.requires_grad:
-        return [engine.Constant(0.0) if create_graph else 0.0 for _ in inputs]
+        return [Constant(0.0) if create_graph else 0.0 for _ in inputs]
     with _collector_paused():
         order, held_before = _pass(root, create_graph, None)
         placed = set(order)
@@ -115,7 +112,7 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
         for node, held in zip(order, held_before):
             node.grad = held
     if create_graph:
-        result = [g if isinstance(g, engine.Value) else engine.Constant(g) for g in result]
+        result = [g if isinstance(g, Value) else Constant(g) for g in result]
     return result
 
 
@@ -139,10 +136,10 @@ def _pass(root: Value, create_graph: bool, edges: list | None) -> tuple[list[Val
     except BaseException as error:
         for node, held in zip(order, held_before):
             node.grad = held
-        if isinstance(error, OverflowError) and edges is not None and engine.anomaly_detection_enabled():
+        if isinstance(error, OverflowError) and edges is not None and anomaly_detection_enabled():
             try:
                 _check_finite(edges)  # names the very chain-rule step that overflowed
-            except engine.AnomalyError as anomaly:
+            except AnomalyError as anomaly:
                 raise anomaly from None
         raise
     return order, held_before
@@ -168,7 +165,6 @@ def _collector_paused() -> Iterator[None]:
 
 def _chain_rule(root: Value, order: list[Value], edges: list | None) -> None:
     """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent)."""
-    Constant = engine.Constant
     root.grad = 1.0
     for node in reversed(order):
         upstream = node.grad  # complete now: every node that uses this one has passed its share
@@ -190,7 +186,6 @@ def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
     themselves as inputs (d(a*b)/da is the Value b, not its number), so the gradient's
     graph reaches back into the original one and can be differentiated again.
     """
-    Constant = engine.Constant
     root.grad = 1.0
     for node in reversed(order):
         upstream = node.grad
@@ -206,7 +201,7 @@ def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
                 continue
             parent.grad = _sum(parent.grad, _product(upstream, local))
     for node in order:
-        if type(node) is not Constant and not isinstance(node.grad, engine.Value):
+        if type(node) is not Constant and not isinstance(node.grad, Value):
             node.grad = Constant(node.grad)
 
 
@@ -232,7 +227,7 @@ def _check_finite(edges: list[tuple]) -> None:
     """Under detect_anomaly(): name the first chain-rule step that made a gradient NaN or infinite."""
     for node, parent, local, upstream, before, after in edges:
         if not math.isfinite(after):
-            raise engine.AnomalyError(
+            raise AnomalyError(
                 f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
                 f"{node.primitive.name} ({_name(node)}): upstream {upstream!r} * local {local!r} added to {before!r}"
             )

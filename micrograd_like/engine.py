@@ -15,6 +15,10 @@ Every operation goes through one function, :func:`_apply`, which runs the primit
 forward rule and records the parents and the local derivatives from the table in
 :mod:`micrograd_like.ops`.  Nodes hold no closures: what they record is all that
 ``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.
+
+The modules depend one way: :mod:`~micrograd_like.autodiff` works on Values, so it imports
+this module; the two Value methods that run it (``backward``, ``zero_grad``) import it
+when they are called.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import operator
 from collections.abc import Iterator, Sequence
 from itertools import repeat
 
-from . import autodiff, ops
+from . import ops
 from .ops import Primitive
 
 __all__ = ["Value", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError"]
@@ -117,7 +121,9 @@ class Value:
         With ``create_graph=True`` the gradients are Values with graphs of their own, so
         they can be differentiated again (second and higher derivatives).
         """
-        autodiff.backward(self, create_graph=create_graph)
+        from .autodiff import backward  # autodiff builds on this module, not the other way round
+
+        backward(self, create_graph=create_graph)
 
     def backward_steps(self):
         """A :class:`~micrograd_like.stepper.Stepper` over this Value's backward pass, one
@@ -132,7 +138,9 @@ class Value:
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on every node of this Value's graph."""
-        for node in autodiff.topological_order(self):
+        from .autodiff import topological_order
+
+        for node in topological_order(self):
             node.grad = 0.0
 
     # -- arithmetic ----------------------------------------------------------------------------
