@@ -85,23 +85,22 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
     if create_graph and record is not None:
         raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
     edges = [] if record is not None or anomaly_detection_enabled() else None
-    with _collector_paused():
-        order = topological_order(root)
-        if create_graph:
-            _refuse_closures(order)
-        held = [node.grad for node in order]
-        try:
-            _pass(root, order, held, create_graph, edges)
-            if any(held):
-                _add_held(order, held, create_graph)
-        except BaseException as error:
-            _put_back(order, held)
-            if isinstance(error, (OverflowError, FloatingPointError)) and edges is not None \
-                    and anomaly_detection_enabled():
-                anomaly = _first_anomaly(edges)  # names the very chain-rule step that overflowed
-                if anomaly:
-                    raise anomaly from None
-            raise
+    order = topological_order(root)
+    if create_graph:
+        _refuse_closures(order)
+    held = [node.grad for node in order]
+    try:
+        _pass(root, order, held, create_graph, edges)
+        if any(held):
+            _add_held(order, held, create_graph)
+    except BaseException as error:
+        _put_back(order, held)
+        if isinstance(error, (OverflowError, FloatingPointError)) and edges is not None \
+                and anomaly_detection_enabled():
+            anomaly = _first_anomaly(edges)  # names the very chain-rule step that overflowed
+            if anomaly:
+                raise anomaly from None
+        raise
     if record is not None:
         record.extend(_numbered(edges))
     return order
@@ -118,17 +117,16 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
         raise TypeError(f"can only differentiate a Value, got {type(root).__name__}: {root!r}")
     if not root.requires_grad:
         return [Constant(0.0) if create_graph else 0.0 for _ in inputs]
-    with _collector_paused():
-        order = topological_order(root)
-        if create_graph:
-            _refuse_closures(order)
-        held = [node.grad for node in order]
-        try:
-            _pass(root, order, held, create_graph, None)
-            placed = set(order)
-            result = [x.grad if x in placed else 0.0 for x in inputs]
-        finally:
-            _put_back(order, held)
+    order = topological_order(root)
+    if create_graph:
+        _refuse_closures(order)
+    held = [node.grad for node in order]
+    try:
+        _pass(root, order, held, create_graph, None)
+        placed = set(order)
+        result = [x.grad if x in placed else 0.0 for x in inputs]
+    finally:
+        _put_back(order, held)
     if create_graph:
         result = [g if isinstance(g, Value) else Constant(g) for g in result]
     return result
@@ -141,7 +139,8 @@ def _pass(root: Value, order: list[Value], held: list, create_graph: bool, edges
         for node in order:
             node.grad = 0.0
     if create_graph:
-        _chain_rule_building_graphs(root, order)  # its operations check their own results
+        with _collector_paused():
+            _chain_rule_building_graphs(root, order)  # its operations check their own results
     else:
         _chain_rule(root, order, edges)
 
@@ -180,16 +179,16 @@ def _refuse_closures(order: list[Value]) -> None:
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector during a pass.
+    """Pause Python's cycle collector while a pass builds gradient graphs.
 
-    A backward pass on numbers makes no reference cycles, so the collector would find
-    nothing, yet the many small objects the pass allocates would trigger it again and
-    again, each time scanning the whole graph.  (With create_graph, the new nodes may make
-    a few cycles; the collector finds them on its next run after the pass.)
+    The new nodes would trigger the collector again and again, each time scanning the whole
+    graph, and it would find nothing: a pass makes no reference cycles (the few that
+    closures may make are found on the collector's next run).  A pass on numbers needs no
+    pause: the only containers it makes are freed as it goes, so they never trigger it.
     """
     was_enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if was_enabled:

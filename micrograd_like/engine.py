@@ -24,11 +24,13 @@ when they are called.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import numbers
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
+from typing import NamedTuple
 
 from . import ops
 from .ops import Primitive
@@ -367,9 +369,18 @@ def _arguments(args: tuple, label, requires_grad, children, op) -> tuple[str, bo
 
 # -- building nodes: the one place where the graph is recorded -----------------------------------
 
-_recording = True  # False inside no_grad(): new nodes are constants without parents
-_checking = False  # True inside detect_anomaly(): every local derivative is checked to be finite
-_plain = True  # neither of the above: the fast path
+class Mode(NamedTuple):
+    """How new nodes are made, in the current thread or asyncio task."""
+
+    recording: bool  # False inside no_grad(): new nodes are constants without parents
+    checking: bool  # True inside detect_anomaly(): every local derivative is checked to be finite
+
+
+_PLAIN = Mode(recording=True, checking=False)  # neither of the above: the fast path
+# A context variable is per thread and per asyncio task (a task starts with a copy of the
+# mode of the code that created it), so no_grad() in one thread never affects another.
+_MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("micrograd_like_mode", default=_PLAIN)
+_mode = _MODE.get
 
 
 def apply(primitive: Primitive, *operands: Value | float) -> Value:
@@ -415,7 +426,7 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
             raise OverflowError(_TOO_LARGE)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents) from None
-    if not _plain:
+    if _mode() is not _PLAIN:
         return _apply_in_mode(primitive, parents, inputs, out)
     try:
         local_grads = primitive.local_grads(*inputs, out)
@@ -468,13 +479,14 @@ def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: t
 
 def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
-    if not _recording:
+    mode = _mode()
+    if not mode.recording:
         return _node(Constant, out, None, _NO_PARENTS, _NO_PARENTS)
     try:
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents, local=True) from None
-    if _checking and not all(map(math.isfinite, local_grads)):
+    if mode.checking and not all(map(math.isfinite, local_grads)):
         raise AnomalyError(
             f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
         )
@@ -485,10 +497,15 @@ class AnomalyError(ArithmeticError):
     """A NaN or an infinity appeared in a forward or backward pass under detect_anomaly()."""
 
 
-def _set_modes(recording: bool, checking: bool) -> None:
-    global _recording, _checking, _plain
-    _recording, _checking = recording, checking
-    _plain = recording and not checking
+@contextlib.contextmanager
+def _mode_set(recording: bool, checking: bool) -> Iterator[None]:
+    """Switch the mode of this thread (or task) inside the block, and back to what it was after."""
+    mode = Mode(recording, checking)
+    token = _MODE.set(_PLAIN if mode == _PLAIN else mode)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
 
 
 @contextlib.contextmanager
@@ -501,12 +518,8 @@ def no_grad() -> Iterator[None]:
     >>> y.parents, y.requires_grad
     ((), False)
     """
-    saved = (_recording, _checking)
-    _set_modes(False, _checking)
-    try:
+    with _mode_set(False, _mode().checking):
         yield
-    finally:
-        _set_modes(*saved)
 
 
 @contextlib.contextmanager
@@ -522,16 +535,13 @@ def detect_anomaly() -> Iterator[None]:
     Traceback (most recent call last):
     micrograd_like.engine.AnomalyError: div has local derivatives (...e+299, -inf) at one = 1.0, tiny = 1e-300 (...)
     """
-    saved = (_recording, _checking)
-    _set_modes(_recording, True)
-    try:
+    with _mode_set(_mode().recording, True):
         yield
-    finally:
-        _set_modes(*saved)
 
 
 def anomaly_detection_enabled() -> bool:
-    return _checking
+    """True inside detect_anomaly() in this thread or task."""
+    return _mode().checking
 
 
 def _describe(nodes) -> str:
