@@ -18,12 +18,9 @@ import gc
 import math
 from collections.abc import Iterator, Sequence
 from itertools import filterfalse
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from . import engine
-
-if TYPE_CHECKING:
-    from .engine import Value
+from .engine import AnomalyError, ClosureNode, Constant, Value, anomaly_detection_enabled
 
 __all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
 
@@ -67,6 +64,9 @@ class ChainRuleStep(NamedTuple):
     contribution: float  # upstream * local
     before: float  # parent's gradient (from this pass) before the step
     after: float  # ... and after it
+    # True when node is a ClosureNode: its closure made the step.  contribution is what the
+    # closure added (measured), local what it adds per unit of upstream (measured with 1.0).
+    closure: bool = False
 
 
 def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep] | None = None) -> list[Value]:
@@ -74,24 +74,33 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
 
     The gradients of this pass are built up from zero in ``grad`` itself and only then added
     to what each node held before, so calling backward twice gives exactly twice the
-    gradients.  With ``create_graph`` the gradients are Values that can be differentiated
-    again.  When ``record`` is a list, every chain-rule step is appended to it (that is how
-    the stepper replays this very pass).
+    gradients.  A pass is all or nothing: if anything goes wrong on the way (an overflow, an
+    anomaly, Ctrl-C), every ``grad`` is put back as it was before the error goes on.  With
+    ``create_graph`` the gradients are Values that can be differentiated again.  When
+    ``record`` is a list, every chain-rule step is appended to it (that is how the stepper
+    replays this very pass).
     """
     if not root.requires_grad:
         raise ValueError("this Value is a constant (a number, detached, or made under no_grad()): it has no graph")
     if create_graph and record is not None:
         raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
-    with _collector_paused():
-        return _backward(root, create_graph, record)
-
-
-def _backward(root: Value, create_graph: bool, record: list[ChainRuleStep] | None) -> list[Value]:
-    edges = [] if record is not None or engine.anomaly_detection_enabled() else None
-    order, held_before = _pass(root, create_graph, edges)
-    if any(held_before):  # accumulate: what each node held, plus this pass
-        for node, held in zip(order, held_before):
-            node.grad = _sum(held, node.grad) if create_graph else held + node.grad
+    edges = [] if record is not None or anomaly_detection_enabled() else None
+    order = topological_order(root)
+    if create_graph:
+        _refuse_closures(order)
+    held = [node.grad for node in order]
+    try:
+        _pass(root, order, held, create_graph, edges)
+        if any(held):
+            _add_held(order, held, create_graph)
+    except BaseException as error:
+        _put_back(order, held)
+        if isinstance(error, (OverflowError, FloatingPointError)) and edges is not None \
+                and anomaly_detection_enabled():
+            anomaly = _first_anomaly(edges)  # names the very chain-rule step that overflowed
+            if anomaly:
+                raise anomaly from None
+        raise
     if record is not None:
         record.extend(_numbered(edges))
     return order
@@ -104,62 +113,82 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     gradients of an outer computation that is differentiating this one.  An input that
     ``root`` does not depend on gets 0.
     """
-    if not isinstance(root, engine.Value):
+    if not isinstance(root, Value):
         raise TypeError(f"can only differentiate a Value, got {type(root).__name__}: {root!r}")
     if not root.requires_grad:
-        return [engine.Constant(0.0) if create_graph else 0.0 for _ in inputs]
-    with _collector_paused():
-        order, held_before = _pass(root, create_graph, None)
+        return [Constant(0.0) if create_graph else 0.0 for _ in inputs]
+    order = topological_order(root)
+    if create_graph:
+        _refuse_closures(order)
+    held = [node.grad for node in order]
+    try:
+        _pass(root, order, held, create_graph, None)
         placed = set(order)
         result = [x.grad if x in placed else 0.0 for x in inputs]
-        for node, held in zip(order, held_before):
-            node.grad = held
+    finally:
+        _put_back(order, held)
     if create_graph:
-        result = [g if isinstance(g, engine.Value) else engine.Constant(g) for g in result]
+        result = [g if isinstance(g, Value) else Constant(g) for g in result]
     return result
 
 
-def _pass(root: Value, create_graph: bool, edges: list | None) -> tuple[list[Value], list]:
-    """One backward pass, its gradients built up from zero in the ``grad`` fields.
-
-    Returns the order used and what the fields held before, for the caller to add back
-    (backward) or put back (gradients).  If the pass fails part-way (an anomaly, an
-    overflow, Ctrl-C), the fields are put back before the error goes on.
-    """
-    order = topological_order(root)
-    held_before = [node.grad for node in order]
-    if any(held_before):
+def _pass(root: Value, order: list[Value], held: list, create_graph: bool, edges: list | None) -> None:
+    """One backward pass, its gradients built up from zero in the ``grad`` fields
+    (``held`` is what they held before: the caller adds it back or puts it back)."""
+    if any(held):
         for node in order:
             node.grad = 0.0
-    try:
-        if create_graph:
+    if create_graph:
+        with _collector_paused():
             _chain_rule_building_graphs(root, order)  # its operations check their own results
-        else:
-            _chain_rule(root, order, edges)
-    except BaseException as error:
-        for node, held in zip(order, held_before):
-            node.grad = held
-        if isinstance(error, OverflowError) and edges is not None and engine.anomaly_detection_enabled():
-            try:
-                _check_finite(edges)  # names the very chain-rule step that overflowed
-            except engine.AnomalyError as anomaly:
-                raise anomaly from None
-        raise
-    return order, held_before
+    else:
+        _chain_rule(root, order, edges)
+
+
+def _add_held(order: list[Value], held: list, create_graph: bool) -> None:
+    """Add to this pass's gradients what each node held before: every sum is worked out and
+    checked first, then all are stored, so an overflow leaves the pass undone as a whole."""
+    if create_graph:
+        totals = [_sum(before, node.grad) for node, before in zip(order, held)]  # Values check themselves
+    else:
+        totals = [before + node.grad for node, before in zip(order, held)]
+        for node, before, total in zip(order, held, totals):
+            if type(total) is float and total - total != 0.0:  # (a Value from create_graph checks itself)
+                raise OverflowError(
+                    f"backward: the gradient of {_name(node)} would become {total!r}: this pass's {node.grad!r} "
+                    f"added to the {before!r} it held is too large for a float (call zero_grad() between "
+                    "passes); every gradient is left as it was")
+    for node, total in zip(order, totals):
+        node.grad = total
+
+
+def _put_back(order: list[Value], held: list) -> None:
+    for node, before in zip(order, held):
+        node.grad = before
+
+
+def _refuse_closures(order: list[Value]) -> None:
+    """create_graph differentiates every local derivative again: a closure has none to offer."""
+    for node in order:
+        if node._local_grads is None:
+            raise ValueError(
+                f"create_graph: {_name(node)} (op {node.op!r}) was made by a closure, micrograd's _backward, "
+                "which passes numbers back but has no derivative of its own to differentiate again; "
+                "build it from Value's methods or apply() instead")
 
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector during a pass.
+    """Pause Python's cycle collector while a pass builds gradient graphs.
 
-    A backward pass on numbers makes no reference cycles, so the collector would find
-    nothing, yet the many small objects the pass allocates would trigger it again and
-    again, each time scanning the whole graph.  (With create_graph, the new nodes may make
-    a few cycles; the collector finds them on its next run after the pass.)
+    The new nodes would trigger the collector again and again, each time scanning the whole
+    graph, and it would find nothing: a pass makes no reference cycles (the few that
+    closures may make are found on the collector's next run).  A pass on numbers needs no
+    pause: the only containers it makes are freed as it goes, so they never trigger it.
     """
     was_enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if was_enabled:
@@ -168,19 +197,44 @@ def _collector_paused() -> Iterator[None]:
 
 def _chain_rule(root: Value, order: list[Value], edges: list | None) -> None:
     """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent)."""
-    Constant = engine.Constant
     root.grad = 1.0
     for node in reversed(order):
         upstream = node.grad  # complete now: every node that uses this one has passed its share
-        if upstream - upstream != 0.0:  # inf (or nan from inf - inf): an overflow on the way here
-            raise OverflowError(f"backward: the gradient of {_name(node)} is {upstream!r}, too large for a float")
-        for parent, local in zip(node._parents, node._local_grads):
+        if upstream - upstream != 0.0:  # inf, or nan (from inf - inf, inf * 0, or a closure)
+            raise _not_finite(node, upstream)
+        local_grads = node._local_grads
+        if local_grads is None:  # a ClosureNode: its closure says what each parent gets
+            _closure_step(node, upstream, edges)
+            continue
+        for parent, local in zip(node._parents, local_grads):
             if type(parent) is Constant:
                 continue  # constants collect no gradient
             before = parent.grad
             parent.grad = before + upstream * local  # the chain rule
             if edges is not None:
-                edges.append((node, parent, local, upstream, before, parent.grad))
+                edges.append((node, parent, local, upstream, upstream * local, before, parent.grad))
+
+
+def _closure_step(node: ClosureNode, upstream: float, edges: list | None) -> None:
+    """The chain rule through a node made micrograd's way: run its closure, add what it gave."""
+    shares = node.closure_shares(upstream)
+    locals_ = node.closure_shares(1.0) if edges is not None else shares
+    for parent, share, local in zip(node.distinct_parents, shares, locals_):
+        if type(parent) is Constant:
+            continue
+        before = parent.grad
+        parent.grad = before + share
+        if edges is not None:
+            edges.append((node, parent, local, upstream, share, before, parent.grad))
+
+
+def _not_finite(node: Value, gradient: float) -> ArithmeticError:
+    if gradient != gradient:
+        return FloatingPointError(
+            f"backward: the gradient of {_name(node)} is nan, not a number (made on the way here by an "
+            "infinity times 0, inf - inf, or a closure); no gradient was changed")
+    return OverflowError(f"backward: the gradient of {_name(node)} is {gradient!r}, too large for a float; "
+                         "no gradient was changed")
 
 
 def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
@@ -190,7 +244,6 @@ def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
     themselves as inputs (d(a*b)/da is the Value b, not its number), so the gradient's
     graph reaches back into the original one and can be differentiated again.
     """
-    Constant = engine.Constant
     root.grad = 1.0
     for node in reversed(order):
         upstream = node.grad
@@ -206,7 +259,7 @@ def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
                 continue
             parent.grad = _sum(parent.grad, _product(upstream, local))
     for node in order:
-        if type(node) is not Constant and not isinstance(node.grad, engine.Value):
+        if type(node) is not Constant and not isinstance(node.grad, Value):
             node.grad = Constant(node.grad)
 
 
@@ -228,14 +281,17 @@ def _sum(a, b):
     return a + b
 
 
-def _check_finite(edges: list[tuple]) -> None:
-    """Under detect_anomaly(): name the first chain-rule step that made a gradient NaN or infinite."""
-    for node, parent, local, upstream, before, after in edges:
+def _first_anomaly(edges: list[tuple]) -> AnomalyError | None:
+    """Under detect_anomaly(): the error naming the first chain-rule step that made a gradient
+    NaN or infinite (None if there is none)."""
+    for node, parent, local, upstream, _, before, after in edges:
         if not math.isfinite(after):
-            raise engine.AnomalyError(
+            return AnomalyError(
                 f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
-                f"{node.primitive.name} ({_name(node)}): upstream {upstream!r} * local {local!r} added to {before!r}"
+                f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
+                f"upstream {upstream!r} * local {local!r} added to {before!r}"
             )
+    return None
 
 
 def _name(node: Value) -> str:
@@ -245,8 +301,9 @@ def _name(node: Value) -> str:
 def _numbered(edges: list[tuple]) -> list[ChainRuleStep]:
     """Name each recorded edge by its operand index (a node's edges come together, in operand order)."""
     steps: list[ChainRuleStep] = []
-    for node, parent, local, upstream, before, after in edges:
+    for node, parent, local, upstream, contribution, before, after in edges:
         first_candidate = steps[-1].operand + 1 if steps and steps[-1].node is node else 0
         operand = node._parents.index(parent, first_candidate)  # constants' edges were skipped
-        steps.append(ChainRuleStep(node, parent, operand, local, upstream, upstream * local, before, after))
+        closure = node._local_grads is None
+        steps.append(ChainRuleStep(node, parent, operand, local, upstream, contribution, before, after, closure))
     return steps

@@ -116,6 +116,11 @@ def _replay(order: list[Value], override: Value, value: float) -> float:
     for node in order:
         if node in data or not node._parents:
             continue
+        if node._primitive is None:  # a ClosureNode: only its method could recompute it
+            if any(p in data for p in node._parents):
+                raise ValueError(f"the {node.op!r} node was made by a closure (micrograd's way), which has no "
+                                 "forward rule to recompute it; gradcheck(f, inputs) checks through it")
+            continue
         data[node] = node._primitive.forward(*(data.get(p, p.data) for p in node._parents))
     return data.get(order[-1], order[-1].data)
 
@@ -179,7 +184,7 @@ def _one_sided_slopes(f, x: float, middle: float, h: float) -> tuple[float, floa
 
 def _wrong_local_grads(node: Value, eps: float, rtol: float, atol: float) -> str:
     """'' if the node's recorded local derivatives match its forward rule, else what differs."""
-    if not node._parents:
+    if not node._parents or node._primitive is None:  # a leaf, or a closure: no forward rule to differ
         return ""
     inputs = [p.data for p in node._parents]
     wrong = []
@@ -201,5 +206,5 @@ def _name(node: Value) -> str:
     if node.label:
         return node.label
     if node._primitive is None:
-        return f"leaf {node.data:g}"
+        return f"{node.op} → {node.data:.4g}" if node.parents else f"leaf {node.data:g}"
     return f"{node._primitive.name} → {node.data:.4g}"

@@ -15,21 +15,27 @@ Every operation goes through one function, :func:`_apply`, which runs the primit
 forward rule and records the parents and the local derivatives from the table in
 :mod:`micrograd_like.ops`.  Nodes hold no closures: what they record is all that
 ``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.
+
+The modules depend one way: :mod:`~micrograd_like.autodiff` works on Values, so it imports
+this module; the two Value methods that run it (``backward``, ``zero_grad``) import it
+when they are called.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import numbers
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
+from typing import NamedTuple
 
-from . import autodiff, ops
+from . import ops
 from .ops import Primitive
 
-__all__ = ["Value", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError"]
+__all__ = ["Value", "Constant", "ClosureNode", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError"]
 
 _NO_PARENTS: tuple = ()
 
@@ -46,15 +52,20 @@ class Value:
     ``3 * x``, become constants too).
     """
 
-    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads")
+    # __dict__ lets code written for micrograd keep its own attributes on a node
+    # (``node._vis_color``, an optimiser's ``p.m``); it costs one pointer until it is used.
+    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads", "__dict__")
 
-    def __new__(cls, data: float = 0.0, label: str = "", requires_grad: bool = True) -> Value:
+    def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
+                _children: Iterable[Value] = (), _op: str = "") -> Value:
+        label, requires_grad, children, _ = _arguments(args, label, requires_grad, _children, _op)
+        if children:
+            return object.__new__(ClosureNode)
         return object.__new__(cls if requires_grad else Constant)
 
-    def __init__(self, data: float, label: str = "", requires_grad: bool = True) -> None:
-        if isinstance(label, (tuple, list, set)):  # micrograd's Value(data, _children, _op)
-            raise TypeError("Value(data, label='') takes no children: a node's parents are recorded by the "
-                            "operation that makes it (write a + b, not Value(data, (a, b), '+'))")
+    def __init__(self, data: float, *args: object, label: str = "", requires_grad: bool = True,
+                 _children: Iterable[Value] = (), _op: str = "") -> None:
+        label, requires_grad, children, op = _arguments(args, label, requires_grad, _children, _op)
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data = _as_float(data, "Value()")
@@ -62,7 +73,13 @@ class Value:
         self.label = label
         self._primitive: Primitive | None = None
         self._parents: tuple[Value, ...] = _NO_PARENTS
-        self._local_grads: tuple = _NO_PARENTS
+        self._local_grads: tuple | None = _NO_PARENTS
+        if children:  # micrograd's way: the caller sets out._backward, a closure (see ClosureNode)
+            if not requires_grad:
+                raise ValueError("a constant (requires_grad=False) has no parents: leave out _children")
+            self._parents = children
+            self._local_grads = None
+            self._symbol = op
 
     # -- read-only views of the graph ---------------------------------------------------------
 
@@ -117,7 +134,9 @@ class Value:
         With ``create_graph=True`` the gradients are Values with graphs of their own, so
         they can be differentiated again (second and higher derivatives).
         """
-        autodiff.backward(self, create_graph=create_graph)
+        from .autodiff import backward  # autodiff builds on this module, not the other way round
+
+        backward(self, create_graph=create_graph)
 
     def backward_steps(self):
         """A :class:`~micrograd_like.stepper.Stepper` over this Value's backward pass, one
@@ -132,7 +151,9 @@ class Value:
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on every node of this Value's graph."""
-        for node in autodiff.topological_order(self):
+        from .autodiff import topological_order
+
+        for node in topological_order(self):
             node.grad = 0.0
 
     # -- arithmetic ----------------------------------------------------------------------------
@@ -171,7 +192,7 @@ class Value:
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             return _apply(ops.POW, (self, exponent), (self.data, exponent.data))
-        number = _as_number(exponent)
+        number = _as_number(exponent, "the exponent")
         if number is None:
             return NotImplemented
         if not math.isfinite(number):
@@ -247,11 +268,119 @@ class Constant(Value):
         return f"Value(data={self.data!r}{label}, requires_grad=False)"
 
 
+class ClosureNode(Value):
+    """A node made micrograd's way, by a method that writes its own backward step:
+
+    >>> def cube(self):
+    ...     out = Value(self.data ** 3, (self,), "cube")
+    ...     def _backward():
+    ...         self.grad += 3 * self.data ** 2 * out.grad
+    ...     out._backward = _backward
+    ...     return out
+    >>> Value.cube = cube
+    >>> x = Value(2.0)
+    >>> y = x.cube() + x
+    >>> y.backward()
+    >>> x.grad, y.parents[0].op, y.parents[0].local_grads
+    (13.0, 'cube', (12.0,))
+
+    It records its parents and its symbol, not its local derivatives: the closure
+    (``_backward``) knows them.  backward() runs the closure when this node's gradient is
+    complete, with the parents' grads set to 0.0, reads what it added to each parent, and
+    adds that to the parents' gradients itself, so accumulation stays exact and a pass stays
+    all-or-nothing.  A closure must only add (``+=``) to its parents' grads.
+
+    ``local_grads`` is measured the same way with this node's gradient set to 1.0.  A parent
+    used twice (``x * x``) gets the closure's whole share at its first place, 0.0 at the next.
+    A closure passes numbers, so it has no derivative of its own: backward(create_graph=True)
+    refuses a graph that holds one.
+    """
+
+    __slots__ = ("_symbol",)
+
+    @property
+    def op(self) -> str:
+        return self._symbol
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """What the closure sends back to each operand per unit of this node's gradient."""
+        shares = dict(zip(self.distinct_parents, self.closure_shares(1.0)))
+        return tuple(shares.pop(p) if p in shares else 0.0 for p in self._parents)
+
+    @property
+    def distinct_parents(self) -> tuple[Value, ...]:
+        """The parents, each once, in the order they first appear."""
+        return tuple(dict.fromkeys(self._parents))
+
+    def _backward(self) -> None:
+        """micrograd's default: pass nothing (the method that makes the node assigns its own)."""
+
+    def closure_shares(self, upstream: float) -> list[float]:
+        """What the closure adds to each of :attr:`distinct_parents` when this node's gradient
+        is ``upstream``.  Every grad it touches is put back afterwards."""
+        parents = self.distinct_parents
+        held = [p.grad for p in parents]
+        own = self.grad
+        try:
+            for p in parents:
+                p.grad = 0.0
+            self.grad = upstream
+            self._backward()
+            shares = [p.grad for p in parents]
+        finally:
+            self.grad = own
+            for p, grad in zip(parents, held):
+                p.grad = grad
+        return [share if type(share) is float else self._as_share(share) for share in shares]
+
+    def _as_share(self, share: object) -> float:
+        number = None if isinstance(share, Value) else _as_number(share, "a closure's share")
+        if number is None:
+            raise TypeError(f"the _backward of the {self._symbol or 'closure'} node made a parent's grad "
+                            f"{type(share).__name__}: {share!r} (a closure must add numbers to .grad)")
+        return number
+
+
+def _arguments(args: tuple, label, requires_grad, children, op) -> tuple[str, bool, tuple, str]:
+    """Value's arguments, given in its own order ``Value(data, label, requires_grad)`` or in
+    micrograd's ``Value(data, _children, _op, label)``; keywords work with either.
+
+    Returns (label, requires_grad, children as a tuple, op symbol).
+    """
+    if args:
+        names = ("label", "requires_grad") if isinstance(args[0], str) else ("_children", "_op", "label")
+        if len(args) > len(names):
+            raise TypeError(f"Value() takes at most {len(names) + 1} positional arguments here "
+                            f"(data, {', '.join(names)}), got {len(args) + 1}")
+        given = dict(zip(names, args))
+        label = given.get("label", label)
+        requires_grad = given.get("requires_grad", requires_grad)
+        children = given.get("_children", children)
+        op = given.get("_op", op)
+    if not isinstance(op, str):
+        raise TypeError(f"_op must be a str (the operation's symbol), got {type(op).__name__}: {op!r}")
+    children = tuple(children)
+    for child in children:
+        if not isinstance(child, Value):
+            raise TypeError(f"a node's children must be Values, got {type(child).__name__}: {child!r}")
+    return label, requires_grad, children, op
+
+
 # -- building nodes: the one place where the graph is recorded -----------------------------------
 
-_recording = True  # False inside no_grad(): new nodes are constants without parents
-_checking = False  # True inside detect_anomaly(): every local derivative is checked to be finite
-_plain = True  # neither of the above: the fast path
+class Mode(NamedTuple):
+    """How new nodes are made, in the current thread or asyncio task."""
+
+    recording: bool  # False inside no_grad(): new nodes are constants without parents
+    checking: bool  # True inside detect_anomaly(): every local derivative is checked to be finite
+
+
+_PLAIN = Mode(recording=True, checking=False)  # neither of the above: the fast path
+# A context variable is per thread and per asyncio task (a task starts with a copy of the
+# mode of the code that created it), so no_grad() in one thread never affects another.
+_MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("micrograd_like_mode", default=_PLAIN)
+_mode = _MODE.get
 
 
 def apply(primitive: Primitive, *operands: Value | float) -> Value:
@@ -297,7 +426,7 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
             raise OverflowError(_TOO_LARGE)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents) from None
-    if not _plain:
+    if _mode() is not _PLAIN:
         return _apply_in_mode(primitive, parents, inputs, out)
     try:
         local_grads = primitive.local_grads(*inputs, out)
@@ -350,13 +479,14 @@ def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: t
 
 def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
-    if not _recording:
+    mode = _mode()
+    if not mode.recording:
         return _node(Constant, out, None, _NO_PARENTS, _NO_PARENTS)
     try:
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents, local=True) from None
-    if _checking and not all(map(math.isfinite, local_grads)):
+    if mode.checking and not all(map(math.isfinite, local_grads)):
         raise AnomalyError(
             f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
         )
@@ -367,10 +497,15 @@ class AnomalyError(ArithmeticError):
     """A NaN or an infinity appeared in a forward or backward pass under detect_anomaly()."""
 
 
-def _set_modes(recording: bool, checking: bool) -> None:
-    global _recording, _checking, _plain
-    _recording, _checking = recording, checking
-    _plain = recording and not checking
+@contextlib.contextmanager
+def _mode_set(recording: bool, checking: bool) -> Iterator[None]:
+    """Switch the mode of this thread (or task) inside the block, and back to what it was after."""
+    mode = Mode(recording, checking)
+    token = _MODE.set(_PLAIN if mode == _PLAIN else mode)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
 
 
 @contextlib.contextmanager
@@ -383,12 +518,8 @@ def no_grad() -> Iterator[None]:
     >>> y.parents, y.requires_grad
     ((), False)
     """
-    saved = (_recording, _checking)
-    _set_modes(False, _checking)
-    try:
+    with _mode_set(False, _mode().checking):
         yield
-    finally:
-        _set_modes(*saved)
 
 
 @contextlib.contextmanager
@@ -404,16 +535,13 @@ def detect_anomaly() -> Iterator[None]:
     Traceback (most recent call last):
     micrograd_like.engine.AnomalyError: div has local derivatives (...e+299, -inf) at one = 1.0, tiny = 1e-300 (...)
     """
-    saved = (_recording, _checking)
-    _set_modes(_recording, True)
-    try:
+    with _mode_set(_mode().recording, True):
         yield
-    finally:
-        _set_modes(*saved)
 
 
 def anomaly_detection_enabled() -> bool:
-    return _checking
+    """True inside detect_anomaly() in this thread or task."""
+    return _mode().checking
 
 
 def _describe(nodes) -> str:
@@ -435,7 +563,7 @@ def _binary(primitive: Primitive, left, right):
 
 def _constant(x: object) -> Constant | None:
     """A plain number as a Constant operand (None if x is not a real number)."""
-    number = _as_number(x)
+    number = _as_number(x, "an operand")
     if number is None:
         return None
     if not math.isfinite(number):
@@ -443,17 +571,35 @@ def _constant(x: object) -> Constant | None:
     return _node(Constant, number, None, _NO_PARENTS, _NO_PARENTS)  # no second check of the number
 
 
-def _as_number(x: object) -> float | None:
-    """x as a float if it is a real number (int, float, numpy scalar, Fraction...), else None."""
-    if type(x) is float or type(x) is int:
-        return float(x)
-    if isinstance(x, numbers.Real):
-        return float(x)
-    return None
+def _as_number(x: object, where: str) -> float | None:
+    """x as a float if it is a real number (int, float, numpy scalar, Fraction...), else None.
+
+    A number too large for a float is an OverflowError that says so (Python's own words are
+    "int too large to convert to float"); an infinity stays infinite for the caller to refuse.
+    """
+    if type(x) is float:
+        return x
+    if type(x) is not int and not isinstance(x, numbers.Real):
+        return None
+    try:
+        number = float(x)
+        if math.isinf(number) and x != number:  # a finite number (numpy's longdouble) that became inf
+            raise OverflowError
+    except OverflowError:
+        raise OverflowError(f"{where} needs a number a float can hold: {_describe_large(x)} is too large "
+                            "(the largest float is about 1.8e308)") from None
+    return number
+
+
+def _describe_large(x: object) -> str:
+    if isinstance(x, int):  # its digits may be too many even to print
+        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1} digits"
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
 
 
 def _as_float(x: object, where: str) -> float:
-    number = _as_number(x)
+    number = _as_number(x, where)
     if number is None:
         raise TypeError(f"{where} needs a real number, got {type(x).__name__}: {x!r}")
     if not math.isfinite(number):

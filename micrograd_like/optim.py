@@ -71,18 +71,32 @@ class Optimizer:
         >>> opt.step()
         >>> w.data                                       # 3 - 0.1 * 27
         0.2999999999999998
+
+        A step is all or nothing: it works out every new number first (the parameters and
+        the optimiser's own state, such as momentum) and changes nothing if one of them is
+        not finite, so that fixing the gradients and stepping again works as if the refused
+        step had never been tried.
         """
         lr = self.current_lr
-        before = [p.data for p in self.params]
-        self._update(lr)
-        for p, old in zip(self.params, before):
-            if p.data - p.data != 0.0:  # inf or nan: put every parameter back and say so
-                bad = p.data
-                for q, value in zip(self.params, before):
-                    q.data = value
-                name = repr(p.label) if p.label else "a parameter"
-                raise OverflowError(f"this step would make {name} {bad!r} (from {old!r}): the numbers are "
+        gradients = [self._gradient(p) for p in self.params]
+        for p, g in zip(self.params, gradients):
+            if g - g != 0.0:  # inf or nan
+                error, what = (FloatingPointError, "nan, not a number") if g != g else (OverflowError, f"{g!r}")
+                raise error(f"the gradient of {_name(p)} is {what}: the step is refused and nothing was "
+                            "changed (zero the gradients, or find where they went wrong)")
+        new_data, new_state = self._proposed(lr, gradients)
+        for p, new in zip(self.params, new_data):
+            if new - new != 0.0:
+                raise OverflowError(f"this step would make {_name(p)} {new!r} (from {p.data!r}): the numbers are "
                                     f"too large for a float; try a smaller learning rate than {lr!r}")
+        for name, values in new_state.items():
+            if not all(v is None or math.isfinite(v) for v in values):
+                raise OverflowError(f"this step would make the optimiser's {name} too large for a float; "
+                                    f"nothing was changed: try a smaller learning rate than {lr!r}")
+        for p, new in zip(self.params, new_data):  # all checked: now commit
+            p.data = new
+        for name, values in new_state.items():
+            setattr(self, name, values)
         self.steps += 1
 
     def _gradient(self, p: Value) -> float:
@@ -92,7 +106,8 @@ class Optimizer:
             g = g.data
         return g + self.weight_decay * p.data
 
-    def _update(self, lr: float) -> None:
+    def _proposed(self, lr: float, gradients: list[float]) -> tuple[list[float], dict[str, list]]:
+        """The parameters' new numbers and the optimiser's new state, changing neither."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -128,14 +143,11 @@ class SGD(Optimizer):
         self.weight_decay = finite_number(weight_decay, "weight_decay")
         self.velocity: list[float | None] = [None] * len(self.params)
 
-    def _update(self, lr: float) -> None:
-        for i, p in enumerate(self.params):
-            g = self._gradient(p)
-            if self.momentum:
-                v = self.velocity[i]
-                g = g if v is None else self.momentum * v + g
-                self.velocity[i] = g
-            p.data -= lr * g
+    def _proposed(self, lr: float, gradients: list[float]) -> tuple[list[float], dict[str, list]]:
+        if not self.momentum:
+            return [p.data - lr * g for p, g in zip(self.params, gradients)], {}
+        velocity = [g if v is None else self.momentum * v + g for v, g in zip(self.velocity, gradients)]
+        return [p.data - lr * v for p, v in zip(self.params, velocity)], {"velocity": velocity}
 
     def _options(self) -> str:
         return f", momentum={self.momentum!r}, weight_decay={self.weight_decay!r}"
@@ -170,14 +182,14 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.s = [0.0] * len(self.params)
 
-    def _update(self, lr: float) -> None:
+    def _proposed(self, lr: float, gradients: list[float]) -> tuple[list[float], dict[str, list]]:
         t = self.steps + 1
         correct1, correct2 = 1 - self.beta1**t, 1 - self.beta2**t
-        for i, p in enumerate(self.params):
-            g = self._gradient(p)
-            self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
-            self.s[i] = self.beta2 * self.s[i] + (1 - self.beta2) * g * g
-            p.data -= lr * (self.m[i] / correct1) / (math.sqrt(self.s[i] / correct2) + self.eps)
+        m = [self.beta1 * m + (1 - self.beta1) * g for m, g in zip(self.m, gradients)]
+        s = [self.beta2 * s + (1 - self.beta2) * g * g for s, g in zip(self.s, gradients)]
+        new_data = [p.data - lr * (m_i / correct1) / (math.sqrt(s_i / correct2) + self.eps)
+                    for p, m_i, s_i in zip(self.params, m, s)]
+        return new_data, {"m": m, "s": s}
 
     def _options(self) -> str:
         return f", betas=({self.beta1!r}, {self.beta2!r}), eps={self.eps!r}, weight_decay={self.weight_decay!r}"
@@ -240,3 +252,7 @@ class CosineDecay:
     def __call__(self, step: int) -> float:
         fraction = min(step, self.steps) / self.steps
         return self.end + (self.start - self.end) * (1 + math.cos(math.pi * fraction)) / 2
+
+
+def _name(p: Value) -> str:
+    return repr(p.label) if p.label else "a parameter"

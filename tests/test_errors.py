@@ -138,10 +138,18 @@ def test_apply_checks_the_number_of_operands():
         apply(ops.MUL, Value(1.0))
 
 
-def test_micrograds_internal_constructor_arguments_get_a_helpful_error():
+@pytest.mark.parametrize("children", [(1.0,), ("a",), [None]])
+def test_micrograds_constructor_refuses_children_that_are_not_values(children):
+    with pytest.raises(TypeError, match="children must be Values, got"):
+        Value(2.0, children, "+")
+
+
+def test_micrograds_constructor_keywords_are_checked():
     a = Value(1.0)
-    with pytest.raises(TypeError, match="write a \\+ b"):
-        Value(2.0, (a,), "+")
+    with pytest.raises(TypeError, match="_op must be a str"):
+        Value(2.0, _children=(a,), _op=3)
+    with pytest.raises(ValueError, match="a constant .* has no parents"):
+        Value(2.0, _children=(a,), requires_grad=False)
 
 
 def test_an_operand_used_twice_is_named_once():

@@ -134,3 +134,50 @@ def test_a_step_that_would_overflow_is_refused_and_leaves_the_parameters():
     with pytest.raises(OverflowError, match="this step would make 'w' inf"):
         opt.step()
     assert w.data == 1e300 and opt.steps == 0
+
+
+def _model_and_optimizer(make):
+    w, b = Value(0.5, label="w"), Value(-0.25, label="b")
+    return [w, b], make([w, b])
+
+
+def _set_grads(params, grads):
+    for p, g in zip(params, grads):
+        p.grad = g
+
+
+OPTIMIZERS = [
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    lambda ps: Adam(ps, lr=0.01, weight_decay=0.01),
+]
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize("bad, error", [
+    ([math.nan, 0.5], FloatingPointError),  # a NaN gradient
+    ([math.inf, 0.5], OverflowError),  # an infinite one
+    ([1e200, 0.5], OverflowError),  # finite, but its square (Adam) or the update overflows
+])
+def test_a_refused_step_changes_nothing_and_the_next_step_is_as_if_it_never_happened(make, bad, error):
+    import copy
+
+    params, opt = _model_and_optimizer(make)
+    for grads in ([0.3, -0.2], [0.1, 0.4]):
+        _set_grads(params, grads)
+        opt.step()
+    fresh = copy.deepcopy(opt)  # the same history, never shown the bad gradients
+    _set_grads(params, bad)
+    if isinstance(opt, SGD) and bad[0] == 1e200:
+        opt.lr = 1e200  # SGD's state stays finite with 1e200: make the update overflow instead
+    with pytest.raises(error):
+        opt.step()
+    if isinstance(opt, SGD):
+        opt.lr = fresh.lr
+    assert [p.data for p in params] == [p.data for p in fresh.params]
+    assert opt.steps == fresh.steps
+    for grads in ([0.2, 0.2], [-0.1, 0.3]):
+        _set_grads(params, grads)
+        _set_grads(fresh.params, grads)
+        opt.step()
+        fresh.step()
+        assert [p.data for p in params] == [p.data for p in fresh.params]
