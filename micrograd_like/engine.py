@@ -240,6 +240,16 @@ class Value:
 
     __abs__ = abs
 
+    # Functions added as rows of the primitive table: one line each (their words are in ops.py).
+    def tan(self) -> Value: return _apply(ops.TAN, (self,), (self.data,))
+    def sinh(self) -> Value: return _apply(ops.SINH, (self,), (self.data,))
+    def cosh(self) -> Value: return _apply(ops.COSH, (self,), (self.data,))
+    def arctan(self) -> Value: return _apply(ops.ARCTAN, (self,), (self.data,))
+    def log1p(self) -> Value: return _apply(ops.LOG1P, (self,), (self.data,))
+    def expm1(self) -> Value: return _apply(ops.EXPM1, (self,), (self.data,))
+    def softplus(self) -> Value: return _apply(ops.SOFTPLUS, (self,), (self.data,))
+    def maximum(self, other) -> Value: return apply(ops.MAXIMUM, self, other)
+
     # -- display -------------------------------------------------------------------------------
 
     def __repr__(self) -> str:

@@ -16,10 +16,13 @@ is ``-(a**2)``)::
     product := unary (('*' | '/') unary)*
     unary   := ('-' | '+') unary | power
     power   := atom ('**' unary)?
-    atom    := NUMBER | NAME | NAME '(' sum ')' | '(' sum ')'
+    atom    := NUMBER | NAME | NAME '(' sum (',' sum)* ')' | '(' sum ')'
 
-The functions are the engine's: ``exp log tanh sigmoid relu sqrt sin cos abs``.  Each
-variable becomes one leaf Value labelled with its name (``a*a`` uses the same leaf twice).
+The functions are the registered rows of the primitive table (``ops.function_names()``:
+``exp``, ``tanh``, ``maximum(a, b)``... and any row added with ``ops.register``), each
+called with as many arguments as it has operands.  The operators are the table's rows
+written ``+ - * / **``.  Each variable becomes one leaf Value labelled with its name
+(``a*a`` uses the same leaf twice).
 Numbers are what they are in Python: constants that collect no gradient (the 3 in ``3*x``
 is ``Value(3.0, requires_grad=False)``), and a part made of numbers only is worked out
 first, as Python does (``2*3*x`` multiplies x by the constant 6; a constant exponent stays
@@ -27,22 +30,31 @@ part of the operation: ``x**2`` is one ``**2`` node, as the engine builds it).
 
 Every mistake raises :class:`ExpressionError` (a ValueError) saying what is wrong and at
 which column, and so does an input outside a function's domain (``log(0)``, ``1/0``).
-Long expressions are fine (a chain of 10,000 products); brackets, signs and powers may
-nest :data:`MAX_NESTING` deep.
+Parsing takes time in proportion to the text's length, whatever its characters: the
+tokens are read by one regular expression that matches at every position without going
+back, and each rule of the grammar looks at each token once.  Long expressions are fine
+(a chain of 10,000 products) up to :data:`MAX_LENGTH` characters; brackets, signs and powers
+may nest :data:`MAX_NESTING` deep.  Beyond either limit the text is refused at once.
+
+(Why not Python's own ``ast`` module, with an allow-listed walk of its tree?  Python's
+grammar accepts far more than this one, each construct to be refused in turn; its syntax
+errors are Python's ("invalid syntax" for ``a +``, ``2a`` an "invalid decimal literal",
+``a ^ 2`` a valid XOR); it rewrites names (``ℌ`` becomes ``H``), and it has nesting limits
+of its own.  This grammar is 100 lines and its errors are made for it.)
 """
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .engine import Value
+from . import ops
+from .engine import Value, apply
 
 __all__ = [
     "ExpressionError",
-    "FUNCTIONS",
+    "MAX_LENGTH",
     "MAX_NESTING",
     "parse",
     "variables_in",
@@ -50,8 +62,15 @@ __all__ = [
     "parse_assignments",
 ]
 
-FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs")
-"""The functions an expression may call: the engine's one-argument functions, by name."""
+
+def __getattr__(name: str):
+    if name == "FUNCTIONS":  # the functions an expression may call, read from the registry when asked
+        return ops.function_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+MAX_LENGTH = 100_000
+"""The longest expression read, in characters (a chain of 50,000 sums parses in about a second)."""
 
 MAX_NESTING = 100
 """How deep brackets, signs and powers may nest inside one another (``((a))`` is 2 deep).
@@ -92,12 +111,15 @@ class ExpressionError(ValueError):
 
 # -- reading the text: tokens, then a tree --------------------------------------------------------
 
+# One alternative matches at every position (whitespace too), so finditer never retries a
+# failed match from the next character: that retrying made a run of trailing spaces quadratic.
 _TOKEN = re.compile(
-    r"\s*(?:"
-    r"(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"(?P<space>\s+)"
+    r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[^\W\d]\w*)"
     r"|(?P<op>\*\*|[-+*/(),])"
-    r"|(?P<other>\S))"
+    r"|(?P<other>.)",
+    re.DOTALL,
 )
 
 
@@ -112,16 +134,15 @@ def _tokens(text: str) -> list[_Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind is None:  # trailing whitespace
-            continue
-        tokens.append(_Token(kind, match.group(kind), match.start(kind)))
+        if kind != "space":
+            tokens.append(_Token(kind, match.group(), match.start()))
     tokens.append(_Token("end", "", len(text.rstrip())))
     return tokens
 
 
 # Tree nodes: plain tuples, tagged by their first item, with the 0-based offset of their text.
 #   ("number", value, start, width)   ("name", name, start, width)
-#   ("call", name, name_start, argument, start, width)   ("neg", operand, start, width)
+#   ("call", name, name_start, *arguments, start, width)   ("neg", operand, start, width)
 #   ("binary", symbol, symbol_start, left, right, start, width)
 # (name_start and symbol_start are where an error in that operation points: at the operator.)
 
@@ -130,6 +151,8 @@ class _Parser:
     """Recursive descent over the grammar in the module docstring: one method per rule."""
 
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_LENGTH:
+            raise ExpressionError(f"expression too long: {len(text):,} characters (at most {MAX_LENGTH:,})")
         self.text = text
         self.tokens = _tokens(text)
         self.index = 0
@@ -168,7 +191,7 @@ class _Parser:
         ends_operand = previous is not None and (previous.kind in ("number", "name") or previous.text == ")")
         if ends_operand and (token.kind in ("number", "name") or token.text == "("):
             message = f"missing operator between '{previous.text}' and '{token.text}'"
-            if previous.kind == "name" and previous.text in FUNCTIONS and token.kind != "op":
+            if previous.kind == "name" and ops.find(previous.text) and token.kind != "op":
                 message += f" (write {previous.text}({token.text}) to call {previous.text})"
             elif previous.kind != "op" and token.kind != "op":
                 message += f" (write {previous.text}*{token.text} for a product)"
@@ -226,7 +249,11 @@ class _Parser:
         token = self.token
         if token.kind == "number":
             self.take()
-            return ("number", float(token.text), token.start, len(token.text))
+            number = float(token.text)
+            if number == float("inf"):
+                raise self.error(f"the number {_short(token.text)} is too large for a float (numbers must be finite)",
+                                 token)
+            return ("number", number, token.start, len(token.text))
         if token.kind == "name":
             self.take()
             if self.token.text == "(" and self.token.kind == "op":
@@ -240,16 +267,24 @@ class _Parser:
         raise self.error(self.unexpected(token, "a number, a name or '('"), token)
 
     def call(self, name: _Token) -> tuple:
-        if name.text not in FUNCTIONS:
-            raise self.error(f"unknown function '{name.text}' (the functions are: {', '.join(FUNCTIONS)})", name)
+        function = ops.find(name.text)
+        if function is None:
+            raise self.error(f"unknown function '{_short(name.text)}' (the functions are: "
+                             f"{', '.join(ops.function_names())})", name)
+        wanted = _arguments(function.arity)
         opening = self.take()
         if self.token.text == ")":
-            raise self.error(f"{name.text}() needs one argument, got none", self.token)
-        argument = self.sum()
-        if self.token.text == ",":
-            raise self.error(f"{name.text}() takes one argument, got more", self.token)
+            raise self.error(f"{name.text}() needs {wanted}, got none", self.token)
+        arguments = [self.sum()]
+        while self.token.text == "," and self.token.kind == "op":
+            if len(arguments) == function.arity:
+                raise self.error(f"{name.text}() takes {wanted}, got more", self.token)
+            self.take()
+            arguments.append(self.sum())
+        if len(arguments) < function.arity and self.token.text == ")":
+            raise self.error(f"{name.text}() needs {wanted}, got {len(arguments)}", self.token)
         closing = self.close(opening)
-        return ("call", name.text, name.start, argument, name.start, closing.start + 1 - name.start)
+        return ("call", name.text, name.start, *arguments, name.start, closing.start + 1 - name.start)
 
     def close(self, opening: _Token) -> _Token:
         token = self.token
@@ -262,6 +297,15 @@ class _Parser:
 
 def _end(node: tuple) -> int:
     return node[-2] + node[-1]
+
+
+def _arguments(count: int) -> str:
+    return "one argument" if count == 1 else f"{count} arguments"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A name or number from the text, cut short for a message (the pointer shows it whole)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- building the graph ---------------------------------------------------------------------------
@@ -327,11 +371,13 @@ def _check_names(tree: tuple, text: str, leaves: Mapping[str, Value]) -> None:
     """Refuse a function used as a variable, then name every variable that has no value."""
     unknown = [node for node in _names(tree) if node[1] not in leaves]
     for node in unknown:
-        if node[1] in FUNCTIONS:
-            raise ExpressionError(f"'{node[1]}' is a function: call it, as in {node[1]}(x)", text, node[2] + 1, node[3])
+        function = ops.find(node[1])
+        if function is not None:
+            example = f"{node[1]}({', '.join('xyzuvw'[: function.arity])})"
+            raise ExpressionError(f"'{node[1]}' is a function: call it, as in {example}", text, node[2] + 1, node[3])
     if unknown:
         missing = tuple(dict.fromkeys(node[1] for node in unknown))
-        listed = ", ".join(f"'{name}'" for name in missing)
+        listed = ", ".join(f"'{_short(name)}'" for name in missing[:10]) + (", ..." if len(missing) > 10 else "")
         message = f"no value given for the variable{'s' if len(missing) > 1 else ''} {listed}"
         raise ExpressionError(message, text, unknown[0][2] + 1, unknown[0][3], missing=missing)
 
@@ -367,14 +413,12 @@ def _node(
         if kind == "number":
             return Value(node[1], requires_grad=False), True  # 1e999 is refused here: not finite
         if kind == "neg":
-            result = -values[0]
-        elif kind == "call":
-            result = getattr(values[0], node[1])()
+            result = apply(ops.find("-", arity=1), *values)
         elif node[1] == "**" and operands[1][1]:
             # A constant exponent is part of the operation (one '**2' node), as in x**2 in Python.
             result = values[0] ** values[1].data
-        else:
-            result = _BINARY[node[1]](*values)
+        else:  # a function call, or an operator: both are rows of the table
+            result = apply(ops.find(node[1]), *values)
     except (ArithmeticError, ValueError) as error:
         # Point at what failed: the operator of a binary node (the / of a/b), a function's name.
         if kind in ("binary", "call"):
@@ -384,8 +428,6 @@ def _node(
         return Value(result.data, requires_grad=False), True
     return result, False
 
-
-_BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 
 
 # -- NAME=VALUE assignments, as the command line takes them -----------------------------------------
@@ -408,7 +450,7 @@ def parse_assignment(text: str) -> tuple[str, float]:
         raise ExpressionError(f"expected NAME=VALUE, got {text!r}")
     if not _NAME.match(name):
         raise ExpressionError(f"{name!r} is not a variable name (use letters, digits and _, not starting with a digit)")
-    if name in FUNCTIONS:
+    if ops.find(name) is not None:
         raise ExpressionError(f"{name!r} is a function name, not a variable")
     try:
         value = float(number)

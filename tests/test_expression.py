@@ -89,6 +89,14 @@ def test_numbers_are_unlabelled_leaves():
         ("tanhh(a)", "unknown function 'tanhh'", 1),
         ("a + tanh()", "needs one argument", 10),
         ("a + tanh(a, b)", "takes one argument", 11),
+        ("maximum()", "maximum() needs 2 arguments, got none", 9),
+        ("maximum(a)", "maximum() needs 2 arguments, got 1", 10),
+        ("maximum(a, b, a)", "maximum() takes 2 arguments, got more", 13),
+        ("maximum(a b)", "missing operator between 'a' and 'b'", 11),
+        ("maximum + 1", "'maximum' is a function: call it, as in maximum(x, y)", 1),
+        ("log1p(a - 2)", "log1p needs an input above -1", 1),
+        ("sinh(1000)", "the result is too large for a float", 1),
+        ("1" * 400, "the number " + "1" * 39 + "… is too large for a float", 1),
         ("a * q", "no value given for the variable 'q'", 5),
         ("exp + 1", "'exp' is a function", 1),
         ("a + log(b - 3)", "log needs a positive input", 5),
@@ -260,3 +268,119 @@ def test_an_operation_that_fails_is_pointed_at_by_its_operator(text, values, col
         parse(text, values)
     assert (caught.value.column, caught.value.width) == (column, width), caught.value
     assert caught.value.pointer.splitlines()[1] == " " * (column - 1) + "^" * width
+
+
+# -- the registry's functions, whatever their number of operands --------------------------------------
+
+
+def test_every_registered_function_can_be_called():
+    from micrograd_like import ops
+
+    for name in ops.function_names():
+        row = ops.find(name)
+        arguments = ", ".join(["a", "b"][: row.arity] + ["0.25"] * (row.arity - 2))
+        y = parse(f"{name}({arguments})", {"a": 0.5, "b": 0.75})
+        assert y.primitive is row
+        assert y.data == row.forward(*[0.5, 0.75, 0.25, 0.25][: row.arity])
+
+
+def test_a_two_operand_function_takes_any_expressions():
+    y = parse("maximum(a*b, -(a + 1)) * 2", {"a": 2.0, "b": -3.0})
+    assert y.data == -6.0
+    y.backward()
+    assert [(leaf.label, leaf.grad) for leaf in leaves(y) if leaf.label] == [("a", -2.0), ("b", 0.0)]
+
+
+def test_the_new_functions_follow_their_rows():
+    y = parse("tan(a) + sinh(a) + cosh(a) + arctan(a) + log1p(a) + expm1(a) + softplus(a)", {"a": 0.5})
+    expected = (math.tan(0.5) + math.sinh(0.5) + math.cosh(0.5) + math.atan(0.5) + math.log1p(0.5)
+                + math.expm1(0.5) + math.log1p(math.exp(-0.5)) + 0.5)
+    assert y.data == pytest.approx(expected, rel=1e-15)
+
+
+def test_the_functions_module_attribute_is_read_from_the_registry():
+    from micrograd_like import expression, ops
+
+    assert ops.function_names() == expression.FUNCTIONS
+    assert "maximum" in expression.FUNCTIONS
+
+
+# -- length: linear time, and a limit ---------------------------------------------------------------
+
+
+def test_long_runs_of_any_character_parse_in_one_pass():
+    """Each of these took time quadratic in its length (100,000 trailing spaces: hours)."""
+    from micrograd_like.expression import MAX_LENGTH
+
+    assert parse("a" + " " * (MAX_LENGTH - 1), {"a": 2.0}).data == 2.0
+    assert parse(" \t\n" * 30_000 + "a", {"a": 2.0}).data == 2.0
+    with pytest.raises(ExpressionError, match="unexpected character '%'"):
+        parse("a" + " " * 50_000 + "%", {"a": 1.0})
+
+
+def test_text_over_the_length_limit_is_refused_before_it_is_read():
+    from micrograd_like.expression import MAX_LENGTH
+
+    for text in ["a" * (MAX_LENGTH + 1), "(" * 10**6, " " * 10**7]:
+        with pytest.raises(ExpressionError, match=r"expression too long: [\d,]+ characters \(at most 100,000\)$"):
+            parse(text, {"a": 1.0})
+    with pytest.raises(ExpressionError, match="too long"):
+        variables_in("a+" * MAX_LENGTH)
+
+
+def test_long_names_and_numbers_are_cut_short_in_messages():
+    with pytest.raises(ExpressionError) as caught:
+        parse("x" * 5000 + " + y" * 20)
+    message = str(caught.value)
+    assert len(message) < 300 and "…" in message and message.endswith("at column 1")
+    assert caught.value.missing[0] == "x" * 5000  # the attribute keeps the names whole
+
+
+# -- fuzzing: whatever the text, a Value or an ExpressionError ------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from micrograd_like import ops  # noqa: E402
+
+FUZZ = settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PIECES = ["a", "b", "c", "0", "1", "2.5", ".5", "1e3", "e", "+", "-", "*", "/", "**", "^", "(", ")", ",", " ", "\t",
+          "%", ".", "_", "tanh", "maximum", "log", "exp", "sqrt", "ℌ", "é", "\x00", "\ud800", "1e999", "'", "[", "="]
+
+
+def _outcome(text: str, values: dict) -> None:
+    try:
+        result = parse(text, values)
+    except ExpressionError as error:
+        assert "\n" not in str(error)
+        assert error.column is None or 1 <= error.column <= len(text) + 1
+        return
+    assert isinstance(result, Value) and math.isfinite(result.data)
+
+
+@FUZZ
+@given(text=st.one_of(st.lists(st.sampled_from(PIECES), max_size=40).map("".join), st.text(max_size=60)))
+def test_random_text_gives_a_value_or_an_expression_error(text):
+    _outcome(text, {"a": 0.5, "b": -2.0, "c": 3.0})
+
+
+def _expressions():
+    leaf = st.sampled_from(["a", "b", "c", "0", "1", "2.5", ".5", "1e3", "(-a)"])
+    functions = [ops.find(name) for name in ops.function_names()]
+
+    def call(inner):
+        return st.sampled_from(functions).flatmap(
+            lambda row: st.lists(inner, min_size=row.arity, max_size=row.arity).map(
+                lambda args: f"{row.written}({', '.join(args)})"))
+
+    def extend(inner):
+        binary = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner).map(" ".join)
+        return st.one_of(binary, inner.map(lambda e: f"-{e}"), inner.map(lambda e: f"({e})"), call(inner))
+
+    return st.recursive(leaf, extend, max_leaves=25)
+
+
+@FUZZ
+@given(text=_expressions(), values=st.fixed_dictionaries({v: st.floats(-1e3, 1e3) for v in "abc"}))
+def test_random_expressions_give_a_value_or_an_expression_error(text, values):
+    _outcome(text, values)

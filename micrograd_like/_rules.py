@@ -1,0 +1,166 @@
+"""The rules of the primitive table that need more than one expression: forward rules in
+their checked and stable forms, and the small readers of a row's templates.
+
+Each checked rule raises a specific error for an input outside its domain (ValueError,
+ZeroDivisionError) and lets an overflow be an OverflowError, which the engine words as
+"...: the result is too large for a float".  The compiled code calls these same functions
+(they are in ``ops.CODE_GLOBALS``), so its numbers and its errors are exactly the engine's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float))
+
+
+def _value_of(x) -> float:
+    """The number inside a Value, or the number itself: for rules that branch on a sign."""
+    return x if _is_number(x) else x.data
+
+
+# -- forward rules ---------------------------------------------------------------------------------
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x!r}) is too large for a float (exp overflows above x = 709.78)") from None
+
+
+def _log(x: float) -> float:
+    if x <= 0:
+        raise ValueError(f"log needs a positive input, got {x!r}")
+    return math.log(x)
+
+
+def _sigmoid(x: float) -> float:
+    # Two forms so that exp never overflows: for x < 0, 1/(1+e^-x) = e^x/(1+e^x).
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _relu(x: float) -> float:
+    return x if x > 0 else 0.0
+
+
+def _sqrt(x: float) -> float:
+    if x <= 0:
+        # At 0 the square root's slope 1/(2*sqrt(x)) is infinite: no finite gradient exists.
+        raise ValueError(f"sqrt needs a positive input (its derivative is infinite at 0), got {x!r}")
+    return math.sqrt(x)
+
+
+def _divide(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
+    return a / b
+
+
+def _power_of_values(a: float, b: float) -> float:
+    # d(a**b)/db = a**b * log(a) exists only for a > 0.
+    if a <= 0:
+        raise ValueError(
+            f"a ** b with a Value exponent needs a positive base (d/db = a**b * log(a)), got base {a!r}; "
+            "for a constant exponent use a plain number: x ** 2"
+        )
+    return _checked_pow(a, b)
+
+
+def _constant_power(x: float, n: float) -> float:
+    """x ** n for a constant exponent n (the row ``power(n)``)."""
+    if x == 0 and 0 < n < 1:
+        shown = repr(int(n)) if n.is_integer() else repr(n)
+        raise ValueError(f"0.0 ** {shown} has an infinite derivative at 0")
+    return _checked_pow(x, n)
+
+
+def _checked_pow(a: float, b: float) -> float:
+    if a == 0 and b < 0:
+        raise ZeroDivisionError(f"{a!r} ** {b!r} divides by zero")
+    if a < 0 and b != int(b):
+        raise ValueError(f"({a!r}) ** {b!r} is not a real number: a negative base needs a whole-number exponent")
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        raise OverflowError(f"{a!r} ** {b!r} is too large for a float") from None
+
+
+def _tan(x: float) -> float:
+    t = math.tan(x)
+    # Near a pole t ≈ 1/(distance to it), so |t| * ulp(x) >= 1 says no float lies between x and
+    # the pole: x is an odd multiple of π/2 as far as floats can tell (math.pi / 2, for one).
+    if abs(t) * math.ulp(x) >= 1:
+        raise ValueError(f"tan needs an input away from the odd multiples of π/2, where tan and its derivative "
+                         f"1 + tan² are infinite; {x!r} is as close to one as floats get")
+    return t
+
+
+def _log1p(x: float) -> float:
+    if x <= -1:
+        raise ValueError(f"log1p needs an input above -1 (log1p(x) = log(1 + x)), got {x!r}")
+    return math.log1p(x)
+
+
+def _expm1(x: float) -> float:
+    return math.expm1(x)  # exact for small x, where exp(x) - 1 would lose the digits that matter
+
+
+def _softplus(x: float) -> float:
+    # log(1 + e^x) written so that exp never overflows and small results keep their digits.
+    return math.log1p(math.exp(-abs(x))) + max(x, 0.0)
+
+
+def _maximum_grads(a, b, out) -> tuple[float, float]:
+    """d max(a, b)/da and /db: 1 for the larger operand, 0 for the other, a half each at a tie
+    (where max has no slope; PyTorch splits the gradient the same way)."""
+    a, b = _value_of(a), _value_of(b)
+    if a > b:
+        return (1.0, 0.0)
+    if a < b:
+        return (0.0, 1.0)
+    return (0.5, 0.5)
+
+
+# -- reading a row's templates ---------------------------------------------------------------------
+
+_FUNCTION_FORM = re.compile(r"([^\W\d]\w*)\(\{0\}((?:, ?\{\d+\})*)\)")
+_OPERATOR_FORM = re.compile(r"\{0\} ?(\*\*|[-+*/]) ?\{1\}")
+
+
+def _placeholders(template: str) -> set[str]:
+    """The names in a template's {} fields: {'0', '1', 'out'} for '{0}*{1} + {out}'."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as error:  # a lone { or }
+        raise ValueError(f"bad template {template!r}: {error}") from None
+
+
+def _written_form(notation: str, arity: int) -> str:
+    """How an expression writes a row, read from its notation: 'tanh' for tanh({0}), '+' for
+    {0} + {1}, '-' for -{0}; '' when the notation is neither a call nor an operator."""
+    call = _FUNCTION_FORM.fullmatch(notation)
+    if call and call.group(2).replace(" ", "") == "".join(f",{{{i}}}" for i in range(1, arity)):
+        return call.group(1)
+    operator = _OPERATOR_FORM.fullmatch(notation)
+    if operator:
+        return operator.group(1)
+    return "-" if notation == "-{0}" else ""
+
+
+def _check_code(name: str, code: str, allowed: set[str]) -> None:
+    """Refuse a code template that uses other placeholders than ``allowed`` or is not a Python expression."""
+    unknown = _placeholders(code) - allowed
+    if unknown:
+        raise ValueError(f"{name}: the code {code!r} may use only {sorted(allowed)}, not {sorted(unknown)}")
+    try:
+        compile(code.format(*(f"_x{i}" for i in range(len(allowed))), out="_out"), name, "eval")
+    except SyntaxError as error:
+        raise ValueError(f"{name}: the code {code!r} is not a Python expression ({error.msg})") from None

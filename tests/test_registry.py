@@ -1,0 +1,130 @@
+"""The primitive table as a registry: a row added at run time is known everywhere, and a bad
+row is refused when it is made, saying what to fix."""
+
+import math
+import threading
+
+import pytest
+
+from micrograd_like import Primitive, Value, apply, check_nodes, draw_dot, gradcheck, ops, parse
+from micrograd_like.cli import main
+from micrograd_like.expression import ExpressionError
+
+
+def _cube(name="cube", **fields):
+    return Primitive(name, "x³", lambda x: x**3, lambda x, out: (3 * x * x,), f"{name}({{0}})", ("3*{0}²",), **fields)
+
+
+@pytest.fixture
+def cube():
+    """A row registered for one test, and taken out again after it."""
+    row = ops.register(_cube())
+    yield row
+    ops.unregister("cube")
+
+
+def test_a_row_registered_at_run_time_is_known_to_the_lookups(cube):
+    assert ops.find("cube") is cube and ops.registry()["cube"] is cube and ops.PRIMITIVES["cube"] is cube
+    assert ops.function_names()[-1] == "cube"
+    ops.unregister("cube")
+    assert ops.find("cube") is None and "cube" not in ops.PRIMITIVES
+    ops.register(cube)  # (the fixture takes it out)
+
+
+def test_a_row_registered_at_run_time_works_everywhere(cube, capsys):
+    x = Value(0.5, label="x")
+    assert apply(cube, x).data == 0.125
+    y = parse("cube(a*b) + 1", {"a": 2.0, "b": 0.5})
+    assert y.parents[0].primitive is cube and y.data == 2.0
+    assert gradcheck(lambda v: apply(cube, v * 2), [0.3])
+    assert check_nodes(parse("tanh(cube(a))", {"a": 0.7})).ok
+    assert 'label="x³"' in draw_dot(parse("cube(a)", {"a": 0.7})).source
+    steps = parse("cube(a)", {"a": 2.0}).backward_steps()
+    assert "3*a² = 12.0" in steps.transcript()
+    assert main(["step", "cube(a*b)", "--var", "a=2", "--var", "b=0.5"]) == 0
+    assert "local d(cube(a*b))/d(a*b) = " in capsys.readouterr().out
+    assert main(["draw", "cube(a)", "--var", "a=2", "--format", "dot"]) == 0
+    assert "x³" in capsys.readouterr().out
+
+
+def test_a_row_without_code_templates_is_run_through_the_registry(cube):
+    names = {"x0": 1.5, "out": cube.forward(1.5)}
+    assert eval(cube.forward_code.format("x0"), dict(ops.CODE_GLOBALS), names) == 3.375
+    assert eval(cube.grads_code[0].format("x0", out="out"), dict(ops.CODE_GLOBALS), names) == 6.75
+
+
+def test_a_two_operand_row_is_called_with_two_arguments():
+    row = ops.register(Primitive("hypot", "hypot", math.hypot, lambda a, b, out: (a / out, b / out),
+                                 "hypot({0}, {1})", ("{0}/hypot({0}, {1})", "{1}/hypot({0}, {1})")))
+    try:
+        y = parse("hypot(a, 4)", {"a": 3.0})
+        assert y.data == 5.0 and y.primitive is row and row.partners(0) == (1,)
+        with pytest.raises(ExpressionError, match=r"hypot\(\) needs 2 arguments, got 1"):
+            parse("hypot(a)", {"a": 3.0})
+    finally:
+        ops.unregister("hypot")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: ops.register(_cube("tanh")), "a primitive named 'tanh' is already registered: choose another name$"),
+        (lambda: ops.register(_cube("tanh2", written="tanh")), "'tanh' is already written for 'tanh'"),
+        (lambda: ops.register(_cube("minus", written="-")), "'-' is already written for 'neg'"),
+        (lambda: _cube(written="%"), "must be a function name .* or one of the operators"),
+        (lambda: Primitive("f", "f", abs, abs, "f(x)", ()), "bad notation 'f\\(x\\)'"),
+        (lambda: Primitive("f", "f", abs, abs, "f({1})", ("1",)), "bad notation"),
+        (lambda: Primitive("f", "f", abs, abs, "f({0}})", ("1",)), "bad template"),
+        (lambda: Primitive("f", "f", abs, abs, "f({0})", ("1", "2")), "1 operand\\(s\\) but 2 grad_words"),
+        (lambda: Primitive("f", "f", abs, abs, "f({0})", ("{1}",)), "grad_words '\\{1\\}' may use only"),
+        (lambda: _cube(forward_code="{0} **", grads_code=("1",)), "is not a Python expression"),
+        (lambda: _cube(forward_code="{0}", grads_code=("1", "2")), "1 operand\\(s\\) but 2 grads_code"),
+        (lambda: _cube(notes=(ops.Note("about {q}"),)), "a note may use"),
+        (lambda: _cube(notes=(ops.Note("about {p}", operand=3),)), "notes must be Notes about operands 0..0"),
+        (lambda: ops.unregister("exp"), "'exp' is a built-in primitive"),
+        (lambda: Primitive("", "f", abs, abs, "f({0})", ("1",)), "needs a name"),
+    ],
+)
+def test_a_bad_row_is_refused_saying_what_to_fix(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_register_needs_a_primitive_and_unregister_a_registered_name():
+    with pytest.raises(TypeError, match="needs a Primitive"):
+        ops.register("cube")
+    with pytest.raises(KeyError, match="no primitive named 'cube'"):
+        ops.unregister("cube")
+
+
+def test_a_duplicate_of_a_row_added_at_run_time_says_how_to_replace_it(cube):
+    with pytest.raises(ValueError, match=r"or unregister\('cube'\) first"):
+        ops.register(_cube())
+
+
+def test_notes_and_partners_come_from_the_rows():
+    assert ops.SUB.notes_at(0, 1.0) == () and "sign flipped" in ops.SUB.notes_at(1, -1.0)[0]
+    assert ops.RELU.notes_at(0, 1.0) == () and "no gradient reaches {p}" in ops.RELU.notes_at(0, 0.0)[0]
+    assert ops.MAXIMUM.notes_at(1, 0.5)[0].startswith("a tie")
+    assert ops.MUL.partners(0) == (1,) and ops.ADD.partners(1) == () and ops.TANH.partners(0) == ()
+    assert ops.weighted_sum(3).partners(4) == (1,) and ops.weighted_sum(3).partners(6) == ()
+
+
+def test_how_each_row_is_written_is_read_from_its_notation():
+    assert [(p.written, p.arity) for p in (ops.ADD, ops.NEG, ops.POW, ops.TANH, ops.SIGMOID, ops.MAXIMUM)] == [
+        ("+", 2), ("-", 1), ("**", 2), ("tanh", 1), ("sigmoid", 1), ("maximum", 2)]
+    assert ops.power(2).written == "" and ops.weighted_sum(2).written == ""  # made on demand, not written
+
+
+def test_threads_registering_at_once_each_get_their_row():
+    names = [f"cube{i}" for i in range(8)]
+    threads = [threading.Thread(target=ops.register, args=(_cube(name),)) for name in names]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert all(ops.find(name).name == name for name in names)
+    finally:
+        for name in names:
+            ops.unregister(name)
