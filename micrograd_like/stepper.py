@@ -45,6 +45,7 @@ from . import autodiff, ops
 from .engine import Value
 
 if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
+    from .quiz import Quiz
     from .viz import Drawing, Highlight
 
 T, R = TypeVar("T"), TypeVar("R")
@@ -606,6 +607,11 @@ class Stepper:
 
     def _all_done(self) -> str:
         return "its one step done" if len(self.steps) == 1 else f"all {len(self.steps)} steps done"
+
+    def quiz(self, *args, **options) -> Quiz:
+        """Practise this pass: answer each step's numbers (see :func:`micrograd_like.quiz.quiz`)."""
+        from .quiz import quiz
+        return quiz(self, *args, **options)
 
     def transcript(self) -> str:
         """Every step of the pass in words, one after another, without moving the stepper:
