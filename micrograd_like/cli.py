@@ -22,6 +22,7 @@ from .expression import ExpressionError, parse, parse_assignment, parse_assignme
 from .viz import MAX_TIMEOUT, GraphTooLargeError, GraphvizNotFoundError, LayoutTimeoutError
 
 __all__ = ["main", "add_expression_arguments", "expression_from_args", "prepare_output_path", "UserError"]
+__path__ = [str(Path(__file__).with_name("cli"))]  # subcommand modules in cli/ (quiz), until cli.py is that package
 
 
 class UserError(Exception):
@@ -529,6 +530,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_parser(commands)
     add_draw_command(commands)
     add_step_command(commands)
+    from .cli import quiz
+
+    quiz.add_parser(commands)
     parser.commands = commands.choices
     return parser
 
@@ -544,6 +548,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             draw_command(args)
         elif args.command == "step":
             status = step_command(args)
+        else:
+            status = args.run(args)
         sys.stdout.flush()  # so that a closed pipe shows here, not as Python exits
     except UserError as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
