@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
+from .export import rule
 from .stepper import Step, Stepper, _num, _product
 
 if TYPE_CHECKING:  # the notebook front end needs ipywidgets, imported only when it is shown
@@ -178,25 +179,25 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
     asked = []
     for step in stepper.steps:
         lhs = step.derivative.split(" = ")[0]  # d(d*f)/dd
-        parts = step.derivative.split(" = ")
-        rule = " = ".join(parts[:-1] if len(parts) > 2 and parts[-1] == _num(step.local) else parts)  # no number
+        words = rule(step)  # d(d*f)/dd = f, without its number
+        numbers = ", with the numbers of the forward pass" if words != step.derivative else ""
         grad_name = step.update.split(" = ")[0]  # d.grad, (a*b).grad
         now = _num(step.held + step.before)
         upstream = f"the upstream gradient {stepper.names[step.node]} sends back is {_num(step.upstream)}"
         for kind in ask:
             if kind == "local":
                 asked.append((step, kind, f"local derivative {lhs} = ?", step.local, step.derivative,
-                              f"the rule is {rule}, with the numbers of the forward pass"))
+                              f"the rule is {words}{numbers}"))
             elif kind == "contribution":
                 worked = f"upstream × local = {_product(step.upstream, step.local)} = {_num(step.contribution)}"
                 asked.append((step, kind, "contribution (upstream × local derivative) = ?", step.contribution,
                               worked, f"contribution = upstream × local derivative: {upstream}, and the "
-                              f"local derivative is {rule}"))
+                              f"local derivative is {words}"))
             else:
                 asked.append((step, kind, f"{grad_name} after this step (it is {now} now) = ?",
                               step.held + step.after, step.update,
                               f"gradients add up: {grad_name} is {now} now; add this step's contribution "
-                              f"({upstream}, times the local derivative {rule})"))
+                              f"({upstream}, times the local derivative {words})"))
     return asked
 
 

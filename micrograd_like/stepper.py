@@ -613,6 +613,16 @@ class Stepper:
         from .quiz import quiz
         return quiz(self, *args, **options)
 
+    def to_markdown(self, **options) -> str:
+        """The whole pass as Markdown tables, for slides (see :func:`micrograd_like.export.to_markdown`)."""
+        from .export import to_markdown
+        return to_markdown(self, **options)
+
+    def to_csv(self) -> str:
+        """The whole pass as CSV, one row per step (see :func:`micrograd_like.export.to_csv`)."""
+        from .export import to_csv
+        return to_csv(self)
+
     def transcript(self) -> str:
         """Every step of the pass in words, one after another, without moving the stepper:
         ``print(steps.transcript())``."""
