@@ -253,13 +253,14 @@ class Quiz:
             number = read_number(text if isinstance(text, str) else str(text))
         except NotANumberError as error:
             return Feedback("not a number", f"{error}; try again", question)
-        if math.isclose(number, question.expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol):
+        if self._close(number, question.expected):
             feedback = Feedback("right", f"right: {question.worked}", question)
             self._right += 1
         else:
             self._misses += 1
             if self._misses < TRIES:
-                return Feedback("hint", f"not quite. Hint: {question.hint}. Try again.", question)
+                return Feedback("hint", f"not quite. {self._confusion(question, number)}Hint: {question.hint}. "
+                                "Try again.", question)
             notes = "".join(f"\n  note: {note}" for note in question.step.notes)
             feedback = Feedback("shown", f"not quite: the answer is {_num(question.expected)}: "
                                 f"{question.worked}{notes}", question)
@@ -267,6 +268,21 @@ class Quiz:
             self.mistakes.append(feedback)
         self._move_on()
         return feedback
+
+    def _close(self, number: float, expected: float) -> bool:
+        return math.isclose(number, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+
+    def _confusion(self, question: Question, number: float) -> str:
+        """A wrong answer that is one of the usual confusions, named ('' for any other)."""
+        step = question.step
+        if question.kind == "local" and step.upstream != 1 and self._close(number, step.contribution):
+            return ("That is the contribution (upstream × local): the local derivative is the node's own slope, "
+                    "without the upstream gradient. ")
+        if question.kind == "grad" and step.held + step.before != 0 and self._close(number, step.contribution):
+            return "That is this step's contribution alone: it adds to what the gradient holds already. "
+        if question.expected != 0 and self._close(-number, question.expected):
+            return "Check the sign. "
+        return ""
 
     def _move_on(self) -> None:
         """On to the next question; apply the step when its last question is done."""

@@ -284,3 +284,17 @@ def test_in_a_jupyter_kernel_steps_quiz_is_the_widget():
     words = notebook.cells[2].outputs[0]["data"]["text/plain"]
     assert "right: d(x*x)/dx = x = 3.0" in words and "that's not a number: 'x'" in words
     assert "not quite. Hint" in words and words.endswith("'1/1',\n 3.0)")
+
+
+def test_the_usual_confusions_are_named_in_the_hint():
+    quiz, _ = lecture_quiz()
+    for question in quiz.questions[:6]:  # steps 1 and 2
+        quiz.answer(str(question.expected))
+    assert quiz.answer("-2").text.startswith("not quite. That is the contribution (upstream × local)")  # step 3
+    quiz.answer("1"), quiz.answer("-2")
+    assert quiz.answer("2").text.startswith("not quite. Check the sign. Hint:")  # e.grad is -2.0
+    x = Value(3.0, label="x")
+    twice = Quiz((x * x).backward_steps(), ask="grad")
+    twice.answer("3")
+    assert twice.answer("3").text.startswith("not quite. That is this step's contribution alone")  # 3 + 3
+    assert "Hint" in Quiz((x * x).backward_steps(), ask="grad").answer("5").text

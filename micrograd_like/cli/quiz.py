@@ -12,13 +12,13 @@ import random
 import sys
 from collections.abc import Callable
 
-from ..expression import ExpressionError, parse, variables_in
-from ..quiz import QUESTIONS, Quiz, check_ask, run
-from ..stepper import backward_steps
-
-# Until micrograd_like/cli.py becomes the package micrograd_like/cli/, these live in it; then
-# UserError comes from .errors and the expression arguments from wherever the package keeps them.
-from . import UserError, add_expression_arguments, expression_from_args
+# Until micrograd_like/cli.py becomes the package micrograd_like/cli/, these imports are absolute
+# (pytest collects cli/quiz.py as a module of its own) and UserError and the expression arguments
+# come from cli.py; then they become relative, UserError coming from .errors.
+from micrograd_like.cli import UserError, add_expression_arguments, expression_from_args
+from micrograd_like.expression import ExpressionError, parse, variables_in
+from micrograd_like.quiz import QUESTIONS, Quiz, check_ask, run
+from micrograd_like.stepper import backward_steps
 
 __all__ = ["add_parser", "run_quiz", "draw_values", "RANDOM_VALUES"]
 
