@@ -35,8 +35,8 @@ def test_a_scripted_session_with_mistakes_ends_with_the_right_score_and_hints():
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[-1] == "score: 16/18"
-    assert ("  not quite. Hint: the rule is d((a*b + c)*f)/d(a*b + c) = f, with the numbers of the forward pass. "
-            "Try again.") in lines
+    assert ("  not quite. Check the sign. Hint: the rule is d((a*b + c)*f)/d(a*b + c) = f, "
+            "with the numbers of the forward pass. Try again.") in lines
     assert "  local derivative d((a*b + c)*f)/d(a*b + c) = ? -2" in lines  # the answer echoed after its prompt
     assert "  right: d((a*b + c)*f)/d(a*b + c) = f = -2.0" in lines
     hint = next(line for line in lines if "Hint: contribution" in line)
