@@ -57,6 +57,7 @@ from .words import (
 )
 
 if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
+    from .quiz import Quiz
     from .viz import Drawing, Highlight
 
 __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forward_walk"]
@@ -438,6 +439,21 @@ class Stepper:
 
     def _all_done(self) -> str:
         return "its one step done" if len(self.steps) == 1 else f"all {len(self.steps)} steps done"
+
+    def quiz(self, *args, **options) -> Quiz:
+        """Practise this pass: answer each step's numbers (see :func:`micrograd_like.quiz.quiz`)."""
+        from .quiz import quiz
+        return quiz(self, *args, **options)
+
+    def to_markdown(self, **options) -> str:
+        """The whole pass as Markdown tables, for slides (see :func:`micrograd_like.export.to_markdown`)."""
+        from .export import to_markdown
+        return to_markdown(self, **options)
+
+    def to_csv(self) -> str:
+        """The whole pass as CSV, one row per step (see :func:`micrograd_like.export.to_csv`)."""
+        from .export import to_csv
+        return to_csv(self)
 
     def transcript(self) -> str:
         """Every step of the pass in words, one after another, without moving the stepper:

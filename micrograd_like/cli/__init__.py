@@ -22,13 +22,13 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import demo, draw, step
+from . import demo, draw, quiz, step
 from .arguments import reads_as_expression
 from .errors import one_line
 
 __all__ = ["main", "build_parser"]
 
-SUBCOMMANDS = (demo, draw, step)  # each module's add_parser() adds its subcommand
+SUBCOMMANDS = (demo, draw, step, quiz)  # each module's add_parser() adds its subcommand
 
 
 class _ArgumentParser(argparse.ArgumentParser):

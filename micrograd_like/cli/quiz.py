@@ -1,0 +1,141 @@
+"""``micrograd-like quiz``: the quiz on an expression's backward pass, in a terminal.
+
+Each answer is read from standard input, one per line, so a session can be scripted
+(``printf '%s\\n' -2 4 ... | micrograd-like quiz ...``).  The last line is always
+``score: K/N``.  ``q``, Ctrl-C or the end of the input stop the quiz with the score so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Callable
+
+from ..expression import ExpressionError, parse, variables_in
+from ..quiz import QUESTIONS, Quiz, check_ask, run
+from ..stepper import backward_steps
+from .arguments import add_expression_arguments, expression_from_args
+from .errors import UserError
+
+__all__ = ["add_parser", "run_quiz", "draw_values", "RANDOM_VALUES"]
+
+RANDOM_VALUES = tuple(k / 2 for k in range(-6, 7) if k)  # -3.0, -2.5, ..., 3.0, not 0: worked by hand
+DRAWS = 200  # tries at values the expression can be computed (and differentiated) with
+
+EXIT_CODES = {"finished": 0, "quit": 0, "end of input": 1, "interrupted": 130}
+
+
+def _questions(text: str) -> tuple[str, ...]:
+    """argparse ``type=`` for ``--ask local,grad``."""
+    try:
+        return check_ask(name.strip() for name in text.split(","))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_parser(subcommands) -> argparse.ArgumentParser:
+    """Add ``quiz`` to the ``micrograd-like`` subcommands."""
+    parser = subcommands.add_parser(
+        "quiz",
+        help="a quiz on each chain-rule step of an expression's backward pass",
+        description="Asks, at each step of the backward pass, for the local derivative, the contribution "
+        "(upstream × local) and the parent's new gradient. An answer is a number: -2, 0.5 or 1/2 "
+        "(right within 0.1%, or 1e-6 of zero). A first wrong answer gets a hint, a second one the answer. "
+        "Answers are read one per line from standard input, so a session can be piped in. "
+        "Example: micrograd-like quiz \"(a*b + c) * f\" --var a=2 --var b=-3 --var c=10 --var f=-2",
+        epilog="It ends with the line 'score: K/N'. q, Ctrl-C or the end of the input stop it with the score so "
+        "far. Exit status: 0 when finished or quit with q, 1 when the input ends first, 130 on Ctrl-C, "
+        "2 for a mistake on the command line.",
+        allow_abbrev=False,  # "--a" is an expression, -(-a), not short for --ask
+    )
+    add_expression_arguments(parser)
+    parser.add_argument("--ask", type=_questions, default=QUESTIONS, metavar="LIST",
+                        help=f"what to ask at each step, comma-separated (default: {','.join(QUESTIONS)})")
+    parser.add_argument("--random-values", action="store_true",
+                        help="draw the values of the variables not given with --var: -3 to 3 in halves, not 0")
+    parser.add_argument("--seed", type=int, help="with --random-values: the same seed draws the same values")
+    parser.set_defaults(run=run_quiz)
+    return parser
+
+
+def draw_values(expression: str, given: dict[str, float], rng: random.Random) -> dict[str, float]:
+    """Values for the variables of ``expression`` that ``given`` lacks, from RANDOM_VALUES,
+    drawn again until the expression and its backward pass can be computed with them (no log
+    of a negative number, no division by zero)."""
+    missing = [name for name in variables_in(expression) if name not in given]
+    for _ in range(DRAWS):
+        drawn = {name: rng.choice(RANDOM_VALUES) for name in missing}
+        try:
+            parse(expression, {**given, **drawn}).backward()
+        except (ExpressionError, ArithmeticError, ValueError):
+            continue
+        return drawn
+    raise UserError(f"no values from -3 to 3 (in halves) let {expression!r} be computed, in {DRAWS} draws: "
+                    "give them with --var")
+
+
+def run_quiz(args: argparse.Namespace, stdin=None, stdout=None) -> int:
+    """Run ``micrograd-like quiz``; ``stdin``/``stdout`` default to the process's own."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if args.seed is not None and not args.random_values:
+        raise UserError("--seed is for --random-values: add --random-values (or leave --seed out)")
+    if args.random_values:
+        _add_random_values(args, stdout)
+    root = expression_from_args(args)
+    if not root.label and "L" not in {name for name, _ in args.var}:
+        root.label = "L"  # the lecture's name for the output, as in micrograd-like step
+    quiz = Quiz(backward_steps(root), args.ask)
+
+    def write(text: str) -> None:
+        print(text, file=stdout, flush=True)
+
+    try:
+        ending = run(quiz, _reader(stdin, stdout), write)
+    except KeyboardInterrupt:  # Ctrl-C between two questions
+        write(f"\n{quiz.summary()}")
+        ending = "interrupted"
+    return EXIT_CODES[ending]
+
+
+def _add_random_values(args: argparse.Namespace, stdout) -> None:
+    """Draw the values --var did not give, say which (and the seed, to draw them again)."""
+    try:
+        variables_in(args.expression or "")
+        given = dict(args.var)
+    except ExpressionError:
+        return  # expression_from_args says what is wrong with the expression
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+    drawn = draw_values(args.expression, given, random.Random(seed))
+    if not drawn:
+        print("micrograd-like quiz: note: every variable has its value from --var: nothing to draw",
+              file=sys.stderr)
+        return
+    args.var = [*args.var, *drawn.items()]
+    values = ", ".join(f"{name} = {value:g}" for name, value in drawn.items())
+    print(f"values: {values} (drawn with --seed {seed})", file=stdout)
+
+
+def _reader(stdin, stdout) -> Callable[[str], str]:
+    """``read(prompt)`` for the quiz: ``input()`` in a terminal; otherwise a line of ``stdin``,
+    echoed after the prompt so that the output reads as the session did."""
+    if stdin is sys.stdin and _is_terminal(stdin) and _is_terminal(stdout):
+        return input
+
+    def read(prompt: str) -> str:
+        print(prompt, end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        print(line.rstrip("\r\n"), file=stdout)
+        return line
+
+    return read
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,300 @@
+"""The quiz: its state machine with right, wrong and unreadable answers, the REPL loop, the widget."""
+
+import math
+
+import pytest
+from examples import lecture
+from hypothesis import given
+from random_graphs import evaluate, recipes
+
+from micrograd_like import Value
+from micrograd_like.quiz import ABS_TOL, REL_TOL, NotANumberError, Quiz, check_ask, read_number
+from micrograd_like.words import num as _num
+
+
+def lecture_quiz(ask=("local", "contribution", "grad")):
+    graph = lecture()
+    return Quiz(graph["L"].backward_steps(), ask), graph
+
+
+# -- reading answers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, number", [
+    ("-2", -2.0), ("-2.0", -2.0), ("1/2", 0.5), ("0.5", 0.5), ("-1.5e-3", -0.0015), (" 3 ", 3.0),
+    ("+.5", 0.5), ("2.", 2.0), ("-3/4", -0.75), ("1.5/2", 0.75), ("1 / 3", 1 / 3), ("\u22122", -2.0),
+    ("6E2", 600.0),
+])
+def test_numbers_are_read_as_students_write_them(text, number):
+    assert read_number(text) == number
+
+
+@pytest.mark.parametrize("text, why", [
+    ("", "(write e.g. -2, 0.5 or 1/2)"), ("abc", "'abc'"), ("2+2", "'2+2'"), ("nan", "'nan'"),
+    ("inf", "'inf'"), ("1//2", "'1//2'"), ("--2", "'--2'"), ("1e99999", "'1e99999'"),
+    ("__import__('os')", "not a number"), ("0,5", "write decimals with a point: 0.5"),
+    ("1/0", "divides by zero"), ("1e999", "too large for a float"), ("1" * 200, "…"),
+])
+def test_anything_else_is_not_a_number_and_says_why(text, why):
+    with pytest.raises(NotANumberError, match="that's not a number") as error:
+        read_number(text)
+    assert why in str(error.value)
+
+
+# -- the state machine -----------------------------------------------------------------------------
+
+
+def test_right_answers_score_full_marks_and_leave_the_grads_of_backward():
+    quiz, graph = lecture_quiz()
+    assert len(quiz.questions) == 18 and quiz.score == (0, 0) and not quiz.finished
+    while not quiz.finished:
+        feedback = quiz.answer(_num(quiz.question.expected))  # the number as the stepper shows it
+        assert feedback.correct, feedback
+    assert quiz.score == (18, 18) and str(quiz.score) == "18/18" and quiz.mistakes == []
+    assert quiz.summary() == "no mistakes\nscore: 18/18"
+    assert {name: graph[name].grad for name in "abcfed"} == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0,
+                                                               "e": -2.0, "d": -2.0}
+    with pytest.raises(ValueError, match="the quiz is finished"):
+        quiz.answer("1")
+
+
+def test_the_questions_and_answers_are_the_steppers_own():
+    quiz, _ = lecture_quiz()
+    local, contribution, grad = quiz.questions[12:15]  # step 5/6: e = a*b sends -2.0 back to a
+    assert str(local) == "step 5/6: e = a*b sends dL/de = -2.0 back to a\n  local derivative d(a*b)/da = ?"
+    assert (local.expected, contribution.expected, grad.expected) == (-3.0, 6.0, 6.0)
+    assert local.worked == "d(a*b)/da = b = -3.0"
+    assert contribution.worked == "upstream × local = (-2.0) * (-3.0) = 6.0"
+    assert grad.prompt == "a.grad after this step (it is 0.0 now) = ?"
+    assert grad.worked == "a.grad = 0.0 + 6.0 = 6.0"
+
+
+def test_a_first_wrong_answer_gets_a_hint_and_a_second_try():
+    quiz, _ = lecture_quiz(ask="contribution")
+    feedback = quiz.answer("5")
+    assert feedback.verdict == "hint" and not feedback.correct
+    assert "contribution = upstream × local derivative" in feedback.text
+    assert "the upstream gradient L sends back is 1.0" in feedback.text  # the upstream value
+    assert "d(d*f)/dd = f" in feedback.text and "-2.0" not in feedback.text  # the rule, not its number
+    assert quiz.question is quiz.questions[0] and quiz.score == (0, 0)
+    assert quiz.answer("-2").correct  # right after the hint: it counts, and is listed
+    assert quiz.score == (1, 1)
+    assert quiz.summary() == ("went wrong:\n  step 1/6, the contribution (upstream × local = 1.0 * (-2.0) = -2.0): "
+                              "right after the hint\nstopped at question 2 of 6\nscore: 1/1")
+
+
+def test_a_second_wrong_answer_shows_the_answer_and_why_and_moves_on():
+    quiz, graph = lecture_quiz(ask=("local",))
+    assert quiz.answer("1").verdict == "hint"
+    feedback = quiz.answer("2")
+    assert feedback.verdict == "shown"
+    assert feedback.text == "not quite: the answer is -2.0: d(d*f)/dd = f = -2.0"
+    assert quiz.question is quiz.questions[1] and quiz.score == (0, 1)
+    assert graph["d"].grad == -2.0  # the step is applied all the same
+    assert quiz.summary().splitlines() == [
+        "went wrong:",
+        "  step 1/6, the local derivative (d(d*f)/dd = f = -2.0): answer shown",
+        "stopped at question 2 of 6",
+        "score: 0/1",
+    ]
+
+
+def test_the_why_includes_the_steps_notes():
+    x = Value(3.0, label="x")
+    y = x - 2 * x
+    quiz = Quiz(y.backward_steps(), ask="local")
+    while quiz.question.step.parent is not quiz.question.step.node.parents[1]:
+        quiz.answer(str(quiz.question.expected))
+    quiz.answer("5")
+    assert "note: making" in quiz.answer("5").text  # why a subtraction's local derivative is -1
+
+
+def test_an_unreadable_answer_is_asked_again_and_not_counted():
+    quiz, _ = lecture_quiz(ask="local")
+    feedback = quiz.answer("minus two")
+    assert feedback.verdict == "not a number"
+    assert feedback.text == "that's not a number: 'minus two' (write e.g. -2, 0.5 or 1/2); try again"
+    assert quiz.question is quiz.questions[0] and quiz.score == (0, 0)
+    assert quiz.answer("-2").correct and quiz.mistakes == []  # not a miss: no hint was needed
+
+
+def test_the_grads_follow_the_quiz_one_step_at_a_time():
+    quiz, graph = lecture_quiz()
+    steps = quiz.stepper
+    for question in quiz.questions:
+        step = question.step
+        assert steps.position == step.number - 1  # the step being asked is not applied yet
+        assert step.parent.grad == step.held + step.before
+        quiz.answer(str(question.expected))
+        if question.kind == "grad":
+            assert steps.position == step.number and step.parent.grad == question.expected
+
+
+def test_a_quiz_starts_the_stepper_from_the_start_and_survives_it_being_moved():
+    graph = lecture()
+    steps = graph["L"].backward_steps()
+    steps.finish()
+    quiz = Quiz(steps, ask="grad")
+    assert steps.position == 0 and graph["a"].grad == 0.0
+    quiz.answer("-2")
+    steps.goto(4)  # someone moves the stepper in between
+    quiz.answer("4")
+    assert steps.position == 2 and graph["f"].grad == 4.0 and graph["a"].grad == 0.0
+
+
+def test_tolerance_is_relative_and_absolute():
+    x = Value(0.5, label="x")
+    y = x.tanh()  # local derivative 1 - tanh(0.5)**2 = 0.7864477...
+    quiz = Quiz(y.backward_steps(), ask="local")
+    expected = quiz.question.expected
+    assert quiz.answer("0.78645").correct  # 5 significant digits, as the stepper shows
+    assert REL_TOL == 1e-3 and ABS_TOL == 1e-6
+    for near, far in [(expected * (1 + 0.9e-3), expected * (1 + 1.1e-3))]:
+        for answer, right in [(near, True), (far, False)]:
+            quiz = Quiz(y.backward_steps(), ask="local")
+            assert quiz.answer(repr(answer)).correct is right
+    z = Value(-1.0, label="z")
+    out = z.relu()  # local derivative 0: only the absolute tolerance can accept an answer
+    assert Quiz(out.backward_steps(), ask="local").answer("1e-7").correct
+    assert not Quiz(out.backward_steps(), ask="local").answer("1e-5").correct
+    strict = Quiz(out.backward_steps(), ask="local", abs_tol=0)
+    assert not strict.answer("1e-7").correct
+
+
+@given(recipes(max_ops=6))
+def test_every_graph_scores_full_marks_with_the_numbers_the_stepper_shows(recipe):
+    leaves, operations = recipe
+    nodes = evaluate(leaves, operations, lambda i, x: Value(x, label=f"x{i}"), 1)
+    quiz = Quiz(nodes[-1].backward_steps())
+    while not quiz.finished:
+        assert quiz.answer(_num(quiz.question.expected)).correct
+    assert quiz.score == (len(quiz.questions), len(quiz.questions))
+    quizzed = [node.grad for node in nodes[: len(leaves)]]
+    again = evaluate(leaves, operations, lambda i, x: Value(x), 1)
+    again[-1].backward()
+    assert quizzed == [node.grad for node in again[: len(leaves)]]  # bit for bit
+
+
+def test_a_pass_without_steps_is_a_finished_quiz():
+    a = Value(2.0, label="a")
+    quiz = Quiz(a.backward_steps())
+    assert quiz.finished and quiz.question is None and quiz.summary() == "score: 0/0"
+
+
+@pytest.mark.parametrize("ask, message", [
+    (("local", "gradient"), "unknown question 'gradient': ask for some of local, contribution, grad"),
+    (("grad", "grad"), "asked twice"),
+    ((), "nothing to ask"),
+])
+def test_what_to_ask_is_checked(ask, message):
+    with pytest.raises(ValueError, match=message):
+        check_ask(ask)
+    with pytest.raises(ValueError, match=message):
+        lecture_quiz(ask)
+
+
+def test_the_questions_come_in_the_order_asked():
+    quiz, _ = lecture_quiz(ask=("grad", "local"))
+    assert [q.kind for q in quiz.questions[:4]] == ["grad", "local", "grad", "local"]
+
+
+@pytest.mark.parametrize("options, message", [({"rel_tol": -1}, "rel_tol"), ({"abs_tol": math.nan}, "abs_tol")])
+def test_tolerances_are_checked(options, message):
+    with pytest.raises(ValueError, match=message):
+        Quiz(lecture()["L"].backward_steps(), **options)
+
+
+def test_a_quiz_needs_a_stepper():
+    with pytest.raises(TypeError, match="backward_steps"):
+        Quiz(lecture()["L"])
+
+
+# -- steps.quiz(): the input() loop outside a notebook ------------------------------------------------------
+
+
+def test_steps_quiz_asks_with_input_until_the_end(monkeypatch, capsys):
+    graph = lecture()
+    steps = graph["L"].backward_steps()
+    answers = iter(["-2", "0", "3", "1", "q"])  # right; wrong (hint); wrong (shown); right; quit
+    monkeypatch.setattr("builtins.input", lambda prompt: print(prompt, end="") or next(answers))
+    quiz = steps.quiz(ask="local")
+    monkeypatch.undo()
+    out = capsys.readouterr().out
+    assert "forward pass, one value at a time:" in out
+    assert "step 1/6: L = d*f sends dL/dL = 1.0 back to d\n  local derivative d(d*f)/dd = ? " in out
+    assert "  not quite. Hint: the rule is d(d*f)/df = d" in out
+    assert "  not quite: the answer is 4.0: d(d*f)/df = d = 4.0" in out
+    assert out.endswith("stopped at question 4 of 6\nscore: 2/3\n")
+    assert isinstance(quiz, Quiz) and quiz.score == (2, 3) and graph["f"].grad == 4.0
+
+
+def test_steps_quiz_stops_cleanly_on_q_end_of_input_and_ctrl_c(monkeypatch, capsys):
+    def raising(error):
+        def read(prompt):
+            raise error
+        return read
+
+    for read, left in [(lambda prompt: "q", "score: 0/0"), (raising(EOFError), "score: 0/0"),
+                       (raising(KeyboardInterrupt), "score: 0/0")]:
+        monkeypatch.setattr("builtins.input", read)
+        quiz = lecture()["L"].backward_steps().quiz()
+        assert not quiz.finished
+        assert capsys.readouterr().out.endswith(f"stopped at question 1 of 18\n{left}\n")
+
+
+# -- the notebook front end -----------------------------------------------------------------------------
+
+
+def test_the_widget_asks_takes_answers_and_shows_the_graph():
+    pytest.importorskip("ipywidgets")
+    quiz, graph = lecture_quiz(ask="local")
+    widget = quiz.widget()
+    assert quiz.widget() is widget  # one widget per quiz, however often it is shown
+    question, row, feedback, score, drawing = widget.children
+    answer, submit, _ = row.children
+    assert "local derivative d(d*f)/dd = ?" in question.value
+    assert drawing.value.startswith("<svg") and "d(d*f)/dd" not in drawing.value  # the answer is not drawn
+    answer.value = "-3"  # Enter (the box reports its value once the answer is entered)
+    assert "not quite. Hint" in feedback.value and answer.value == ""
+    answer.value = "1/2"
+    submit.click()  # nothing in the box: the answer was sent once
+    assert "the answer is -2.0" in feedback.value and "score: 0/1" in score.value
+    assert "d(d*f)/df = ?" in question.value and graph["d"].grad == -2.0
+    for _ in range(5):
+        answer.value = _num(quiz.question.expected)
+    assert quiz.finished and "Finished" in question.value and answer.disabled and submit.disabled
+    assert "score: 5/6" in score.value
+
+
+def test_in_a_jupyter_kernel_steps_quiz_is_the_widget():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipywidgets")
+    cells = [
+        "from micrograd_like import Value\n"
+        "x = Value(3.0, label='x')\ny = x * x; y.label = 'y'\nsteps = y.backward_steps()",
+        "quiz = steps.quiz(ask='local')\nquiz",
+        "[str(quiz.answer(a)) for a in ('3', 'x', '1')], str(quiz.score), x.grad",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
+    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    shown = notebook.cells[1].outputs[0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in shown  # no input() loop: the widget
+    assert shown["text/plain"] == "<Quiz on the backward pass of y: question 1 of 2, score 0/0>"
+    words = notebook.cells[2].outputs[0]["data"]["text/plain"]
+    assert "right: d(x*x)/dx = x = 3.0" in words and "that's not a number: 'x'" in words
+    assert "not quite. Hint" in words and words.endswith("'1/1',\n 3.0)")
+
+
+def test_the_usual_confusions_are_named_in_the_hint():
+    quiz, _ = lecture_quiz()
+    for question in quiz.questions[:6]:  # steps 1 and 2
+        quiz.answer(str(question.expected))
+    assert quiz.answer("-2").text.startswith("not quite. That is the contribution (upstream × local)")  # step 3
+    quiz.answer("1"), quiz.answer("-2")
+    assert quiz.answer("2").text.startswith("not quite. Check the sign. Hint:")  # e.grad is -2.0
+    x = Value(3.0, label="x")
+    twice = Quiz((x * x).backward_steps(), ask="grad")
+    twice.answer("3")
+    assert twice.answer("3").text.startswith("not quite. That is this step's contribution alone")  # 3 + 3
+    assert "Hint" in Quiz((x * x).backward_steps(), ask="grad").answer("5").text
