@@ -9,6 +9,7 @@ put these together; :mod:`micrograd_like.render` runs Graphviz on the result.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 
 import graphviz
@@ -18,7 +19,8 @@ from .render import Drawing, check_format, check_timeout
 
 __all__ = [
     "MAX_NODES", "COLOURS", "RANKDIRS", "GraphTooLargeError", "check_rankdir", "check_size", "new_drawing",
-    "number_text", "grad_number", "escape_record", "escape_text", "record_label", "node_line", "edge_line",
+    "number_text", "grad_number", "check_label", "MAX_LABEL", "escape_record", "escape_text", "record_label",
+    "node_line", "edge_line",
 ]
 
 MAX_NODES = 2000
@@ -76,23 +78,56 @@ def grad_number(v: Value) -> float:
 
 
 
+MAX_LABEL = 1000
+"""The longest label drawn, in characters: Graphviz refuses a quoted string over 16 KB, and
+a label that long cannot be read anyway."""
+
+
+def check_label(text: str) -> str:
+    """``text`` if it can be drawn as a label, else a ValueError that names it and says why.
+
+    Labels are the user's text, drawn as data: any character Graphviz can show is drawn (DOT's
+    and SVG's own syntax is escaped), but not NUL or other control characters (a newline and a
+    tab are fine), lone surrogates (halves of a character, which no file can hold), or more
+    than :data:`MAX_LABEL` characters.
+    """
+    if len(text) <= MAX_LABEL and text.isprintable():
+        return text
+    shown = repr(text[:40] + ("…" if len(text) > 40 else ""))
+    if len(text) > MAX_LABEL:
+        raise ValueError(f"the label {shown} cannot be drawn: it is {len(text):,} characters long "
+                         f"(at most {MAX_LABEL:,})")
+    for character in text:
+        if "\ud800" <= character <= "\udfff":
+            raise ValueError(f"the label {shown} cannot be drawn: it holds a lone surrogate "
+                             f"(U+{ord(character):04X}), half of a character, which no file can hold")
+        if unicodedata.category(character) == "Cc" and character not in "\n\t":
+            raise ValueError(f"the label {shown} cannot be drawn: it holds the control character "
+                             f"U+{ord(character):04X}")
+    return text
+
+
 def escape_record(text: str) -> str:
     """Text as one field of a Graphviz record label: ``{ } | < >``, quotes, backslashes and
-    spaces that Graphviz would otherwise read as syntax are escaped."""
+    spaces that Graphviz would otherwise read as syntax are escaped, and ``&`` (which Graphviz
+    reads as the start of an entity such as ``&amp;``) is written as ``&amp;``."""
     out = []
     for char in text:
         if char in '\\{}|<>"':
             out.append("\\" + char)
         elif char == "\n":
             out.append("\\n")
+        elif char == "&":
+            out.append("&amp;")
         else:
             out.append(char)
     return "".join(out)
 
 
 def escape_text(text: str) -> str:
-    """Text as a plain quoted DOT label (no record syntax, never read as an HTML label)."""
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+    """Text as a plain quoted DOT label (no record syntax, never read as an HTML label or an entity)."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("&", "&amp;")
+    return graphviz.nohtml(text)
 
 
 def record_label(fields: Sequence[str], rankdir: str) -> str:

@@ -20,16 +20,19 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from .files import folders_made, plain_file, write_over
 from .words import formula_of
 
 if TYPE_CHECKING:
     from .stepper import Stepper
 
-__all__ = ["save_svgs", "save_html", "notebook_html"]
+__all__ = ["save_svgs", "save_html", "notebook_html", "MANIFEST"]
 
 T, R = TypeVar("T"), TypeVar("R")
 
-_FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
+MANIFEST = ".micrograd-like-frames"
+"""The file in which :func:`save_svgs` lists the frames it wrote into a folder, one name a line:
+only the files listed there are ever replaced or removed, never a file the user put there."""
 
 
 def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[int, int], None] | None = None,
@@ -39,21 +42,52 @@ def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[in
     called as each drawing is rendered; ``options`` go to ``draw_dot``.  Drawings the last
     ``save_svgs`` or ``save_html`` rendered are not rendered again: writing both costs one.
 
-    Frames an earlier, longer pass left there (``step-<number>.svg``, and only those) are
-    removed, so the directory holds exactly this pass's frames.
+    The folder may hold the user's own files: nothing this project did not write is replaced
+    or removed.  The frames written are listed in the folder's :data:`MANIFEST`; frames an
+    earlier, longer pass listed there are removed, so the frames listed are exactly this
+    pass's.  A file of the user's (or a symbolic link) with a frame's name is refused, with a
+    FileExistsError, before anything is drawn.  A drawing refused (too large, bad options) is
+    refused before anything is rendered or any folder is made.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    _check_drawable(stepper, options)
     width = max(2, len(str(len(stepper.steps))))
+    names = [f"step-{position:0{width}d}.svg" for position in range(len(stepper.steps) + 1)]
+    ours = _written_before(directory)
+    for name in names:
+        path = directory / name
+        if (path.exists() or path.is_symlink()) and not (name in ours and plain_file(path)):
+            raise FileExistsError(f"{path} is not a frame micrograd-like wrote, and is left alone: "
+                                  "write the frames into another folder, or move that file away")
+    frames = _frames(stepper, progress, options)
+    directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for position, (caption, svg) in enumerate(_frames(stepper, progress, options)):
-        path = directory / f"step-{position:0{width}d}.svg"
-        path.write_text(_with_caption(svg, caption), encoding="utf-8")
-        paths.append(path.resolve())
-    for old in directory.glob("step-*.svg"):
-        if _FRAME.fullmatch(old.name) and old.resolve() not in paths:
-            old.unlink()
+    for name, (caption, svg) in zip(names, frames):
+        write_over(directory / name, _with_caption(svg, caption))
+        paths.append((directory / name).resolve())
+    for old in sorted(ours - set(names)):
+        if plain_file(directory / old):
+            (directory / old).unlink()
+    write_over(directory / MANIFEST, "".join(f"{name}\n" for name in names))
     return paths
+
+
+def _written_before(directory: Path) -> set[str]:
+    """The frame names the folder's manifest lists (none without one, or if it is not a plain file)."""
+    manifest = directory / MANIFEST
+    if not plain_file(manifest):
+        return set()
+    lines = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
+    return {line for line in lines if _FRAME.fullmatch(line)}  # names only: never a path elsewhere
+
+
+_FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
+
+
+def _check_drawable(stepper: Stepper, options: dict) -> None:
+    """Refuse a drawing that will be refused (too many nodes, a bad option, a label that cannot be
+    drawn) now, before the pass is put into words or anything is rendered: one drawing's DOT."""
+    stepper._draw(stepper.highlight(), **options)
 
 
 def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
@@ -62,38 +96,50 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
 
     Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
     and the arrow keys move through them.  Nothing is fetched from the network, so the file
-    opens offline in any browser.  ``options`` go to ``draw_dot``.
+    opens offline in any browser.  ``options`` go to ``draw_dot``.  Labels and the title are
+    the user's text: they go into the page escaped, as data, never as markup or template.
     """
     from .viz import COLOURS
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
-    root = stepper.names[stepper.root]
-    formula = formula_of(stepper.root, stepper._terms).text if stepper.root.parents else root
-    title = title or f"Backpropagation through {root} = {formula}"
-    slides = []
-    for position in stepper._each_position():
-        step = stepper.current
-        words = [stepper.where()] if step is None else list(step.lines)
-        focus = stepper.names[stepper.root] if step is None else stepper.names[step.parent]
-        text = "\n".join(html.escape(line) for line in words)
-        slides.append(  # {svg} is filled in once the drawings are rendered
-            f'<section class="slide" data-position="{position}" data-focus="{html.escape(focus)}" hidden>\n'
-            f'<pre class="words">{text}</pre>\n'
-            '<div class="graph">{svg}</div>\n<details><summary>every node now</summary>'
-            f'<pre class="table">{html.escape(stepper.table())}</pre></details>\n</section>'
+    _check_drawable(stepper, options)
+    with folders_made(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
+        svgs = [_readable(_inline_svg(svg)) for _, svg in _frames(stepper, progress, options)]  # words say the caption
+        root = stepper.names[stepper.root]
+        formula = formula_of(stepper.root, stepper._terms).text if stepper.root.parents else root
+        title = title or f"Backpropagation through {root} = {formula}"
+        slides = []
+        for position in stepper._each_position():
+            step = stepper.current
+            words = [stepper.where()] if step is None else list(step.lines)
+            focus = stepper.names[stepper.root] if step is None else stepper.names[step.parent]
+            slides.append(_SLIDE.substitute(
+                position=position,
+                focus=html.escape(focus),
+                words="\n".join(html.escape(line) for line in words),
+                svg=svgs[position],
+                table=html.escape(stepper.table()),
+            ))
+        page = _page().substitute(
+            title=html.escape(title),
+            forward=html.escape("\n".join(stepper.forward_walk().lines)),
+            slides="\n".join(slides),
+            steps=len(stepper.steps),
+            red=COLOURS["emphasis"],
         )
-    svgs = [_readable(_inline_svg(svg)) for _, svg in _frames(stepper, progress, options)]  # the words say the caption
-    slides = [slide.replace("{svg}", svg, 1) for slide, svg in zip(slides, svgs)]
-    page = _page().substitute(
-        title=html.escape(title),
-        forward=html.escape("\n".join(stepper.forward_walk().lines)),
-        slides="\n".join(slides),
-        steps=len(stepper.steps),
-        red=COLOURS["emphasis"],
-    )
-    path.write_text(page, encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
     return path.resolve()
+
+
+# One slide of the page.  string.Template fills every placeholder in one pass, with text already
+# escaped: what is filled in is never read as a placeholder again, whatever a label says.
+_SLIDE = string.Template(
+    '<section class="slide" data-position="$position" data-focus="$focus" hidden>\n'
+    '<pre class="words">$words</pre>\n'
+    '<div class="graph">$svg</div>\n<details><summary>every node now</summary>'
+    '<pre class="table">$table</pre></details>\n</section>'
+)
 
 
 @cache

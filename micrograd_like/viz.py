@@ -40,6 +40,7 @@ from .dot import (
     COLOURS,
     MAX_NODES,
     GraphTooLargeError,
+    check_label,
     check_size,
     edge_line,
     escape_text,
@@ -183,7 +184,7 @@ def _draw_view(
 
     red, dim = COLOURS["emphasis"], COLOURS["dimmed"]
     for node in view.order:
-        label = labels.get(node, node.label) if labels else node.label
+        label = check_label(labels.get(node, node.label) if labels else node.label)
         fields = [label] if label else []
         fields.append(f"data {number_text(node.data, digits)}")
         if show_grads:

@@ -165,18 +165,54 @@ def test_labels_that_look_like_markup_stay_text(tmp_path):
     assert "(&lt;x&amp;y&gt;).grad = 0.0 + 2.0 = 2.0" in page
 
 
-def test_svgs_of_a_shorter_pass_replace_the_old_frames(tmp_path):
+def test_svgs_of_a_shorter_pass_replace_only_the_frames_written_before(tmp_path):
     need("dot")
-    frames = tmp_path / "frames"
+    frames, elsewhere = tmp_path / "frames", tmp_path / "kept.svg"
     frames.mkdir()
-    for name in ("step-00.svg", "step-05.svg", "step-09.svg", "step-100.svg", "step-final.svg", "notes.svg"):
-        (frames / name).write_text("<svg/>")
+    elsewhere.write_text("the user's")
+    users = ("step-99.svg", "step-007.svg", "step-100.svg", "step-final.svg", "notes.svg")
+    for name in users:
+        (frames / name).write_text("the user's")
+    (frames / "step-42.svg").symlink_to(elsewhere)
+    assert len(backward_steps(lecture()).save_svgs(frames)) == 7  # step-00 .. step-06
     x = Value(3.0, label="x")
     paths = backward_steps(x * 2).save_svgs(frames)
     assert [p.name for p in paths] == ["step-00.svg", "step-01.svg"]
-    left = sorted(p.name for p in frames.iterdir())
-    assert left == ["notes.svg", "step-00.svg", "step-01.svg", "step-final.svg"]  # not the stepper's: kept
+    left = sorted(p.name for p in frames.iterdir() if not p.name.startswith("."))
+    assert left == sorted([*users, "step-42.svg", "step-00.svg", "step-01.svg"])  # the longer pass's 02-06 went
+    assert all((frames / name).read_text() == "the user's" for name in users)
+    assert (frames / "step-42.svg").is_symlink() and elsewhere.read_text() == "the user's"
     assert ET.parse(frames / "step-00.svg").getroot().tag.endswith("svg")
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink"])
+def test_a_users_file_with_a_frames_name_is_refused_and_left_alone(tmp_path, kind, monkeypatch):
+    frames, elsewhere = tmp_path / "frames", tmp_path / "kept.svg"
+    frames.mkdir()
+    elsewhere.write_text("the user's")
+    if kind == "file":
+        (frames / "step-01.svg").write_text("the user's")
+    else:
+        (frames / "step-01.svg").symlink_to(elsewhere)
+    monkeypatch.setattr(render, "render", lambda *args, **kwargs: pytest.fail("rendered before refusing"))
+    with pytest.raises(FileExistsError, match="step-01.svg is not a frame micrograd-like wrote"):
+        backward_steps(Value(3.0, label="x") * 2).save_svgs(frames)
+    assert (frames / "step-01.svg").read_text() == "the user's" and elsewhere.read_text() == "the user's"
+    assert sorted(p.name for p in frames.iterdir()) == ["step-01.svg"]
+
+
+def test_a_drawing_too_large_is_refused_at_once_leaving_no_folders(tmp_path, monkeypatch):
+    from micrograd_like.stepper import Stepper
+
+    L = lecture()
+    steps = backward_steps(L)
+    # Refused before the pass is put into words for the page or anything is rendered.
+    monkeypatch.setattr(Stepper, "table", lambda *args, **kwargs: pytest.fail("the words were written first"))
+    monkeypatch.setattr(render, "render", lambda *args, **kwargs: pytest.fail("rendered before refusing"))
+    for save, where in ((steps.save_html, tmp_path / "a" / "b" / "pass.html"), (steps.save_svgs, tmp_path / "c" / "d")):
+        with pytest.raises(ValueError, match="the limit is 5"):
+            save(where, max_nodes=5)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_drawn_records_name_unlabelled_nodes_as_the_steps_do(tmp_path):

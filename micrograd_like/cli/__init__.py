@@ -25,6 +25,7 @@ from .. import __version__
 from . import demo, draw, quiz, step
 from .arguments import reads_as_expression
 from .errors import one_line
+from .terminal import plain_where_needed
 
 __all__ = ["main", "build_parser"]
 
@@ -89,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command with ``argv`` (default: the process's arguments); return the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        plain_where_needed(stream)  # a legacy encoding gets plain spellings, not a UnicodeEncodeError
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

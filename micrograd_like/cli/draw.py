@@ -72,10 +72,9 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             drawing.save(prepare_output_path(args.output), format=format)
             print(args.output)  # as the user gave it, as every command prints the paths it wrote
-        elif format == "dot":
-            sys.stdout.write(drawing.source)
-        elif format == "svg":
-            sys.stdout.write(drawing.svg())
+        elif format in ("dot", "svg"):  # UTF-8, as the SVG says and Graphviz reads, whatever the terminal's encoding
+            sys.stdout.flush()
+            sys.stdout.buffer.write((drawing.source if format == "dot" else drawing.svg()).encode("utf-8"))
         elif sys.stdout.isatty():
             raise UserError("PNG is binary: give -o FILE.png (or redirect standard output)")
         else:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from ..files import folders_made
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
 from .errors import writing
 
@@ -46,14 +48,14 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     steps = backward_steps(root)
     wrote = False
     if args.svg_dir:
-        prepare_output_path(args.svg_dir, directory=True)
-        with writing(args.svg_dir):
+        with folders_made(args.svg_dir), writing(args.svg_dir):
+            prepare_output_path(args.svg_dir, directory=True)
             paths = steps.save_svgs(args.svg_dir, progress=_progress)
         print(f"wrote {len(paths)} SVG files ({paths[0].name} to {paths[-1].name}) in {args.svg_dir}", file=stdout)
         wrote = True
     if args.html:
-        prepare_output_path(args.html)
-        with writing(args.html):
+        with folders_made(Path(args.html).parent), writing(args.html):
+            prepare_output_path(args.html)
             steps.save_html(args.html, progress=_progress)
         print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True

@@ -1,0 +1,62 @@
+"""Terminals that cannot show every character: plain spellings instead of a crash.
+
+The words use a few characters beyond ASCII (σ for sigmoid, x² for a square, Σ for a sum,
+… for an elided formula).  A terminal or pipe in a legacy encoding (Windows' cp1252 when
+redirected, ``LANG=C``, ``PYTHONIOENCODING=ascii``) cannot encode some of them, and Python
+would stop with a UnicodeEncodeError.  :func:`plain_where_needed` makes a stream spell each
+such character in ASCII instead (sigmoid, ^2, sum, ...), only where its encoding cannot.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import unicodedata
+
+__all__ = ["PLAIN", "plain_where_needed"]
+
+PLAIN = {
+    "σ": "sigmoid", "Σ": "sum", "δ": "delta", "…": "...", "·": "*", "×": "*", "⊙": "*", "−": "-",
+    "→": "->", "←": "<-", "≤": "<=", "≥": ">=", "≈": "~", "±": "+/-", "′": "'", "✗": "x", "ᵀ": "^T",
+    "ᵢ": "_i", "√": "sqrt", "∂": "d",
+}
+"""Plain spellings of the characters the words use, for streams that cannot encode them."""
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+"))
+_HANDLER = "micrograd_like.plain"
+
+
+def _spell(character: str) -> str:
+    if character in PLAIN:
+        return PLAIN[character]
+    # é -> e; what has no ASCII form at all is named by its code point.
+    plain = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode("ascii")
+    return plain or f"<U+{ord(character):04X}>"
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler: the characters that cannot be encoded, spelt in ASCII (x² -> x^2)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out, in_power = [], False
+    for character in error.object[error.start:error.end]:
+        if character in _SUPERSCRIPTS:
+            out.append(_SUPERSCRIPTS[character] if in_power else "^" + _SUPERSCRIPTS[character])
+            in_power = True
+        else:
+            out.append(_spell(character))
+            in_power = False
+    return "".join(out), error.end
+
+
+codecs.register_error(_HANDLER, _plain)
+
+
+def plain_where_needed(stream) -> None:
+    """Make ``stream`` (a text stream such as sys.stdout) spell in ASCII what its encoding cannot encode."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "backslashreplace"):  # stderr: the latter
+        try:
+            codecs.lookup(stream.encoding)
+            stream.reconfigure(errors=_HANDLER)
+        except (LookupError, ValueError, AttributeError):
+            pass
