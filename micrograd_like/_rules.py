@@ -1,5 +1,7 @@
-"""The rules of the primitive table that need more than one expression: forward rules in
-their checked and stable forms, and the small readers of a row's templates.
+"""The rules of the primitive table that need more than one expression: functions that work
+on floats and Values alike (``ops.exp``, ``ops.cos``...: one derivative rule then serves first
+and higher derivatives), forward rules in their checked and stable forms, and the small
+readers of a row's templates.
 
 Each checked rule raises a specific error for an input outside its domain (ValueError,
 ZeroDivisionError) and lets an overflow be an OverflowError, which the engine words as
@@ -21,6 +23,65 @@ def _is_number(x: object) -> bool:
 def _value_of(x) -> float:
     """The number inside a Value, or the number itself: for rules that branch on a sign."""
     return x if _is_number(x) else x.data
+
+
+# -- functions that work on floats and on Values alike ---------------------------------------
+# The derivative rules use these, so that one rule serves both first and higher derivatives.
+
+
+def exp(x):
+    """e to the power x (a float for a float, a Value for a Value)."""
+    return _exp(x) if _is_number(x) else x.exp()
+
+
+def log(x):
+    """The natural logarithm of x > 0."""
+    return _log(x) if _is_number(x) else x.log()
+
+
+def tanh(x):
+    """The hyperbolic tangent of x."""
+    return math.tanh(x) if _is_number(x) else x.tanh()
+
+
+def sigmoid(x):
+    """The logistic function 1 / (1 + e^-x)."""
+    return _sigmoid(x) if _is_number(x) else x.sigmoid()
+
+
+def relu(x):
+    """max(0, x)."""
+    return _relu(x) if _is_number(x) else x.relu()
+
+
+def sqrt(x):
+    """The square root of x > 0."""
+    return _sqrt(x) if _is_number(x) else x.sqrt()
+
+
+def sin(x):
+    """The sine of x (radians)."""
+    return math.sin(x) if _is_number(x) else x.sin()
+
+
+def cos(x):
+    """The cosine of x (radians)."""
+    return math.cos(x) if _is_number(x) else x.cos()
+
+
+def absolute(x):
+    """|x|."""
+    return abs(x) if _is_number(x) else x.abs()
+
+
+def sinh(x):
+    """The hyperbolic sine of x."""
+    return math.sinh(x) if _is_number(x) else x.sinh()
+
+
+def cosh(x):
+    """The hyperbolic cosine of x."""
+    return math.cosh(x) if _is_number(x) else x.cosh()
 
 
 # -- forward rules ---------------------------------------------------------------------------------

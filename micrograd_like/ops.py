@@ -36,13 +36,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ._rules import (
+from ._rules import (  # the rules in their checked, stable forms, and functions for floats and Values alike
     _check_code,
     _constant_power,
     _divide,
     _exp,
     _expm1,
-    _is_number,
     _log,
     _log1p,
     _maximum_grads,
@@ -55,6 +54,17 @@ from ._rules import (
     _tan,
     _value_of,
     _written_form,
+    absolute,
+    cos,
+    cosh,
+    exp,
+    log,
+    relu,
+    sigmoid,
+    sin,
+    sinh,
+    sqrt,
+    tanh,
 )
 
 __all__ = [
@@ -327,65 +337,6 @@ CODE_GLOBALS: dict[str, Any] = {
     "_log1p": _log1p, "_expm1": _expm1, "_softplus": _softplus,
 }
 """The names the rows' ``forward_code`` and ``grads_code`` use: what compiled code runs with."""
-
-
-# -- functions that work on floats and on Values alike ---------------------------------------
-# The derivative rules use these, so that one rule serves both first and higher derivatives.
-
-
-def exp(x):
-    """e to the power x (a float for a float, a Value for a Value)."""
-    return _exp(x) if _is_number(x) else x.exp()
-
-
-def log(x):
-    """The natural logarithm of x > 0."""
-    return _log(x) if _is_number(x) else x.log()
-
-
-def tanh(x):
-    """The hyperbolic tangent of x."""
-    return math.tanh(x) if _is_number(x) else x.tanh()
-
-
-def sigmoid(x):
-    """The logistic function 1 / (1 + e^-x)."""
-    return _sigmoid(x) if _is_number(x) else x.sigmoid()
-
-
-def relu(x):
-    """max(0, x)."""
-    return _relu(x) if _is_number(x) else x.relu()
-
-
-def sqrt(x):
-    """The square root of x > 0."""
-    return _sqrt(x) if _is_number(x) else x.sqrt()
-
-
-def sin(x):
-    """The sine of x (radians)."""
-    return math.sin(x) if _is_number(x) else x.sin()
-
-
-def cos(x):
-    """The cosine of x (radians)."""
-    return math.cos(x) if _is_number(x) else x.cos()
-
-
-def absolute(x):
-    """|x|."""
-    return abs(x) if _is_number(x) else x.abs()
-
-
-def sinh(x):
-    """The hyperbolic sine of x."""
-    return math.sinh(x) if _is_number(x) else x.sinh()
-
-
-def cosh(x):
-    """The hyperbolic cosine of x."""
-    return math.cosh(x) if _is_number(x) else x.cosh()
 
 
 # -- the table --------------------------------------------------------------------------------
