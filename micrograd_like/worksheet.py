@@ -38,15 +38,15 @@ from .engine import Value
 from .expression import ExpressionError, parse, variables_in
 
 __all__ = ["Sheet", "ForwardRow", "BackwardRow", "LayerQuestion", "WorksheetError", "make_sheets",
-           "TEMPLATES", "BY_HAND", "LARGEST", "MAX_STEPS", "number_text"]
+           "TEMPLATES", "BY_HAND", "LARGEST", "MAX_STEPS", "MAX_ROWS", "number_text"]
 
 BY_HAND = ("relu", "abs")  # functions besides + - * / ** that a student can work out without a calculator
 _ARITHMETIC = ("add", "sub", "mul", "div", "neg", "relu", "abs")  # where a local derivative 0 is no problem
 LARGEST = 100.0  # no number on a sheet (value, local derivative, gradient) may be larger than this
 SMALLEST = 0.01  # with a calculator, a number other than 0 must be at least this large
 EIGHTHS = 8  # ... and, without a calculator, each must be a whole number of eighths: exact and short
-MAX_STEPS = 16  # chain-rule steps a sheet can hold and still fit on one page
-MAX_FORWARD = 10  # forward-table rows a sheet can hold
+MAX_STEPS = 14  # chain-rule steps a sheet can hold and still fit on one page
+MAX_ROWS = 20  # rows of the forward and backward tables together that a page can hold
 ATTEMPTS = 2000  # draws tried per student before giving up
 POOL = (1.0, 2.0, 3.0, 4.0, 5.0, 0.5, 1.5, 2.5)  # the input values (and their negatives)
 TEMPLATES = ("lecture", "neuron", "two-layer")
@@ -148,6 +148,7 @@ class _Recipe:
     the root and the names the sheet gives the intermediate nodes."""
 
     title: str
+    shown: str  # the expression as the sheet writes it
     inputs: tuple[str, ...]
     build: Callable[[dict[str, float]], _Built]
     calculator: bool
@@ -173,7 +174,7 @@ def _expression_recipe(text: str, calculator: bool) -> _Recipe:
     def build(values: dict[str, float]) -> _Built:
         return parse(text, values), {}, {}
 
-    return _Recipe(f"Backpropagation through {text}", inputs, build, calculator)
+    return _Recipe(f"Backpropagation through {text}", text, inputs, build, calculator)
 
 
 def _lecture(values: dict[str, float]) -> _Built:
@@ -252,12 +253,12 @@ def _template_recipe(name: str, calculator: bool) -> _Recipe:
     said = (f"activation: {activation}" + ("" if calculator else
             " (it works by hand; with --calculator the template uses tanh)"))
     if name == "lecture":
-        return _Recipe("The lecture's example: L = (a*b + c)*f", tuple("abcf"), _lecture, calculator)
+        return _Recipe("The lecture's example", "L = (a*b + c)*f", tuple("abcf"), _lecture, calculator)
     if name == "neuron":
-        return _Recipe(f"A neuron: o = {activation}(x1*w1 + x2*w2 + b)", ("x1", "x2", "w1", "w2", "b"),
+        return _Recipe("A neuron", f"o = {activation}(x1*w1 + x2*w2 + b)", ("x1", "x2", "w1", "w2", "b"),
                        _neuron(activation), calculator, (said,))
     if name == "two-layer":
-        return _Recipe(f"A two-layer network: z1 = W1 x + b1, a1 = {activation}(z1), z2 = W2 a1 + b2, "
+        return _Recipe("A two-layer network", f"z1 = W1 x + b1, a1 = {activation}(z1), z2 = W2 a1 + b2, "
                        "L = ½(z2 - y)²", _TWO_LAYER_INPUTS, _two_layer(activation), calculator, (said,),
                        _two_layer_questions)
     raise WorksheetError(f"unknown template {name!r} (must be one of {', '.join(TEMPLATES)})")
@@ -313,12 +314,12 @@ def _sheet(recipe: _Recipe, values: dict[str, float], student: int) -> Sheet:
         BackwardRow(s.number, names[s.node], names[s.parent], s.derivative, s.local, s.upstream, s.contribution,
                     s.held + s.after) for s in steps.steps]
     if not forward:
-        raise WorksheetError(f"{recipe.title.removeprefix('Backpropagation through ')!r} computes nothing: "
+        raise WorksheetError(f"{recipe.shown!r} computes nothing: "
                              "there is no forward or backward pass to work out")
     shown = {node for node in asked} | {node for node in order if node.label in recipe.inputs}
     grads = {names[node]: node.grad for node in order if node in shown and node.requires_grad}
     by_name = {names[node]: node for node in order}
-    expression = recipe.title.split(": ", 1)[-1] if given else f"{names[root]} = {_formula(root, names)}"
+    expression = recipe.shown if given else f"{names[root]} = {recipe.shown}"
     return Sheet(student, recipe.title, expression, dict(values), root, names, forward, backward, grads,
                  recipe.layers(by_name) if recipe.layers else [], list(recipe.notes), recipe.calculator)
 
@@ -369,11 +370,12 @@ def make_sheets(expression: str | None = None, *, template: str | None = None, s
                 if isinstance(error, WorksheetError):
                     raise
                 continue  # outside a function's domain (log of a negative, a division by 0): draw again
-            if len(sheet.backward) > MAX_STEPS or len(sheet.forward) > MAX_FORWARD:
-                raise WorksheetError(f"{recipe.title.removeprefix('Backpropagation through ')!r} is too long "
-                                     f"for a one-page worksheet: {len(sheet.forward)} computed values and "
-                                     f"{len(sheet.backward)} chain-rule steps (at most {MAX_FORWARD} and "
-                                     f"{MAX_STEPS}); use a shorter expression")
+            rows = len(sheet.forward) + len(sheet.backward)
+            if len(sheet.backward) > MAX_STEPS or rows > MAX_ROWS:
+                raise WorksheetError(f"{recipe.shown!r} is too long for a one-page worksheet: "
+                                     f"{len(sheet.forward)} computed values and {len(sheet.backward)} chain-rule "
+                                     f"steps (at most {MAX_STEPS} steps, {MAX_ROWS} together); "
+                                     "use a shorter expression")
             if _workable(sheet):
                 seen.add(key)
                 sheets.append(sheet)
@@ -386,7 +388,7 @@ def make_sheets(expression: str | None = None, *, template: str | None = None, s
 
 
 def _no_values(recipe: _Recipe, student: int, calculator: bool) -> str:
-    what = recipe.title.removeprefix("Backpropagation through ")
+    what = recipe.shown
     if student > 1:
         return (f"found only {student - 1} different sets of workable values for {what!r} in {ATTEMPTS} draws: "
                 f"ask for at most {student - 1} students" + ("" if calculator else ", or add --calculator"))
