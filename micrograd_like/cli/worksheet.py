@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-try:
-    from .errors import UserError
-except ImportError:  # the command line is still one module, micrograd_like/cli.py (see its __path__)
-    from . import UserError
+from micrograd_like.worksheet import TEMPLATES, WorksheetError, make_sheets
+from micrograd_like.worksheet_pages import PAPERS, write_worksheets
 
-from ..worksheet import TEMPLATES, WorksheetError, make_sheets
-from ..worksheet_pages import PAPERS, write_worksheets
+try:
+    from micrograd_like.cli.errors import UserError
+except ImportError:  # the command line is still one module, micrograd_like/cli.py (see its __path__)
+    from micrograd_like.cli import UserError
 
 __all__ = ["add_parser", "run"]
 
