@@ -1,0 +1,91 @@
+"""``micrograd-like worksheet``: a worksheet per student, and the answer key, for a whole class."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..worksheet import TEMPLATES, WorksheetError, make_sheets
+from ..worksheet_pages import PAPERS, write_worksheets
+from .errors import UserError
+
+__all__ = ["add_parser", "run"]
+
+PROGRESS_FROM = 10  # a class at least this big gets a progress line per student on a terminal
+
+
+def _students(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 1000:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 1000, got {text!r}")
+    return number
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+
+
+def add_parser(subcommands) -> argparse.ArgumentParser:
+    """Add ``worksheet`` to the command's subcommands."""
+    parser = subcommands.add_parser(
+        "worksheet",
+        help="write worksheets for a class: every student their own values, and the answer key",
+        description="Write a worksheet per student (their own values of the variables; the graph, the forward "
+        "table and the backward table to fill in) and the answer key, into DIR: worksheets.html and "
+        "answers.html (one student per printed page, A4 or Letter), worksheets.md and answers.md, "
+        "graphs/, answers.json for graders, and with --pdf worksheets.pdf and answers.pdf. DIR is created "
+        "if missing. Files it did not write are never overwritten: if DIR holds other files with these "
+        "names, it refuses, unless --force.",
+        allow_abbrev=False,
+    )
+    parser.usage = "%(prog)s (EXPRESSION | --template NAME) --students N [--seed S] -o DIR [options]"
+    # default "": no expression is fine here (--template instead); one starting with '-' goes in brackets
+    parser.add_argument("expression", nargs="?", default="", metavar="EXPRESSION",
+                        help='e.g. "(a*b + c)*f": numbers, variables, + - * / **, relu, abs (other functions '
+                        "with --calculator)")
+    parser.add_argument("--template", choices=TEMPLATES,
+                        help="instead of an expression, one from the course note: lecture ((a*b + c)*f), neuron "
+                        "(two inputs; relu, or tanh with --calculator), two-layer (δ of each layer, ∂L/∂W, ∂L/∂b)")
+    parser.add_argument("--students", type=_students, required=True, metavar="N", help="how many sheets")
+    parser.add_argument("--seed", type=_seed, default=0, metavar="S",
+                        help="random seed: the same seed gives the same values (default 0)")
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the directory to write into")
+    parser.add_argument("--calculator", action="store_true",
+                        help="allow functions beyond + - * / **, relu and abs (tanh, exp, ...): numbers need a "
+                        "calculator then")
+    parser.add_argument("--pdf", action="store_true", help="also print worksheets.pdf and answers.pdf "
+                        "(headless Chromium)")
+    parser.add_argument("--paper", choices=list(PAPERS), default="a4", help="page size to print on (default a4)")
+    parser.add_argument("--force", action="store_true", help="overwrite files in DIR that it did not write")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _progress(done: int, total: int) -> None:
+    if total >= PROGRESS_FROM and sys.stderr.isatty():
+        print(f"\rstudent {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Make the sheets and write them; every mistake is a one-line UserError."""
+    if bool(args.expression) == bool(args.template):
+        raise UserError("give an EXPRESSION or --template NAME (one of them)")
+    try:
+        sheets = make_sheets(args.expression or None, template=args.template, students=args.students, seed=args.seed,
+                             calculator=args.calculator, progress=_progress)
+        paths = write_worksheets(sheets, args.output, pdf=args.pdf, force=args.force, paper=args.paper,
+                                 progress=_progress)
+    except WorksheetError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot write {args.output}: {error.strerror or error}") from None
+    except RuntimeError as error:  # Graphviz missing or failing: its first line says what to do
+        raise UserError(str(error).splitlines()[0]) from None
+    print(f"wrote {len(sheets)} worksheets and the answer key ({len(paths)} files) in {args.output}")
+    return 0

@@ -1,0 +1,218 @@
+"""Worksheets: the answer key is backward()'s, the values are workable, the pages fit their paper.
+
+The browser and PDF tests need Graphviz's ``dot`` and Debian's ``chromium``/``chromedriver``
+(see test_slideshow.py: a failure under CI when missing, else a skip).
+"""
+
+import itertools
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_slideshow import browser, need  # noqa: F401  (browser is a fixture)
+
+from micrograd_like import cli, parse
+from micrograd_like.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets
+from micrograd_like.worksheet_pages import graph_source, write_worksheets
+
+LONGEST = "x/y + x*y*y - relu(x*y)"  # 7 computed values and 13 steps: as many rows as a page holds
+
+
+def fresh_graph(sheet):
+    """The sheet's graph built again from the student's values, with backward() run on it."""
+    root = sheet.root
+    for node in sheet.names:
+        node.grad = 0.0
+    root.backward()
+    names = sheet.names.items()
+    return {name: node.grad for node, name in names}, {name: node.data for node, name in names}
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 10**6), what=st.sampled_from([*TEMPLATES, "(a*b + c)*f", "x/y - x**2", "relu(a*b) - c"]),
+       calculator=st.booleans())
+def test_the_answer_key_is_what_backward_gives(seed, what, calculator):
+    options = {"template": what} if what in TEMPLATES else {"expression": what}
+    sheets = make_sheets(**options, students=2, seed=seed, calculator=calculator)
+    assert sheets[0].values != sheets[1].values
+    for sheet in sheets:
+        key = sheet.answer_key()
+        assert set(key) == {"student", "values", "forward", "grads"}
+        grads, data = fresh_graph(sheet)
+        assert key["grads"] == {name: grads[name] for name in key["grads"]}
+        assert key["forward"] == {name: data[name] for name in key["forward"]}
+        assert set(key["values"]) <= set(key["grads"])
+        if what not in TEMPLATES:  # the expression parsed from text with these values: the same numbers
+            root = parse(what, key["values"])
+            root.backward()
+            assert key["forward"][sheet.forward[-1].name] == root.data
+        for value in key["values"].values():  # small integers or halves
+            assert value * 2 == int(value * 2) and 0 < abs(value) <= 5
+        numbers = [*key["forward"].values(), *key["grads"].values()]
+        assert all(abs(x) <= LARGEST for x in numbers)
+        if not calculator:
+            assert all(x * 8 == int(x * 8) for x in numbers)
+        for row in sheet.backward:  # contribution = upstream * local, as the table asks
+            assert row.contribution == row.upstream * row.local
+
+
+def test_the_two_layer_template_asks_for_the_layer_equations():
+    sheet = make_sheets(template="two-layer", students=1, seed=3)[0]
+    symbols = [question.symbol for question in sheet.layers]
+    assert symbols == ["δ(2)", "∂L/∂W(2)", "∂L/∂b(2)", "δ(1)", "∂L/∂W(1)", "∂L/∂b(1)"]
+    delta2 = sheet.grads["z2"]
+    assert delta2 == sheet.forward[-2].value - sheet.values["y"]  # δ(2) = z2 - y
+    a1 = [row.value for row in sheet.forward if row.name.startswith("a1")]
+    assert [v for _, v in sheet.layers[1].rows[0]] == [delta2 * a for a in a1]  # ∂L/∂W(2) = δ(2) a(1)ᵀ
+    x = [sheet.values["x1"], sheet.values["x2"]]
+    for i, row in enumerate(sheet.layers[4].rows):  # ∂L/∂W(1) = δ(1) xᵀ
+        assert [v for _, v in row] == [sheet.layers[3].rows[i][0][1] * xj for xj in x]
+
+
+def test_the_seed_makes_it_reproducible_and_students_differ():
+    first = [s.answer_key() for s in make_sheets("(a*b + c)*f", students=20, seed=7)]
+    again = [s.answer_key() for s in make_sheets("(a*b + c)*f", students=20, seed=7)]
+    assert first == again
+    assert len({tuple(key["values"].values()) for key in first}) == 20
+    assert first != [s.answer_key() for s in make_sheets("(a*b + c)*f", students=20, seed=8)]
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"expression": "tanh(a*b)"}, "needs a calculator: add --calculator"),
+    ({"expression": LONGEST + " + x"}, "too long for a one-page worksheet"),
+    ({"expression": "a"}, "computes nothing"),
+    ({"expression": "a/b", "students": 110}, "ask for at most"),
+    ({"template": "three-layer"}, "unknown template"),
+])
+def test_what_cannot_be_made_is_refused_in_words(options, words):
+    with pytest.raises(WorksheetError, match=words):
+        make_sheets(**{"students": 2, **options})
+
+
+def test_labels_are_data_in_the_graph_source():
+    sheet = make_sheets(template="two-layer", students=1)[0]
+    source = graph_source(sheet, answers=False)
+    assert "W1[1][2] = " in source and "δ1[1]" in source
+
+
+def run_cli(*args):
+    """The command in a process of its own, as a teacher runs it."""
+    return subprocess.run([sys.executable, "-m", "micrograd_like", "worksheet", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def main(capsys, *args) -> tuple[int, str, str]:
+    """The command in this process (quicker): its exit status, output and error output."""
+    try:
+        status = cli.main(["worksheet", *args])
+    except SystemExit as exit:  # argparse's errors
+        status = exit.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    (tmp_path / "answers.json").write_text("mine")
+    cases = [
+        ["tanh(a*b)", "--students", "2", "-o", str(tmp_path / "a")],
+        ["--students", "2", "-o", str(tmp_path / "b")],
+        ["a*b", "--template", "lecture", "--students", "2", "-o", str(tmp_path / "c")],
+        ["a*", "--students", "2", "-o", str(tmp_path / "d")],
+        ["a*b", "--students", "0", "-o", str(tmp_path / "e")],
+        ["a*b", "--students", "2", "-o", str(tmp_path)],  # a file it did not write is in the way
+    ]
+    for args in cases:
+        status, _, err = main(capsys, *args)
+        assert status == 2, args
+        assert err.count("\n") == 1 and err.startswith("micrograd-like worksheet: error: "), err
+    result = run_cli(*cases[0])  # and in a process of its own: no traceback
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert (tmp_path / "answers.json").read_text() == "mine"
+    assert main(capsys, "a*b", "--students", "2", "-o", str(tmp_path), "--force")[0] == 0
+    assert json.loads((tmp_path / "answers.json").read_text())[0]["student"] == 1
+
+
+def test_cli_writes_every_file_and_may_write_over_its_own(tmp_path, capsys):
+    need("dot")
+    for _ in range(2):  # the second run writes over the first's files: they are its own
+        status, _, err = main(capsys, "--template", "lecture", "--students", "3", "--seed", "5",
+                              "-o", str(tmp_path / "class"))
+        assert status == 0, err
+    names = sorted(p.relative_to(tmp_path / "class").as_posix() for p in (tmp_path / "class").rglob("*") if p.is_file())
+    assert [n for n in names if not n.startswith(("graphs/", "."))] == [
+        "answers.html", "answers.json", "answers.md", "worksheets.html", "worksheets.md"]
+    key = json.loads((tmp_path / "class" / "answers.json").read_text())
+    assert [k["student"] for k in key] == [1, 2, 3]
+    assert key == [s.answer_key() for s in make_sheets(template="lecture", students=3, seed=5)]
+    markdown = (tmp_path / "class" / "answers.md").read_text()
+    assert markdown.count("answer key") == 3 and "| `L` → `d` |" in markdown
+    assert main(capsys, "--template", "lecture", "--students", "1", "-o", str(tmp_path / "class"))[0] == 0
+    assert not (tmp_path / "class" / "graphs" / "worksheet-03.svg").exists()  # its own leftovers go
+
+
+# -- pages in a real browser, and printed -----------------------------------------------------------
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+PAPERS = {"A4": (210 * MM, 297 * MM), "Letter": (215.9 * MM, 279.4 * MM)}
+MARGIN = 12 * MM
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    need("dot")
+    written = {}
+    for what in [*TEMPLATES, LONGEST]:
+        options = {"template": what} if what in TEMPLATES else {"expression": what}
+        sheets = make_sheets(**options, students=2, seed=11)
+        if what == LONGEST:
+            assert len(sheets[0].forward) + len(sheets[0].backward) == MAX_ROWS
+        directory = tmp_path_factory.mktemp(what.replace("/", "_").replace("*", "x")[:20])
+        write_worksheets(sheets, directory)
+        written[what] = directory
+    return written
+
+
+def test_no_element_is_cut_off_at_a4_or_letter(pages, browser):  # noqa: F811
+    for paper, directory in itertools.product(PAPERS, pages.values()):
+        width, height = (size - 2 * MARGIN for size in PAPERS[paper])
+        browser.set_window_size(int(width) + 40, 1000)
+        for stem in ("worksheets", "answers"):
+            browser.get((directory / f"{stem}.html").as_uri())
+            browser.execute_script("document.body.style.width = arguments[0] + 'px'", width)
+            browser.execute_script("for (const s of document.querySelectorAll('.sheet')) s.style.height = '254mm'")
+            cut = browser.execute_script("""
+                const [width, height] = arguments, cut = [];
+                for (const sheet of document.querySelectorAll('.sheet')) {
+                  const box = sheet.getBoundingClientRect();
+                  if (box.width > width + 0.5 || box.height > height + 0.5) cut.push('sheet ' + box.height);
+                  for (const el of sheet.querySelectorAll('*')) {
+                    const r = el.getBoundingClientRect();
+                    if (r.width === 0 && r.height === 0) continue;
+                    const out = r.right > box.left + width + 0.5 || r.left < box.left - 0.5;
+                    if (out || r.bottom > box.top + height + 0.5)
+                      cut.push(el.tagName + ' ' + (el.textContent || '').slice(0, 30));
+                    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow === 'hidden')
+                      cut.push('clipped ' + el.tagName);
+                  }
+                }
+                return cut;""", width, height)
+            assert cut == [], (directory.name, stem, paper, cut[:5])
+
+
+def test_the_pdfs_have_one_page_per_student(tmp_path):
+    need("dot")
+    need("chromium")
+    from pypdf import PdfReader
+
+    sheets = make_sheets(LONGEST, students=3, seed=2)
+    write_worksheets(sheets, tmp_path, pdf=True, paper="letter")
+    for stem in ("worksheets", "answers"):
+        reader = PdfReader(tmp_path / f"{stem}.pdf")
+        assert len(reader.pages) == 3
+        texts = [page.extract_text() for page in reader.pages]
+        assert [f"Student {k}" in text for k, text in enumerate(texts, start=1)] == [True] * 3
+    answer = sheets[0].forward[-1]
+    assert f"{answer.value:g}" in texts[0]  # the answer key's pages hold the answers
