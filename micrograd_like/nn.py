@@ -30,10 +30,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from . import engine, ops
 from ._validation import generator, whole_number
 from .engine import Value
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "weighted_sum", "ACTIVATIONS", "INITS"]
 
@@ -174,6 +178,17 @@ class Module:
     def num_parameters(self) -> int:
         """How many numbers training adjusts."""
         return len(self.parameters())
+
+    def to_torch(self) -> torch.nn.Module:
+        """The same network in PyTorch: a float64 ``torch.nn.Sequential`` holding a copy of these weights.
+
+        Its outputs and its parameters' gradients equal ours to rounding error (see
+        :mod:`micrograd_like.pytorch`).  Needs PyTorch (``pip install -e '.[torch]'``); without it,
+        an ImportError says how to install it.
+        """
+        from .pytorch import to_torch
+
+        return to_torch(self)
 
     def _label(self, prefix: str) -> None:
         """Name every parameter by the attribute path that reaches it, e.g. ``layers[0].neurons[2].w[1]``."""

@@ -1,0 +1,121 @@
+"""The course in notebooks/: every notebook runs top to bottom, is stored clean, and links only to what exists.
+
+Each notebook is executed by a real Jupyter kernel (nbclient, kernel ``python3``), from the
+notebooks' own folder as a student would open them, importing this checkout of the package.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (pip install -e '.[test]')")
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "notebooks"
+NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
+CELL_TIMEOUT = 60  # seconds; the slowest cell takes a few
+
+# Notebooks written against modules another branch provides; skipped until it is merged.
+NEEDS = {
+    "02-stepping-through-backprop.ipynb": ("micrograd_like.widgets", "micrograd_like.naming"),
+    "04-training-an-mlp.ipynb": ("micrograd_like.playground",),
+}
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _execute(path: Path, monkeypatch, first_cell: str | None = None):
+    """Run the notebook in a fresh kernel, from its folder, with this checkout first on sys.path."""
+    from nbclient import NotebookClient
+
+    nb = _read(path)
+    if first_cell is not None:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(first_cell))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    where = {"metadata": {"path": str(FOLDER)}}  # run from notebooks/, as a student opens them
+    client = NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources=where)
+    client.execute()
+    return nb
+
+
+def _text_outputs(nb) -> str:
+    """Everything the notebook printed or showed as text, errors included."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def test_the_course_has_its_seven_notebooks():
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"{n:02d}-" for n in range(1, 8)], [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_notebook_runs_top_to_bottom(path, monkeypatch):
+    missing = [m for m in NEEDS.get(path.name, ()) if not _importable(m)]
+    if missing:
+        pytest.skip(f"widgets not merged yet ({', '.join(missing)} missing)")
+    nb = _execute(path, monkeypatch)
+    assert all(o.get("output_type") != "error" for c in nb.cells for o in c.get("outputs", []))
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "the notebook showed nothing"
+
+
+def test_notebook_7_without_torch_says_how_to_install_it_and_runs_on(monkeypatch):
+    path = FOLDER / "07-from-scalars-to-pytorch.ipynb"
+    hide_torch = "import sys\nsys.modules['torch'] = None  # as if torch were not installed"
+    nb = _execute(path, monkeypatch, first_cell=hide_torch)
+    text = _text_outputs(nb)
+    assert "pip install" in text and "download.pytorch.org/whl/cpu" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_are_stored_without_outputs(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    for number, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {number} has outputs: clear them before committing"
+            assert cell.execution_count is None, f"cell {number} has an execution count"
+
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]*\ssrc=\"([^\"]+)\"")
+
+
+def _links(nb) -> list[str]:
+    return [a or b for c in nb.cells if c.cell_type == "markdown" for a, b in LINK.findall(c.source)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_relative_link_in_a_notebook_resolves(path):
+    links = _links(_read(path))
+    for link in links:
+        if re.match(r"[a-z]+:", link) or link.startswith("#"):
+            assert link.startswith(("https://", "#")), f"{link!r}: only https links and relative paths"
+            continue
+        target = (path.parent / link.split("#")[0]).resolve()
+        assert target.exists(), f"{path.name} links to {link!r}, which does not exist"
+        assert ROOT in target.parents, f"{path.name} links to {link!r}, outside the repository"
+
+
+def test_the_link_finder_finds_links():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        'See [two](02-x.ipynb) and ![a graph](../docs/g.svg "title"), <img src="p.png">, [web](https://x.org).'
+    )])
+    assert _links(nb) == ["02-x.ipynb", "../docs/g.svg", "p.png", "https://x.org"]
