@@ -763,6 +763,12 @@ class Stepper:
         self._rendered = kept
         return [(caption, kept[drawing.source]) for caption, drawing in zip(captions, sources)]
 
+    def widget(self, **draw_options):
+        """An interactive stepper for notebooks (ipywidgets): see :mod:`micrograd_like.widgets`."""
+        from .widgets import stepper_widget
+
+        return stepper_widget(self, **draw_options)
+
     def _repr_html_(self) -> str | None:
         """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
         from .viz import GraphvizNotFoundError, LayoutTimeoutError
