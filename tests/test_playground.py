@@ -10,7 +10,7 @@ from micrograd_like.playground import Diverged, Playground
 
 
 def test_training_lowers_the_loss_and_records_one_loss_per_state():
-    playground = Playground(dataset="moons", hidden=(6,), learning_rate=1.0, n_samples=40, seed=0)
+    playground = Playground(dataset="moons", hidden=(8, 8), learning_rate=1.0, n_samples=40, seed=0)
     assert len(playground.losses) == 1 and playground.steps_done == 0
     playground.step(20)
     assert playground.steps_done == 30 and len(playground.accuracies) == 21
