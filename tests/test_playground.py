@@ -13,7 +13,7 @@ def test_training_lowers_the_loss_and_records_one_loss_per_state():
     playground = Playground(dataset="moons", hidden=(8, 8), learning_rate=1.0, n_samples=40, seed=0)
     assert len(playground.losses) == 1 and playground.steps_done == 0
     playground.step(20)
-    assert playground.steps_done == 30 and len(playground.accuracies) == 21
+    assert playground.steps_done == 20 and len(playground.accuracies) == 21
     assert playground.losses[-1] < 0.6 * playground.losses[0]
     assert playground.accuracies[-1] >= 0.75 > playground.accuracies[0]
 
