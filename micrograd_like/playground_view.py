@@ -60,7 +60,8 @@ class PlaygroundView:
         self.chain_rule = widgets.Button(description="show the chain rule for one point", icon="search",
                                          layout=widgets.Layout(width="auto"))
         self.message = widgets.HTML()
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px"))
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px",
+                                                                         height="auto"))
         self.point_area = widgets.VBox()
 
         self.play.on_click(lambda _: self._toggle())
@@ -82,7 +83,7 @@ class PlaygroundView:
             self.picture,
             widgets.HBox([self.point, self.chain_rule], layout=row),
             self.point_area,
-        ], layout=widgets.Layout(width="100%"))
+        ], layout=widgets.Layout(overflow="hidden"))  # no sideways scrollbar for the widgets' 2-pixel margins
         self.show()
 
     # -- what the controls do -----------------------------------------------------------------------

@@ -38,21 +38,22 @@ _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 # Every state a node can be drawn in, as the stepper's drawings show them (see Stepper.status).
 _STATES = (
-    ("background:#fff1b8;border:2.5px solid #d62728", "this step: the node sending and the node receiving"),
-    ("background:#c7e9c0", "done: gradient complete and passed on"),
-    ("background:#fff;border:1px solid #1f2328", "ready: gradient complete, not yet all passed on (or a constant)"),
-    ("background:#fff;border:1px solid #b0b0b0", "waiting (grey): gradient still being summed"),
+    ("background:#fff1b8;border:2.5px solid #d62728", "this step"),
+    ("background:#c7e9c0", "done: passed on"),
+    ("background:#fff;border:1px solid #1f2328", "ready: complete (or a constant)"),
+    ("background:#fff;border:1px solid #b0b0b0", "waiting: grey, still summing"),
 )
 
 
 def legend_html() -> str:
-    """A one-line legend of the node colours of a stepper drawing."""
+    """A legend of the node colours of a stepper drawing: every state a node can be drawn in."""
     items = "".join(
-        f'<span style="margin-right:18px;white-space:nowrap"><span style="display:inline-block;width:14px;'
+        f'<span style="white-space:nowrap"><span style="display:inline-block;width:14px;'
         f'height:14px;border-radius:3px;vertical-align:-2px;margin-right:6px;{swatch}"></span>{words}</span>'
         for swatch, words in _STATES
     )
-    return f'<div class="mgl-legend" style="font-size:15px;line-height:1.9;color:#1f2328">{items}</div>'
+    return ('<div class="mgl-legend" style="display:flex;flex-wrap:wrap;column-gap:16px;font-size:15px;'
+            f'line-height:1.7;color:#1f2328">{items}</div>')
 
 
 def svg_html(svg: str) -> str:
@@ -69,16 +70,20 @@ def svg_html(svg: str) -> str:
 
 def _words_html(lines: list[str]) -> str:
     text = html.escape("\n".join(lines))
-    return ('<pre class="mgl-words" style="font-size:16px;line-height:1.5;white-space:pre-wrap;margin:6px 0;'
-            f'padding:8px 12px;background:#fffbe6;border-left:4px solid #d62728">{text}</pre>')
+    return ('<pre class="mgl-words" style="font-size:16px;line-height:1.45;white-space:pre-wrap;word-break:normal;'
+            'overflow-wrap:break-word;margin:6px 0;padding:8px 12px;background:#fffbe6;border-left:4px solid '
+            f'#d62728">{text}</pre>')
 
 
 def _position_words(stepper: Stepper) -> list[str]:
-    """What the widget writes above the drawing: where the pass is, then the current step."""
+    """What the widget writes above the drawing: the current step, its arithmetic one part per
+    line (the local derivative; the contribution; the running total); at the start and the end,
+    where the pass is."""
     step = stepper.current
-    lines = [stepper.where()]
+    lines = [stepper.where()] if step is None or stepper.finished else []
     if step is not None:
-        lines += step.lines
+        headline, arithmetic, *notes = step.lines
+        lines += [headline, *("  " + part for part in arithmetic.strip().split("; ")), *notes]
     elif stepper.upcoming is not None:
         lines.append("next " + stepper.upcoming.headline)
     return lines
@@ -115,7 +120,7 @@ class StepperWidget:
         self._rendered: dict[str, str] = {}  # DOT source -> HTML of the drawing
         self._draw_options = draw_options
         n = len(stepper)
-        button = widgets.Layout(width="auto", min_width="96px")
+        button = widgets.Layout(width="auto", min_width="84px")
         self.reset = widgets.Button(description="Reset", icon="fast-backward", tooltip="back to the start",
                                     layout=button)
         self.previous = widgets.Button(description="Previous", icon="step-backward", tooltip="undo one step",
@@ -123,13 +128,13 @@ class StepperWidget:
         self.next = widgets.Button(description="Next", icon="step-forward", tooltip="apply the next step",
                                    button_style="primary", layout=button)
         self.slider = widgets.IntSlider(value=stepper.position, min=0, max=n, description="step",
-                                        continuous_update=False, layout=widgets.Layout(width="260px"),
+                                        continuous_update=False, layout=widgets.Layout(width="220px"),
                                         style={"description_width": "36px"})
         self.play = widgets.Play(value=stepper.position, min=0, max=n, interval=1000, description="Play",
                                  tooltip="play the pass at the chosen pace", show_repeat=False)
         self.pace = widgets.FloatSlider(value=1.0, min=0.2, max=3.0, step=0.1, description="s / step",
-                                        readout_format=".1f", layout=widgets.Layout(width="220px"),
-                                        style={"description_width": "56px"})
+                                        readout_format=".1f", layout=widgets.Layout(width="180px"),
+                                        style={"description_width": "52px"})
         widgets.link((self.play, "value"), (self.slider, "value"))
         self.pace.observe(self._on_pace, names="value")
         self.reset.on_click(lambda _: self.goto(0))
@@ -139,10 +144,12 @@ class StepperWidget:
 
         self.words = widgets.HTML()
         self.drawing = widgets.HTML()
+        self.play.layout = widgets.Layout(width="110px")
         controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
         self.box = widgets.VBox([controls, self.words, widgets.HTML(legend_html()), self.drawing],
-                                layout=widgets.Layout(width="100%"))
+                                layout=widgets.Layout(overflow="hidden"))
         self._show()
 
     # -- moving -----------------------------------------------------------------------------------
