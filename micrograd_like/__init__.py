@@ -13,6 +13,7 @@ from .checks import check_nodes, gradcheck
 from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad, weighted_sum
 from .expression import ExpressionError, parse
 from .functional import grad, hessian, value_and_grad
+from .naming import name_nodes
 from .nn import MLP, Layer, Module, Neuron
 from .ops import Primitive
 from .optim import SGD, Adam
@@ -45,6 +46,7 @@ __all__ = [
     "backward_steps",
     "forward_walk",
     "Stepper",
+    "name_nodes",
     # neural networks
     "Module",
     "Neuron",

@@ -543,6 +543,12 @@ class Stepper:
 
         return slideshow.save_html(self, path, title=title, progress=progress, **options)
 
+    def widget(self, **draw_options):
+        """An interactive stepper for notebooks (ipywidgets): see :mod:`micrograd_like.widgets`."""
+        from .widgets import stepper_widget
+
+        return stepper_widget(self, **draw_options)
+
     def _repr_html_(self) -> str | None:
         """Jupyter: the words of the current step above its drawing (text only without Graphviz)."""
         from . import slideshow

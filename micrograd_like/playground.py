@@ -1,0 +1,299 @@
+"""Watch a network learn, in a notebook: TensorFlow Playground's experience, on this engine.
+
+A :class:`Playground` holds a two-dimensional data set (moons, circles, xor or spiral), an MLP
+with one output score per class, and plain gradient descent on the softmax cross-entropy of
+all the points.  In a notebook it shows itself as a view with Play / Pause / Step, the loss
+curve and the decision boundary updating as it trains, controls for the learning rate, the
+hidden layers, the activation, the initialisation, the data set and its noise, and a button
+that opens the chain rule behind the picture: the backward pass of one point's loss, step by
+step (:meth:`Playground.point_steps`).
+
+It works without a notebook too:
+
+>>> from micrograd_like.playground import Playground
+>>> playground = Playground(dataset="xor", hidden=(4,), seed=0)
+>>> playground.step(20)
+>>> len(playground.losses), playground.losses[-1] < playground.losses[0]
+(21, True)
+>>> steps = playground.point_steps(0)     # the backward pass of point 0's loss
+>>> steps.root.label
+'loss'
+
+``losses[k]`` is the loss after k updates (``losses[0]``: before any).  Each update builds
+the graph of every point's loss once and walks it back once; the picture is computed from
+the weights with plain numbers (numpy), not Values, so a frame costs little beyond the step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Sequence
+
+from . import datasets
+from ._validation import finite_number, whole_number
+from .engine import Value
+from .losses import softmax_cross_entropy
+from .nn import ACTIVATIONS, INITS, MLP
+from .optim import SGD
+from .stepper import Stepper, backward_steps
+
+__all__ = ["Playground", "Diverged", "DATASETS"]
+
+DATASETS = {
+    "moons": datasets.make_moons,
+    "circles": datasets.make_circles,
+    "xor": datasets.make_xor,
+    "spiral": datasets.make_spiral,
+}
+"""The data sets a playground can learn, by name: each ``make_*(n_samples, noise=, seed=)``."""
+
+
+class Diverged(ArithmeticError):
+    """The loss overflowed or stopped being a number: the learning rate is too large."""
+
+
+class Playground:
+    """An MLP learning a 2-D data set by gradient descent (see the module docs).
+
+    ``hidden`` gives the hidden layers' sizes (``()`` for none: a linear classifier);
+    ``activation`` and ``init`` are any of :data:`micrograd_like.nn.ACTIVATIONS` and
+    :data:`micrograd_like.nn.INITS`; the output layer is linear, one score per class.
+    Changing ``learning_rate`` takes effect at the next step; :meth:`rebuild` starts again
+    with new settings (new data and weights, drawn from ``seed``).
+    """
+
+    def __init__(
+        self,
+        dataset: str = "moons",
+        hidden: Sequence[int] = (8, 8),
+        activation: str = "relu",
+        init: str = "he",
+        learning_rate: float = 0.1,
+        noise: float = 0.1,
+        n_samples: int = 100,
+        seed: int = 0,
+    ) -> None:
+        self.learning_rate = learning_rate
+        self._task: asyncio.Task | None = None
+        self._view = None
+        self.rebuild(dataset=dataset, hidden=hidden, activation=activation, init=init, noise=noise,
+                     n_samples=n_samples, seed=seed)
+
+    # -- settings ---------------------------------------------------------------------------------
+
+    @property
+    def learning_rate(self) -> float:
+        """The step size of gradient descent: ``p -= learning_rate * p.grad``."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = finite_number(value, "learning_rate", positive=True)
+        if getattr(self, "optimizer", None) is not None:
+            self.optimizer.lr = self._learning_rate
+
+    def rebuild(self, **settings) -> None:
+        """Start again: new data and a new model from the settings given (the others kept).
+
+        The settings are those of the constructor but ``learning_rate`` (which needs no
+        restart); a bad one is refused before anything changes.
+        """
+        current = getattr(self, "settings", {})
+        unknown = set(settings) - {"dataset", "hidden", "activation", "init", "noise", "n_samples", "seed"}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        new = {**current, **settings}
+        if new["dataset"] not in DATASETS:
+            raise ValueError(f"unknown dataset: {new['dataset']!r} (must be one of {', '.join(DATASETS)})")
+        hidden = new["hidden"]
+        if isinstance(hidden, (int, str)) or not isinstance(hidden, Sequence):
+            raise TypeError(f"hidden must be a list of layer sizes, e.g. (8, 8), got {hidden!r}")
+        for size in hidden:
+            whole_number(size, "each hidden layer size")
+        if new["activation"] not in ACTIVATIONS:
+            raise ValueError(f"unknown activation: {new['activation']!r} (must be one of {', '.join(ACTIVATIONS)})")
+        if new["init"] not in INITS:
+            raise ValueError(f"unknown init: {new['init']!r} (must be one of {', '.join(INITS)})")
+        whole_number(new["seed"], "seed", minimum=0)
+        X, y = DATASETS[new["dataset"]](new["n_samples"], noise=new["noise"], seed=new["seed"])
+        classes = max(y) + 1
+        model = MLP(2, [*hidden, classes], activation=new["activation"], init=new["init"], seed=new["seed"])
+        new["hidden"] = tuple(hidden)
+        self.pause()
+        self.settings = new
+        self.X, self.y, self.classes = X, y, classes
+        self.model = model
+        self.optimizer = SGD(model.parameters(), lr=self.learning_rate)
+        self.losses: list[float] = []
+        self.accuracies: list[float] = []
+        self._graph = self._loss_graph()  # the loss of the model as it is now, ready for the next step
+        if self._view is not None:
+            self._view.show()
+
+    # -- training ---------------------------------------------------------------------------------
+
+    def _loss_graph(self) -> Value:
+        """Build the loss of every point at the current weights; record it and the accuracy."""
+        try:
+            outputs = [self.model.outputs(x) for x in self.X]
+            loss = softmax_cross_entropy(outputs, self.y)
+        except OverflowError:
+            raise Diverged(self._diverged()) from None
+        if not math.isfinite(loss.data):
+            raise Diverged(self._diverged())
+        hits = sum(_argmax([o.data for o in out]) == label for out, label in zip(outputs, self.y))
+        self.losses.append(loss.data)
+        self.accuracies.append(hits / len(self.y))
+        return loss
+
+    def _diverged(self) -> str:
+        return (f"the loss overflowed after {len(self.losses) - 1} steps at learning rate {self.learning_rate:g}: "
+                "lower the learning rate and rebuild")
+
+    def step(self, n: int = 1) -> None:
+        """Make ``n`` updates of gradient descent on the whole data set (one graph, one backward
+        pass each); the loss after each is appended to :attr:`losses`."""
+        whole_number(n, "n (the number of steps)")
+        for _ in range(n):
+            self.optimizer.zero_grad()
+            try:
+                self._graph.backward()
+            except OverflowError:
+                raise Diverged(self._diverged()) from None
+            self.optimizer.step()
+            self._graph = self._loss_graph()
+        if self._view is not None:
+            self._view.show()
+
+    @property
+    def steps_done(self) -> int:
+        """How many updates have been made."""
+        return len(self.losses) - 1
+
+    # -- playing in the notebook's event loop -------------------------------------------------------
+
+    @property
+    def playing(self) -> bool:
+        """True while :meth:`play` is training."""
+        return self._task is not None and not self._task.done()
+
+    def play(self, frame: float = 0.05) -> asyncio.Task:
+        """Train one step per frame, in the background of the notebook's event loop, until
+        :meth:`pause`; the view redraws after each step.  Between steps the loop is given back
+        (``frame`` seconds at least), so clicks and other cells are handled meanwhile."""
+        finite_number(frame, "frame")
+        if self.playing:
+            return self._task
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError("play() trains in the background of a running event loop (a notebook's); "
+                               "in a script, call step(n)") from None
+        self._task = loop.create_task(self._play(frame))
+        if self._view is not None:
+            self._view.show_playing()
+        return self._task
+
+    async def _play(self, frame: float) -> None:
+        try:
+            while True:
+                try:
+                    self.step()
+                except Diverged as error:
+                    if self._view is not None:
+                        self._view.say(str(error))
+                    return
+                await asyncio.sleep(frame)  # one step per frame: the loop handles clicks in between
+        finally:
+            if self._view is not None:
+                self._view.show_playing(False)
+
+    def pause(self) -> None:
+        """Stop :meth:`play` (after the step it is making, if any)."""
+        if self.playing:
+            self._task.cancel()
+        self._task = None
+        if self._view is not None:
+            self._view.show_playing(False)
+
+    # -- one point's chain rule ---------------------------------------------------------------------
+
+    def point_steps(self, i: int) -> Stepper:
+        """The backward pass of point ``i``'s loss at the current weights, as a :class:`Stepper`.
+
+        The inputs are labelled ``x0``, ``x1`` and the output ``loss``; the parameters keep
+        their labels (``layers[0].neurons[1].w[0]``).  Their gradients are zeroed first, so
+        each step's numbers are this point's alone.
+        """
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self.X):
+            raise IndexError(f"no point {i!r}: the data set has points 0 to {len(self.X) - 1}")
+        self.pause()
+        x = [Value(v, label=f"x{k}", requires_grad=False) for k, v in enumerate(self.X[i])]
+        loss = softmax_cross_entropy([self.model.outputs(x)], [self.y[i]])
+        loss.label = "loss"
+        self.model.zero_grad()
+        return backward_steps(loss)
+
+    # -- the picture --------------------------------------------------------------------------------
+
+    def probabilities(self, xs, ys):
+        """Each class's probability (softmax of the scores) on the grid ``xs`` × ``ys``: an array
+        of shape (classes, len(ys), len(xs)), computed from the weights with numpy, not Values."""
+        import numpy as np
+
+        gx, gy = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+        a = np.stack([gx.ravel(), gy.ravel()])  # one column per grid point
+        for layer in self.model.layers:
+            W = np.array([[w.data for w in n.w] for n in layer.neurons])
+            b = np.array([[n.b.data] for n in layer.neurons])
+            a = _NUMPY_ACTIVATIONS[layer.neurons[0].activation](W @ a + b)
+        a = np.exp(a - a.max(axis=0))
+        return (a / a.sum(axis=0)).reshape(len(a), len(ys), len(xs))
+
+    def widget(self):
+        """The interactive view (an ipywidgets box; the same one every time).  Without ipywidgets,
+        an ImportError that gives the install command."""
+        if self._view is None:
+            from .playground_view import PlaygroundView
+
+            self._view = PlaygroundView(self)
+        return self._view.box
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        try:
+            box = self.widget()
+        except ImportError as error:
+            display(f"{self!r}\n{error}")
+            return
+        display(box)
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return (f"Playground({s['dataset']}, {self.model!r}, learning rate {self.learning_rate:g}: "
+                f"{self.steps_done} steps, loss {self.losses[-1]:.4g}, accuracy {self.accuracies[-1]:.0%})")
+
+
+def _argmax(values: list[float]) -> int:
+    return max(range(len(values)), key=values.__getitem__)
+
+
+def _relu(z):
+    return z * (z > 0)
+
+
+def _sigmoid(z):
+    import numpy as np
+
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # σ(z) without overflow in exp
+
+
+def _tanh(z):
+    import numpy as np
+
+    return np.tanh(z)
+
+
+_NUMPY_ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, "linear": lambda z: z}

@@ -1,0 +1,188 @@
+"""The training view's logic, without a browser: training, the controls, one point's chain rule."""
+
+import asyncio
+import math
+
+import pytest
+
+from micrograd_like import check_nodes
+from micrograd_like.playground import Diverged, Playground
+
+
+def test_training_lowers_the_loss_and_records_one_loss_per_state():
+    playground = Playground(dataset="moons", hidden=(8, 8), learning_rate=1.0, n_samples=40, seed=0)
+    assert len(playground.losses) == 1 and playground.steps_done == 0
+    playground.step(20)
+    assert playground.steps_done == 20 and len(playground.accuracies) == 21
+    assert playground.losses[-1] < 0.6 * playground.losses[0]
+    assert playground.accuracies[-1] >= 0.75 > playground.accuracies[0]
+
+
+def test_each_step_is_one_step_of_gradient_descent():
+    playground = Playground(dataset="xor", hidden=(3,), learning_rate=0.1, seed=1)
+    before = [p.data for p in playground.model.parameters()]
+    playground._graph.backward()  # the graph the next step will walk back, built at these weights
+    grads = [p.grad for p in playground.model.parameters()]
+    playground.step()
+    after = [p.data for p in playground.model.parameters()]
+    assert after == pytest.approx([w - 0.1 * g for w, g in zip(before, grads)], abs=1e-12)
+
+
+def test_the_boundary_is_the_models_own_prediction():
+    playground = Playground(dataset="spiral", hidden=(5,), activation="tanh", init="xavier", seed=2)
+    playground.step(3)
+    xs, ys = [-0.7, 0.1, 0.9], [-0.4, 0.6]
+    grid = playground.probabilities(xs, ys)
+    assert grid.shape == (3, 2, 3)
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            scores = [s.data for s in playground.model.outputs([x, y])]
+            exps = [math.exp(s - max(scores)) for s in scores]
+            assert list(grid[:, j, i]) == pytest.approx([e / sum(exps) for e in exps], abs=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "linear"])
+def test_every_activation_is_drawn_as_the_model_computes_it(activation):
+    playground = Playground(dataset="circles", hidden=(4,), activation=activation, seed=3)
+    scores = [s.data for s in playground.model.outputs([0.3, -0.2])]
+    p1 = 1 / (1 + math.exp(scores[0] - scores[1]))
+    assert playground.probabilities([0.3], [-0.2])[1, 0, 0] == pytest.approx(p1, abs=1e-12)
+
+
+def test_the_learning_rate_changes_the_next_step_and_rebuild_starts_again():
+    playground = Playground(seed=0)
+    playground.learning_rate = 0.5
+    assert playground.optimizer.lr == 0.5
+    playground.step(2)
+    playground.rebuild(dataset="circles", hidden=(3, 3), noise=0.0)
+    assert playground.steps_done == 0 and playground.settings["hidden"] == (3, 3)
+    assert playground.model.num_parameters() == (2 * 3 + 3) + (3 * 3 + 3) + (3 * 2 + 2)
+    assert playground.optimizer.lr == 0.5
+
+
+@pytest.mark.parametrize("settings, message", [
+    (dict(dataset="swirl"), "unknown dataset: 'swirl'"),
+    (dict(hidden=8), "hidden must be a list of layer sizes"),
+    (dict(hidden=(8, 0)), "each hidden layer size must be a positive whole number"),
+    (dict(activation="gelu"), "unknown activation: 'gelu'"),
+    (dict(init="zeros"), "unknown init: 'zeros'"),
+    (dict(learning_rate=-1), "learning_rate must be positive"),
+    (dict(noise=-0.1), "noise must be a number >= 0"),
+])
+def test_bad_settings_are_refused_by_name(settings, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        Playground(**settings)
+
+
+def test_a_learning_rate_too_large_is_reported_not_trained_on():
+    playground = Playground(dataset="xor", hidden=(8,), activation="linear", learning_rate=1e150, seed=0)
+    with pytest.raises(Diverged, match="lower the learning rate"):
+        playground.step(5)
+
+
+def test_one_points_chain_rule_is_a_stepper_whose_gradients_are_right():
+    playground = Playground(dataset="moons", hidden=(3,), seed=0)
+    playground.step(2)
+    steps = playground.point_steps(7)
+    assert steps.root.label == "loss" and steps.position == 0
+    assert "x0" in steps.names.values() and "layers[0].neurons[0].w[0]" in steps.names.values()
+    steps.finish()
+    assert check_nodes(steps.root).ok  # each node's gradient against central differences
+    with pytest.raises(IndexError, match="points 0 to 99"):
+        playground.point_steps(100)
+
+
+def test_play_trains_in_the_event_loop_one_step_per_frame_until_paused():
+    playground = Playground(dataset="xor", hidden=(4,), seed=0)
+
+    async def session():
+        task = playground.play(frame=0.0)
+        assert playground.playing
+        while playground.steps_done < 3:
+            await asyncio.sleep(0)  # other work (clicks) runs between the steps
+        playground.pause()
+        await asyncio.sleep(0)
+        return task
+
+    task = asyncio.run(session())
+    assert task.done() and not playground.playing
+    stopped = playground.steps_done
+    assert stopped >= 3 and len(playground.losses) == stopped + 1
+
+
+def test_play_outside_an_event_loop_says_to_use_step():
+    with pytest.raises(RuntimeError, match="call step"):
+        Playground(hidden=(2,)).play()
+
+
+def view_of(playground):
+    pytest.importorskip("ipywidgets", reason="the view needs ipywidgets (pip install -e '.[test]')")
+    pytest.importorskip("matplotlib", reason="the picture needs matplotlib (pip install -e '.[test]')")
+    box = playground.widget()
+    assert playground.widget() is box  # one view per playground
+    return playground._view
+
+
+def test_the_views_buttons_train_and_redraw():
+    playground = Playground(dataset="xor", hidden=(4,), n_samples=40, seed=0)
+    view = view_of(playground)
+    first = bytes(view.picture.value)
+    assert first.startswith(b"\x89PNG") and "step <b>0</b>" in view.status.value
+    view.step.click()
+    view.step.click()
+    assert playground.steps_done == 2 and "step <b>2</b>" in view.status.value
+    assert f"{playground.losses[-1]:.4f}" in view.status.value
+    assert bytes(view.picture.value) != first  # the boundary and the loss curve moved
+    view.reset.click()
+    assert playground.steps_done == 0
+
+
+def test_the_views_controls_change_the_playground():
+    playground = Playground(n_samples=30, seed=0)
+    view = view_of(playground)
+    view.learning_rate.value = 0.3
+    assert playground.learning_rate == 0.3 == playground.optimizer.lr
+    view.hidden.value = "5, 3"
+    assert playground.settings["hidden"] == (5, 3)
+    view.activation.value = "tanh"
+    view.init.value = "xavier"
+    view.noise.value = 0.2
+    view.dataset.value = "spiral"
+    assert playground.settings == dict(dataset="spiral", hidden=(5, 3), activation="tanh", init="xavier",
+                                       noise=0.2, n_samples=30, seed=0)
+    assert playground.classes == 3 and view.message.value == ""
+    view.hidden.value = "5, x"
+    assert "whole numbers" in view.message.value and playground.settings["hidden"] == (5, 3)
+    view.hidden.value = "0"
+    assert "positive whole number" in view.message.value and playground.settings["hidden"] == (5, 3)
+
+
+def test_the_chain_rule_button_opens_a_stepper_over_one_points_loss():
+    playground = Playground(dataset="moons", hidden=(2,), seed=0)
+    view = view_of(playground)
+    view.point.value = 4
+    view.chain_rule.click()
+    (panel,) = view.point_area.children
+    stepper_view = panel.children  # controls, words, legend, drawing
+    words = stepper_view[1]
+    assert "backward pass of loss: at the start" in words.value
+    next_button = stepper_view[0].children[2]
+    next_button.click()
+    assert "step 1/" in words.value
+
+
+def test_a_play_click_in_a_running_loop_trains_and_a_second_click_pauses():
+    playground = Playground(dataset="xor", hidden=(3,), seed=0)
+    view = view_of(playground)
+
+    async def session():
+        view.play.click()
+        assert view.play.description == "Pause" and view.step.disabled
+        while playground.steps_done < 2:
+            await asyncio.sleep(0.01)
+        view.play.click()
+        await asyncio.sleep(0)
+
+    asyncio.run(session())
+    assert view.play.description == "Play" and not playground.playing
+    assert f"step <b>{playground.steps_done}</b>" in view.status.value
