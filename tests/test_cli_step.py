@@ -235,3 +235,18 @@ def test_a_refused_drawing_leaves_no_folders_behind(tmp_path, capsys):
     assert main(["step", chain, "--var", "x=1", "--svg-dir", str(tmp_path / "c" / "d")]) == 2
     assert capsys.readouterr().err.count("the limit is 2,000") == 2
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("format", ["md", "csv"])
+def test_format_prints_the_pass_as_the_stepper_exports_it(format):
+    from micrograd_like import parse
+
+    out = io.StringIO()
+    args = build_parser().parse_args(["step", "(a*b + c)*f", "--var", "a=2", "--var", "b=-3", "--var", "c=10",
+                                      "--var", "f=-2", "--format", format])
+    assert step_command(args, stdin=io.StringIO(), stdout=out) == 0
+    root = parse("(a*b + c)*f", {"a": 2, "b": -3, "c": 10, "f": -2})
+    root.label = "L"
+    steps = root.backward_steps()
+    assert out.getvalue() == (steps.to_markdown() if format == "md" else steps.to_csv())
+    assert "-4.0" in out.getvalue()  # b.grad, in the last step's running total

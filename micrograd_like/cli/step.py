@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..export import FORMATS
 from ..files import folders_made
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
 from .errors import writing
@@ -32,6 +33,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     parser.add_argument("--all", action="store_true", help="print every step at once instead of stepping")
     parser.add_argument("--html", metavar="FILE", help="write the whole pass as an offline HTML slideshow")
     parser.add_argument("--svg-dir", metavar="DIR", help="write one SVG drawing per step into DIR")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="print the whole pass as a table for slides: md (Markdown) or csv")
     parser.set_defaults(run=run)
     return parser
 
@@ -59,7 +62,11 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
             steps.save_html(args.html, progress=_progress)
         print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
-    if args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
+    if args.format:
+        from ..export import render
+
+        stdout.write(render(steps, args.format))
+    elif args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
         _print_all(steps, stdout)
     elif not wrote:
         return _interactive(steps, stdin, stdout)
