@@ -95,9 +95,11 @@ class CompiledGraph:
         self.extras = tuple(extras)
         self.order = autodiff.topological_order(root)
         _check_inputs(self.inputs, self.extras, self.order)
+        codes: dict[ops.Primitive, tuple[str, tuple[str, ...]]] = {}  # each primitive's code, looked up once
         for node in self.order:
-            _code_of(node)  # refuses, naming the node, what cannot be written as code
-        self.source, self.names = _Writer(root, self.inputs, self.extras, self.order).source()
+            if node._parents and node._primitive not in codes:
+                codes[node._primitive] = _code_of(node)  # refuses, naming the node, what cannot be code
+        self.source, self.names = _Writer(root, self.inputs, self.extras, self.order, codes).source()
         namespace = {**_code_globals(), "_finite_or_raise": _check_finite}
         exec(compile(self.source, f"<compiled graph of {self.names[root]}>", "exec"), namespace)
         self._function = namespace[FUNCTION_NAME]
@@ -198,8 +200,6 @@ def _named(node: Value) -> str:
 
 def _code_of(node: Value) -> tuple[str, tuple[str, ...]]:
     """How the node's primitive is written: ``(forward_code, grads_code)``, or a CompileError."""
-    if not node._parents:
-        return "", ()
     primitive = node._primitive
     if not isinstance(primitive, ops.Primitive):
         raise CompileError(f"{_named(node)} was not made by a primitive of the table (a closure-style node?): "
@@ -287,8 +287,8 @@ _ATOM = re.compile(r"\(?-?[\w.]+\)?")
 class _Writer:
     """Names every node, then writes the forward lines, the backward lines and the return."""
 
-    def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value]) -> None:
-        self.root, self.inputs, self.extras, self.order = root, inputs, extras, order
+    def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value], codes: dict) -> None:
+        self.root, self.inputs, self.extras, self.order, self.codes = root, inputs, extras, order, codes
         self.used = set(_RESERVED) | set(_code_globals()) | {"_finite_or_raise"}
         self.names: dict[Value, str] = {}
         self.expression: dict[Value, str] = {}  # how each node is written as an operand
@@ -343,7 +343,7 @@ class _Writer:
         body = ["# forward pass: one line per node"]
         body += [f"{names[n]} = {n.data!r}" for n in baked]
         for node in interior:
-            forward, _ = _code_of(node)
+            forward, _ = self.codes[node._primitive]
             body.append(f"{names[node]} = {forward.format(*self._operands(node))}")
         if interior:
             body.append("# a number too large for a float (inf, or nan)? the engine refuses it, and so does this code")
@@ -358,7 +358,7 @@ class _Writer:
             if node not in grads or not node._parents:
                 continue
             operands = self._operands(node)
-            _, grads_code = _code_of(node)
+            _, grads_code = self.codes[node._primitive]
             for parent, template in zip(node._parents, grads_code):
                 if type(parent) is Constant or parent not in grads:
                     continue

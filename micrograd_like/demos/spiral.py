@@ -3,6 +3,11 @@
 The network has one output per class (a score, or *logit*).  Softmax turns the scores into
 probabilities, and the loss is minus the log of the probability given to the right class.
 The prediction is the class with the largest score.
+
+Training runs compiled steps (:func:`~micrograd_like.compile_graph`): the loss is traced once.
+The one number softmax takes from the data, each point's largest score ``m`` (subtracted from
+every score so that no exp overflows), is then the one of the first step: any constant shift
+gives the same softmax, so the training is the same, to rounding.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ def run(steps: int = 200, lr: float = 0.05, seed: int = 0, out: str | Path = "de
     print(f"Training {model} on {len(X)} spiral points in {classes} classes, {steps} steps.")
     print(f"  loss = mean(-log softmax(scores)[label]);  Adam, lr {lr:g}")
     print("  step k: the loss and training accuracy after k updates (step 0: before any)")
-    history = train(model, X, labels, softmax_cross_entropy, _argmax, optimizer, steps)
+    history = train(model, X, labels, softmax_cross_entropy, _argmax, optimizer, steps, compiled=True)
     loss, accuracy = history[-1]
     print(f"After {steps} steps: loss {loss:.4g}, training accuracy {accuracy:.0%}")
     files = _pictures(model, X, labels, history, classes, out)
