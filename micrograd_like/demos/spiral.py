@@ -54,7 +54,7 @@ def _pictures(model: MLP, X, labels, history, classes: int, out: Path) -> list[P
         return []
     from matplotlib.colors import ListedColormap
 
-    gx, gy = grid(X, steps=150, margin=0.25)
+    gx, gy = grid(X, steps=100, margin=0.25)
     regions = [[_argmax(predict(model, [a, b])) for a in gx] for b in gy]
     colours = COLOURS[:classes] if classes <= len(COLOURS) else None
     ax = fig.add_subplot()
