@@ -21,6 +21,8 @@ from .engine import Value
 from .expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
 from .viz import MAX_TIMEOUT, GraphTooLargeError, GraphvizNotFoundError, LayoutTimeoutError
 
+__path__ = [str(Path(__file__).with_suffix(""))]  # until cli/ is a package: its subcommand modules load
+
 __all__ = ["main", "add_expression_arguments", "expression_from_args", "prepare_output_path", "UserError"]
 
 
@@ -529,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_parser(commands)
     add_draw_command(commands)
     add_step_command(commands)
+    __import__("micrograd_like.cli.compile").cli.compile.add_parser(commands)
     parser.commands = commands.choices
     return parser
 
@@ -544,6 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             draw_command(args)
         elif args.command == "step":
             status = step_command(args)
+        else:
+            status = args.run(args)
         sys.stdout.flush()  # so that a closed pipe shows here, not as Python exits
     except UserError as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
