@@ -267,3 +267,27 @@ def test_a_notebook_shows_the_source_highlighted():
     html = fn._repr_html_()
     assert html is None or ("<span" in html and "forward_backward" in html)
     assert repr(fn) == "<compiled graph of L: 7 nodes, inputs (a)>"
+
+
+def test_a_demo_training_loop_compiled_is_the_engines_bit_for_bit():
+    from micrograd_like.datasets import make_moons
+    from micrograd_like.demos._common import train
+    from micrograd_like.losses import hinge_loss
+
+    X, labels = make_moons(12, noise=0.1, seed=2)
+    labels = [2 * y - 1 for y in labels]
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [6, 6, 1], seed=4)
+        optimiser = SGD(model.parameters(), lr=0.1, momentum=0.9)
+        history = train(model, X, labels, lambda outs, ys: hinge_loss([o[0] for o in outs], ys),
+                        lambda out: 1 if out[0] > 0 else -1, optimiser, steps=4, compiled=compiled)
+        runs.append((history, [p.data for p in model.parameters()]))
+    assert runs[0] == runs[1]
+
+
+def test_the_galaxy_demo_runs_small(tmp_path, capsys):
+    from micrograd_like.demos import galaxy
+
+    result = galaxy.run(steps=3, points_per_class=4, out=tmp_path)
+    assert len(result["history"]) == 4 and "5 classes" in capsys.readouterr().out
