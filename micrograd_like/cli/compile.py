@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..compiled import CompileError, compile_graph
-from ..engine import Value
-from ..expression import variables_in
+from micrograd_like.compiled import CompileError, compile_graph
+from micrograd_like.engine import Value
+from micrograd_like.expression import variables_in
 
 __all__ = ["add_parser"]
 
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _leaves_named(root: Value, names) -> list[Value]:
     """The graph's variables (labelled leaves), in the order the expression first uses them."""
-    from ..autodiff import topological_order
+    from micrograd_like.autodiff import topological_order
 
     leaves = {node.label: node for node in topological_order(root) if not node.parents and node.requires_grad}
     return [leaves[name] for name in names if name in leaves]
