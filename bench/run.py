@@ -232,7 +232,21 @@ def w1(config: Config, progress: Progress) -> list[Target]:
         return Target(what, goal, ratio_range(ratios), ok(statistics.median(ratios)))
 
     no_mlp = "no micrograd_like.nn" if "ours_mlp" not in samples else ""
-    return [
+    compiled = impls.get("ours_compiled")
+    compile_time = (
+        [Target("W1 compiled step: compile time", "<= 1 s", fmt_time(compiled.compile_seconds),
+                compiled.compile_seconds <= 1.0)]
+        if compiled
+        else [Target("W1 compiled step: compile time", "<= 1 s", "not measured: no compile_graph", None)]
+    )
+    return compile_time + [
+        target(
+            "W1 compiled step vs hand-derived",
+            "<= 1.0x (as fast)",
+            speedup("ours_compiled", "hand"),
+            lambda r: r <= 1.0,
+            "no compile_graph",
+        ),
         target(
             "W1 own MLP vs micrograd",
             ">= 30x faster",
@@ -464,6 +478,14 @@ def w5(config: Config, progress: Progress) -> list[Target]:
                 targets.append(Target(what, "<= 1e-12", f"{diff:.1e}", diff <= 1e-12))
             else:
                 targets.append(Target(what, "<= 1e-12", "not measured", None))
+    what = "W5 ours, compiled step vs ours, nn.MLP"
+    if "ours_compiled" in grads and "ours_mlp" in grads:
+        same = [g.hex() for g in grads["ours_compiled"]] == [g.hex() for g in grads["ours_mlp"]]
+        same = same and losses["ours_compiled"].hex() == losses["ours_mlp"].hex()
+        measured = "identical" if same else f"{max_abs_diff(grads['ours_compiled'], grads['ours_mlp']):.1e}"
+        targets.append(Target(what, "bit for bit", measured, same))
+    else:
+        targets.append(Target(what, "bit for bit", "not measured", None))
     return targets
 
 

@@ -10,6 +10,7 @@
 
 from . import datasets, losses, nn, optim
 from .checks import check_nodes, gradcheck
+from .compiled import compile_graph
 from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad, weighted_sum
 from .expression import ExpressionError, parse
 from .functional import grad, hessian, value_and_grad
@@ -35,6 +36,8 @@ __all__ = [
     "hessian",
     "gradcheck",
     "check_nodes",
+    # backprop written out as code
+    "compile_graph",
     # expressions, drawings and the stepper
     "parse",
     "ExpressionError",

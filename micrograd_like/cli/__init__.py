@@ -22,14 +22,14 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import demo, draw, quiz, step, worksheet
+from . import compile, demo, draw, quiz, step, worksheet
 from .arguments import reads_as_expression
 from .errors import one_line
 from .terminal import plain_where_needed
 
 __all__ = ["main", "build_parser"]
 
-SUBCOMMANDS = (demo, draw, step, quiz, worksheet)  # each module's add_parser() adds its subcommand
+SUBCOMMANDS = (demo, draw, step, quiz, worksheet, compile)  # each module's add_parser() adds its subcommand
 
 
 class _ArgumentParser(argparse.ArgumentParser):

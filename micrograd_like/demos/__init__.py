@@ -8,14 +8,14 @@ demo whose loss blows up (too large a ``--lr``) raises :class:`Diverged` and dra
 
 >>> from micrograd_like.demos import DEMOS
 >>> list(DEMOS)
-['moons', 'neuron', 'textbook', 'vanishing', 'init', 'spiral', 'engine']
+['moons', 'neuron', 'textbook', 'vanishing', 'init', 'spiral', 'galaxy', 'engine']
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from . import engine, initialisation, moons, neuron, spiral, textbook, vanishing
+from . import engine, galaxy, initialisation, moons, neuron, spiral, textbook, vanishing
 from ._common import PLOT_HINT, Diverged
 
 __all__ = ["DEMOS", "Diverged", "PLOT_HINT"]
@@ -27,6 +27,7 @@ DEMOS: dict[str, ModuleType] = {
     "vanishing": vanishing,
     "init": initialisation,
     "spiral": spiral,
+    "galaxy": galaxy,
     "engine": engine,
 }
 """Every demo module by its command-line name, the main one (moons) first."""

@@ -73,6 +73,8 @@ def train(
     optimizer: Optimizer,
     steps: int,
     lines: int = 20,
+    compiled: bool = False,
+    retrace_when: Callable[[list[list[float]]], object] | None = None,
 ) -> list[tuple[float, float]]:
     """Full-batch gradient descent, printing progress; returns ``(loss, accuracy)`` per state.
 
@@ -81,28 +83,77 @@ def train(
     makes the loss from every point's outputs, and ``classify(numbers)`` turns one point's
     outputs into the predicted label.  A loss that overflows, becomes NaN or explodes raises
     :class:`Diverged` (the caller writes no pictures then: they would only mislead).
+
+    ``compiled=True`` runs each step as compiled code (:func:`~micrograd_like.compile_graph`)
+    instead of building the graph again: the loss is traced once, and traced again only when
+    ``retrace_when(every point's output numbers)`` changes, if given.  Where the loss's graph
+    does not depend on the numbers (or the key captures every choice it makes on them), the
+    steps are backward()'s, bit for bit.  A step the compiled code refuses (an overflow) is
+    taken by the engine instead, which says what went wrong.
     """
     progress = Progress(steps, lines)
     history: list[tuple[float, float]] = []
+    fast = _CompiledLoss(model, X, labels, loss_of, retrace_when or (lambda outputs: None)) if compiled else None
     for step in range(steps + 1):
         try:
-            outputs = [model.outputs(x) for x in X]
-            loss = loss_of(outputs, labels)
-        except OverflowError:
-            raise Diverged(step) from None
-        if not math.isfinite(loss.data) or (history and loss.data > EXPLODED * max(history[0][0], 1.0)):
-            raise Diverged(step, loss.data)
-        hits = sum(classify([o.data for o in out]) == label for out, label in zip(outputs, labels))
-        history.append((loss.data, hits / len(labels)))
-        progress(step, f"loss {loss.data:<8.4g}  accuracy {hits / len(labels):6.1%}")
+            loss, outputs = fast.run() if fast else (None, None)
+        except (ArithmeticError, ValueError):
+            loss = None  # the engine takes this step, and says what went wrong where it does
+        if loss is None:
+            loss, outputs = _engine_step(model, X, labels, loss_of, optimizer, step, steps)
+        if not math.isfinite(loss) or (history and loss > EXPLODED * max(history[0][0], 1.0)):
+            raise Diverged(step, loss)
+        hits = sum(classify(out) == label for out, label in zip(outputs, labels))
+        history.append((loss, hits / len(labels)))
+        progress(step, f"loss {loss:<8.4g}  accuracy {hits / len(labels):6.1%}")
         if step < steps:
-            optimizer.zero_grad()
-            try:
-                loss.backward()
-            except OverflowError:
-                raise Diverged(step + 1) from None
             optimizer.step()
     return history
+
+
+def _engine_step(model, X, labels, loss_of, optimizer, step: int, steps: int) -> tuple[float, list[list[float]]]:
+    """One step the engine's way: build the graph, then (unless it is the last) backpropagate."""
+    try:
+        outputs = [model.outputs(x) for x in X]
+        loss = loss_of(outputs, labels)
+    except OverflowError:
+        raise Diverged(step) from None
+    if step < steps:
+        optimizer.zero_grad()
+        try:
+            loss.backward()
+        except OverflowError:
+            raise Diverged(step + 1) from None
+    return loss.data, [[o.data for o in out] for out in outputs]
+
+
+class _CompiledLoss:
+    """The loss traced once and compiled, traced again when the key of its choices changes."""
+
+    def __init__(self, model: MLP, X, labels, loss_of, retrace_when) -> None:
+        self.model, self.X, self.labels, self.loss_of, self.key_of = model, X, labels, loss_of, retrace_when
+        self.params = model.parameters()
+        self._trace()
+
+    def _trace(self) -> None:
+        from ..compiled import compile_graph
+
+        outputs = [self.model.outputs(x) for x in self.X]
+        loss = self.loss_of(outputs, self.labels)
+        self.width = len(outputs[0])
+        self.key = self.key_of([[o.data for o in out] for out in outputs])
+        self.step = compile_graph(loss, self.params, extras=[o for out in outputs for o in out])
+
+    def run(self) -> tuple[float, list[list[float]]]:
+        """The loss and every point's outputs at the current parameters; their gradients set."""
+        loss, grads, flat = self.step(*[p.data for p in self.params])
+        outputs = [list(flat[i : i + self.width]) for i in range(0, len(flat), self.width)]
+        if self.key_of(outputs) != self.key:
+            self._trace()
+            return self.run()
+        for p, g in zip(self.params, grads):
+            p.grad = g
+        return loss, outputs
 
 
 def figure(*, width: float = 6.0, height: float = 4.5):

@@ -73,7 +73,7 @@ def run(steps: int = 100, lr: float = 0.1, seed: int = 0, out: str | Path = "dem
               f"{start['saturated']:.0%} of tanh units saturated, first layer's gradient {start['gradient']:.2g}")
         optimizer = SGD(model.parameters(), lr=lr, momentum=0.9)
         try:
-            history = train(model, X, labels, _loss, _class, optimizer, steps, lines=4)
+            history = train(model, X, labels, _loss, _class, optimizer, steps, lines=4, compiled=True)
             diverged, end = None, diagnose(model, X, labels)
         except Diverged as error:  # one scale blowing up is a result here, not the end of the demo
             print(f"  {error}")
@@ -190,7 +190,14 @@ def _table(results: dict) -> str:
 
 
 def _loss(outputs, labels):
-    return binary_cross_entropy([o[0] for o in outputs], labels)
+    """Binary cross-entropy as ``relu(z) - y*z + log(1 + exp(-|z|))``: no exp can overflow.
+
+    :func:`~micrograd_like.losses.binary_cross_entropy` picks its form by the sign of z with a
+    Python ``if``; here relu and abs make that choice inside their own rules, so one traced
+    graph serves every step of the compiled training (see :func:`compile_graph`).
+    """
+    terms = [z.relu() - y * z + (1 + (-abs(z)).exp()).log() for (z,), y in zip(outputs, labels)]
+    return sum(terms[1:], terms[0]) * (1.0 / len(terms))
 
 
 def _class(outputs: list[float]) -> int | None:

@@ -1,0 +1,416 @@
+"""Backprop written out: a recorded graph as readable Python source, and the compiled function.
+
+``backward()`` walks the graph node by node and applies the chain rule once per edge.  Written
+out for one particular graph, that walk is plain straight-line code: a line per node going
+forward, a line per chain-rule step coming back, which is what a student writes by hand.
+
+>>> from micrograd_like import Value, compile_graph
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> e = a * b; e.label = "e"
+>>> fn = compile_graph(e + 1, [a, b])
+>>> print(fn.source)  # doctest: +ELLIPSIS
+# ... compiled by micrograd_like.compile_graph from a graph of 5 nodes.
+...
+def forward_backward(a, b):
+    # forward pass: one line per node
+    e = a * b
+    t1 = e + 1.0
+...
+    # backward pass: d(output)/d(node), the chain rule once per edge, from the output back
+    grad_t1 = 1.0
+    grad_e = grad_b = grad_a = 0.0
+    grad_e += grad_t1 * 1.0
+    grad_a += grad_e * b
+    grad_b += grad_e * a
+...
+    return t1, (grad_a, grad_b)
+<BLANKLINE>
+>>> fn(2.0, -3.0)         # (output, (d/da, d/db)): what backward() gives, to the last bit
+(-5.0, (-3.0, 2.0))
+>>> fn(0.5, 4.0)          # new numbers, same graph
+(3.0, (4.0, 0.5))
+
+The per-primitive code comes from the primitive table (:mod:`micrograd_like.ops`): each row
+says how its forward rule and its local derivatives are written as Python expressions.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+from . import autodiff, engine, ops
+from .engine import Constant, Value
+
+__all__ = ["compile_graph", "CompiledGraph", "CompileError"]
+
+FUNCTION_NAME = "forward_backward"
+CHUNK = 8  # names per line where a line lists many (the gradients set to 0, the overflow check)
+
+
+class CompileError(ValueError):
+    """A graph that cannot be written out as code (the message says which node and why)."""
+
+
+def compile_graph(root: Value, inputs: Sequence[Value], extras: Sequence[Value] = ()) -> CompiledGraph:
+    """Trace ``root``'s graph once; return a function of the ``inputs``' numbers.
+
+    ``fn = compile_graph(root, inputs)`` then ``value, grads = fn(*numbers)``: ``value`` is
+    the output's number and ``grads`` a tuple with d(output)/d(input) for each input, in the
+    order given, for the numbers passed.  Both are what ``backward()`` gives, to the last bit,
+    on the same graph built with those numbers (same operations, in the same order).  With
+    ``extras`` (nodes of the graph), ``fn`` returns ``(value, grads, extra_values)``.
+
+    ``fn.source`` is the code, readable: a line per node forward, a line per chain-rule step
+    back, named after the labels (unlabelled nodes are t1, t2, ...).  ``fn.set_grads()`` runs
+    it at the inputs' current numbers and stores their gradients in ``.grad``: a training
+    loop traces its loss once, then calls that each step.
+
+    What a trace cannot capture: the graph's *structure* is frozen as traced.  Python ``if``
+    statements and loops that built it are not taken again with the new numbers (a relu's
+    branch is, since it is part of relu's rule).  Leaves that are not inputs are baked in as
+    the numbers they held.  A number that overflows or leaves a primitive's domain is the
+    engine's own error, naming the node (the compiled code steps aside and the engine replays
+    that call).  Gradients the code does not need, into leaves that are not inputs, are not
+    computed, so an overflow there alone goes unnoticed.
+    """
+    return CompiledGraph(root, inputs, extras)
+
+
+class CompiledGraph:
+    """The compiled function of one traced graph: call it with one number per input."""
+
+    def __init__(self, root: Value, inputs: Sequence[Value], extras: Sequence[Value] = ()) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"compile_graph needs a Value, got {type(root).__name__}: {root!r}")
+        if not root.requires_grad:
+            raise CompileError("the root is a constant (a number, detached, or made under no_grad()): it has no graph")
+        self.root = root
+        self.inputs = tuple(inputs)
+        self.extras = tuple(extras)
+        self.order = autodiff.topological_order(root)
+        _check_inputs(self.inputs, self.extras, self.order)
+        codes: dict[ops.Primitive, tuple[str, tuple[str, ...]]] = {}  # each primitive's code, looked up once
+        for node in self.order:
+            if node._parents and node._primitive not in codes:
+                codes[node._primitive] = _code_of(node)  # refuses, naming the node, what cannot be code
+        self.source, self.names = _Writer(root, self.inputs, self.extras, self.order, codes).source()
+        namespace = {**_code_globals(), "_finite_or_raise": _check_finite}
+        exec(compile(self.source, f"<compiled graph of {self.names[root]}>", "exec"), namespace)
+        self._function = namespace[FUNCTION_NAME]
+
+    def __call__(self, *numbers: float) -> tuple:
+        """``(value, (d/dinput, ...))`` at these input numbers (and the extras' values, if any)."""
+        if len(numbers) != len(self.inputs):
+            raise TypeError(
+                f"this compiled function takes {len(self.inputs)} number(s) "
+                f"({', '.join(self.names[x] for x in self.inputs)}), got {len(numbers)}"
+            )
+        total = sum(numbers, 0.0) if set(map(type, numbers)) <= {float} else math.nan
+        if total - total != 0.0:  # not all plain finite floats (or a harmless overflow of the sum)
+            numbers = tuple(engine._as_float(x, f"input {self.names[v]}") for x, v in zip(numbers, self.inputs))
+        if engine.anomaly_detection_enabled():
+            return self._replay(numbers)
+        try:
+            result = self._function(*numbers)
+        except (ArithmeticError, ValueError):  # the engine says it with the node's name
+            return self._replay(numbers)
+        return result
+
+    def set_grads(self) -> float:
+        """Run at the inputs' current ``.data``; set each input's ``.grad`` to its gradient.
+
+        This is what ``zero_grad()`` then ``backward()`` leave in the inputs' ``.grad``, so an
+        optimiser's ``step()`` can follow.  Returns the output's number.
+        """
+        value, grads = self(*[x.data for x in self.inputs])[:2]
+        for x, g in zip(self.inputs, grads):
+            x.grad = g
+        return value
+
+    def _replay(self, numbers: Sequence[float]) -> tuple:
+        """The engine's own pass on a fresh copy of the graph with these numbers: its error, or its result."""
+        copies: dict[Value, Value] = {}
+        given = dict(zip(self.inputs, numbers))
+        for node in self.order:
+            if node in given:
+                copy = Value(given[node], label=node.label)
+            elif not node._parents:
+                copy = Value(node.data, label=node.label, requires_grad=node.requires_grad)
+            else:
+                copy = engine.apply(node._primitive, *(copies[p] for p in node._parents))
+                copy.label = node.label
+            copies[node] = copy
+        root = copies[self.root]
+        if not root.requires_grad:
+            raise ArithmeticError("the compiled code met a number the engine refuses, and under no_grad() "
+                                  "the engine cannot replay it to say where: call it outside no_grad()")
+        grads = tuple(autodiff.gradients(root, [copies.get(x, x) for x in self.inputs]))
+        if self.extras:
+            return root.data, grads, tuple(copies[x].data for x in self.extras)
+        return root.data, grads
+
+    def __repr__(self) -> str:
+        inputs = ", ".join(self.names[x] for x in self.inputs)
+        return f"<compiled graph of {self.names[self.root]}: {len(self.order)} nodes, inputs ({inputs})>"
+
+    def _repr_markdown_(self) -> str:
+        return f"```python\n{self.source}```\n"
+
+    def _repr_html_(self) -> str | None:
+        try:
+            from pygments import highlight
+            from pygments.formatters import HtmlFormatter
+            from pygments.lexers import PythonLexer
+        except ImportError:
+            return None  # Jupyter shows the Markdown instead
+        return highlight(self.source, PythonLexer(), HtmlFormatter(noclasses=True))
+
+
+def _check_inputs(inputs: tuple, extras: tuple, order: list[Value]) -> None:
+    in_graph = set(order)
+    seen: set[Value] = set()
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"compile_graph's inputs must be Values, got {type(x).__name__}: {x!r}")
+        if not x.requires_grad:
+            raise CompileError(f"input {x!r} is a constant: it collects no gradient (pass a Value)")
+        if x._parents:
+            raise CompileError(f"input {_named(x)} is made by {x.primitive.name}, not a leaf: only leaves can be "
+                               "inputs (make it a Value of its own to vary it)")
+        if x in seen:
+            raise CompileError(f"input {_named(x)} is given twice")
+        seen.add(x)
+    for x in extras:
+        if x not in in_graph:
+            raise CompileError(f"extra {x!r} is not a node of the graph")
+
+
+def _named(node: Value) -> str:
+    return repr(node.label) if node.label else f"Value(data={node.data!r})"
+
+
+# -- the per-primitive code: read from the table ----------------------------------------------------
+
+
+def _code_of(node: Value) -> tuple[str, tuple[str, ...]]:
+    """How the node's primitive is written: ``(forward_code, grads_code)``, or a CompileError."""
+    primitive = node._primitive
+    if not isinstance(primitive, ops.Primitive):
+        raise CompileError(f"{_named(node)} was not made by a primitive of the table (a closure-style node?): "
+                           "only the table's operations can be written as code")
+    forward = getattr(primitive, "forward_code", None)
+    if forward is not None:
+        return forward, tuple(primitive.grads_code)
+    code = _fallback_code(primitive)
+    if code is None:
+        raise CompileError(f"{_named(node)} is made by {primitive.name!r}, whose row of the table says nothing "
+                           "about how to write it as code (forward_code and grads_code)")
+    return code
+
+
+def _code_globals() -> dict:
+    """The names the code templates use."""
+    return getattr(ops, "CODE_GLOBALS", _FALLBACK_GLOBALS)
+
+
+# Until every row of the table carries its own code (forward_code, grads_code), the rows' code
+# is written here, in the same format: {0}, {1} the operands, {out} the output.
+_CODE_FALLBACK: dict[str, tuple[str, tuple[str, ...]]] = {
+    "add": ("{0} + {1}", ("1.0", "1.0")),
+    "sub": ("{0} - {1}", ("1.0", "-1.0")),
+    "mul": ("{0} * {1}", ("{1}", "{0}")),
+    "div": ("{0} / {1}", ("1 / {1}", "-{out} / {1}")),
+    "neg": ("-{0}", ("-1.0",)),
+    "pow": ("_power_of_values({0}, {1})", ("{1} * {0} ** ({1} - 1)", "{out} * _log({0})")),
+    "exp": ("_exp({0})", ("{out}",)),
+    "log": ("_log({0})", ("1 / {0}",)),
+    "tanh": ("math.tanh({0})", ("1 - {out} * {out}",)),
+    "sigmoid": ("_sigmoid({0})", ("{out} * (1 - {out})",)),
+    "relu": ("_relu({0})", ("1.0 if {0} > 0 else 0.0",)),
+    "sqrt": ("_sqrt({0})", ("0.5 / {out}",)),
+    "sin": ("math.sin({0})", ("math.cos({0})",)),
+    "cos": ("math.cos({0})", ("-math.sin({0})",)),
+    "abs": ("abs({0})", ("math.copysign(1.0, {0}) if {0} else 0.0",)),
+}
+
+_FALLBACK_GLOBALS = {
+    "math": math,
+    "_power_of_values": ops._power_of_values,
+    "_log": ops._log,
+    "_exp": ops._exp,
+    "_sigmoid": ops._sigmoid,
+    "_relu": ops._relu,
+    "_sqrt": ops._sqrt,
+    "_power": lambda x, n: ops.power(n).forward(x),
+}
+
+
+def _fallback_code(primitive: ops.Primitive) -> tuple[str, tuple[str, ...]] | None:
+    if primitive.name in _CODE_FALLBACK and ops.PRIMITIVES.get(primitive.name) is primitive:
+        return _CODE_FALLBACK[primitive.name]
+    for n in range(1, primitive.arity // 2 + 1):  # weighted_sum(n) has 2n + 1 operands
+        if primitive.arity == 2 * n + 1 and primitive is ops.weighted_sum(n):
+            products = [f"{{{i}}} * {{{n + i}}}" for i in range(n)]
+            if sys.version_info >= (3, 12):  # sum() of floats is compensated: call it, as the row does
+                forward = f"sum(({', '.join(products)},), {{{2 * n}}})"
+            else:  # sum(products, b) adds left to right, starting from b
+                forward = " + ".join([f"{{{2 * n}}}", *products])
+            grads = tuple(f"{{{n + i}}}" for i in range(n)) + tuple(f"{{{i}}}" for i in range(n)) + ("1.0",)
+            return forward, grads
+    match = re.fullmatch(r"pow(.+)", primitive.name)
+    if match and primitive.arity == 1:
+        n = float(match.group(1))
+        if ops.power(n) is primitive:
+            grad = "0.0" if n == 0 else f"{_literal(n)} * {{0}} ** {_literal(n - 1)}"
+            return f"_power({{0}}, {_literal(n)})", (grad,)
+    return None
+
+
+def _literal(x: float) -> str:
+    """A float as Python reads it back exactly; negative ones in brackets ((-3.0) ** 2 is 9)."""
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+# -- writing the source -------------------------------------------------------------------------------
+
+_RESERVED = set(keyword.kwlist) | set(dir(builtins)) | {"math", FUNCTION_NAME}
+_ATOM = re.compile(r"\(?-?[\w.]+\)?")
+
+
+class _Writer:
+    """Names every node, then writes the forward lines, the backward lines and the return."""
+
+    def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value], codes: dict) -> None:
+        self.root, self.inputs, self.extras, self.order, self.codes = root, inputs, extras, order, codes
+        self.used = set(_RESERVED) | set(_code_globals()) | {"_finite_or_raise"}
+        self.names: dict[Value, str] = {}
+        self.expression: dict[Value, str] = {}  # how each node is written as an operand
+        self.counter = 0  # for the systematic names t1, t2, ...
+        for i, x in enumerate(inputs, 1):
+            self._name(x, f"x{i}")
+        for node in order:
+            if node in self.names:
+                continue
+            if type(node) is Constant:
+                self.expression[node] = _literal(node.data)  # a number in an operation
+            else:
+                self._name(node, None)
+        for node in order:
+            self.expression.setdefault(node, self.names.get(node, ""))
+        # Every Value collects its gradient, as in backward(), which refuses an infinite one anywhere:
+        # an inf or nan passes on to every leaf beneath, so the "sinks" are where to look for it.
+        self.needs_grad = [n for n in order if type(n) is not Constant]
+        self.sinks = [n for n in self.needs_grad if all(type(p) is Constant for p in n._parents)]
+
+    def _name(self, node: Value, fallback: str | None) -> None:
+        name = _identifier(node.label) or fallback
+        if name is None:  # a systematic name: the next free one of t1, t2, ...
+            while name is None or name in self.used:
+                self.counter += 1
+                name = f"t{self.counter}"
+        base, k = name, 1
+        while name in self.used:
+            k += 1
+            name = f"{base}_{k}"
+        self.used.add(name)
+        self.names[node] = name
+        self.expression[node] = name
+
+    def source(self) -> tuple[str, dict[Value, str]]:
+        names, root = self.names, self.root
+        interior = [n for n in self.order if n._parents]
+        inputs = set(self.inputs)
+        baked = [n for n in self.order if not n._parents and n.requires_grad and n not in inputs]
+        shown = [f"{names[n]} = {n.data!r}" for n in baked[:6]]
+        lines = [
+            f"# {names[root]} and its gradient, compiled by micrograd_like.compile_graph "
+            f"from a graph of {len(self.order)} nodes.",
+            "# The graph's structure is frozen as traced: Python ifs and loops that built it are not",
+            "# taken again (a relu's branch is: it is part of relu's rule).",
+        ]
+        if baked:
+            more = f" and {len(baked) - len(shown)} more" if len(baked) > len(shown) else ""
+            held = "; ".join(shown) + more
+            lines.append(f"# Leaves that are not inputs are baked in as the numbers they held: {held}")
+        lines.append(f"def {FUNCTION_NAME}({', '.join(names[x] for x in self.inputs)}):")
+        body = ["# forward pass: one line per node"]
+        body += [f"{names[n]} = {n.data!r}" for n in baked]
+        for node in interior:
+            forward, _ = self.codes[node._primitive]
+            body.append(f"{names[node]} = {forward.format(*self._operands(node))}")
+        if interior:
+            body.append("# a number too large for a float (inf, or nan)? the engine refuses it, and so does this code")
+            body += _finite_or_raise([names[n] for n in interior])
+        body.append("# backward pass: d(output)/d(node), the chain rule once per edge, from the output back")
+        grads = {n: f"grad_{names[n]}" for n in self.needs_grad}
+        if root in grads:
+            body.append(f"{grads[root]} = 1.0")
+            rest = [grads[n] for n in reversed(self.order) if n in grads and n is not root]
+            body += _chunked("", rest, " = ", "", end=" = 0.0")
+        for node in reversed(self.order):
+            if node not in grads or not node._parents:
+                continue
+            operands = self._operands(node)
+            _, grads_code = self.codes[node._primitive]
+            for parent, template in zip(node._parents, grads_code):
+                if type(parent) is Constant or parent not in grads:
+                    continue
+                local = template.format(*operands, out=names[node])
+                if not _ATOM.fullmatch(local):
+                    local = f"({local})"
+                body.append(f"{grads[parent]} += {grads[node]} * {local}")
+        body.append("# a gradient too large for a float? it reaches these leaves: refused as the engine does")
+        body += _finite_or_raise([grads[n] for n in self.sinks])
+        returned = ", ".join(grads.get(x, "0.0") for x in self.inputs)
+        returned = f"{self.expression[root]}, ({returned}{',' if len(self.inputs) == 1 else ''})"
+        if self.extras:
+            extras = ", ".join(self.expression[x] for x in self.extras)
+            returned += f", ({extras}{',' if len(self.extras) == 1 else ''})"
+        body.append(f"return {returned}")
+        return "\n".join(lines + ["    " + line for line in body]) + "\n", names
+
+    def _operands(self, node: Value) -> list[str]:
+        return [self.expression[p] for p in node._parents]
+
+
+def _identifier(label: str) -> str | None:
+    """A label as a Python name: 'w[0]' -> 'w_0', 'L0·N1' -> 'L0·N1'; None if nothing is left."""
+    if not label:
+        return None
+    text = re.sub(r"\W+", "_", unicodedata.normalize("NFKC", label)).strip("_")
+    if text and text[0].isdigit():
+        text = f"v{text}"
+    if text.startswith("grad_"):
+        text = f"value_{text}"
+    return text if text.isidentifier() else None
+
+
+def _chunked(first: str, items: list[str], joiner: str, again: str, end: str = "") -> list[str]:
+    """Long lists of names over several lines, CHUNK at a time."""
+    lines = []
+    for start in range(0, len(items), CHUNK):
+        lines.append((first if start == 0 else again) + joiner.join(items[start : start + CHUNK]) + end)
+    return lines
+
+
+def _finite_or_raise(names: list[str]) -> list[str]:
+    """The line(s) that check these numbers are finite: one sum, inf or nan if any of them is."""
+    sums = _chunked("", names, " + ", "")
+    if len(sums) == 1:
+        return [f"_finite_or_raise({sums[0]})"]
+    return ["_finite_or_raise(", *(f"    {line}," for line in sums), ")"]
+
+
+def _check_finite(*sums: float) -> None:
+    """Raise if a sum is inf or nan: a number it adds up overflowed (or the sum did, which is harmless:
+    the engine then replays the call and gives its own answer)."""
+    total = sum(sums)
+    if total - total != 0.0:
+        raise OverflowError("a number became too large for a float")
