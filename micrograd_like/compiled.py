@@ -44,7 +44,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
-from . import autodiff, engine, ops
+from . import autodiff, engine, modes, ops
 from .engine import Constant, Value
 
 __all__ = ["compile_graph", "CompiledGraph", "CompileError"]
@@ -114,7 +114,7 @@ class CompiledGraph:
         total = sum(numbers, 0.0) if set(map(type, numbers)) <= {float} else math.nan
         if total - total != 0.0:  # not all plain finite floats (or a harmless overflow of the sum)
             numbers = tuple(engine._as_float(x, f"input {self.names[v]}") for x, v in zip(numbers, self.inputs))
-        if engine.anomaly_detection_enabled():
+        if modes.anomaly_detection_enabled():
             return self._replay(numbers)
         try:
             result = self._function(*numbers)

@@ -23,16 +23,14 @@ when they are called.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import math
 import numbers
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import repeat
-from typing import NamedTuple
 
 from . import ops
+from .modes import _PLAIN, AnomalyError, _mode, detect_anomaly, no_grad
 from .ops import Primitive
 
 __all__ = ["Value", "Constant", "ClosureNode", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError"]
@@ -379,18 +377,6 @@ def _arguments(args: tuple, label, requires_grad, children, op) -> tuple[str, bo
 
 # -- building nodes: the one place where the graph is recorded -----------------------------------
 
-class Mode(NamedTuple):
-    """How new nodes are made, in the current thread or asyncio task."""
-
-    recording: bool  # False inside no_grad(): new nodes are constants without parents
-    checking: bool  # True inside detect_anomaly(): every local derivative is checked to be finite
-
-
-_PLAIN = Mode(recording=True, checking=False)  # neither of the above: the fast path
-# A context variable is per thread and per asyncio task (a task starts with a copy of the
-# mode of the code that created it), so no_grad() in one thread never affects another.
-_MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("micrograd_like_mode", default=_PLAIN)
-_mode = _MODE.get
 
 
 def apply(primitive: Primitive, *operands: Value | float) -> Value:
@@ -501,57 +487,6 @@ def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tup
             f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
         )
     return _node(Value, out, primitive, parents, local_grads)
-
-
-class AnomalyError(ArithmeticError):
-    """A NaN or an infinity appeared in a forward or backward pass under detect_anomaly()."""
-
-
-@contextlib.contextmanager
-def _mode_set(recording: bool, checking: bool) -> Iterator[None]:
-    """Switch the mode of this thread (or task) inside the block, and back to what it was after."""
-    mode = Mode(recording, checking)
-    token = _MODE.set(_PLAIN if mode == _PLAIN else mode)
-    try:
-        yield
-    finally:
-        _MODE.reset(token)
-
-
-@contextlib.contextmanager
-def no_grad() -> Iterator[None]:
-    """Compute without building a graph: Values made inside are constants with no parents.
-
-    >>> x = Value(2.0)
-    >>> with no_grad():
-    ...     y = x * x
-    >>> y.parents, y.requires_grad
-    ((), False)
-    """
-    with _mode_set(False, _mode().checking):
-        yield
-
-
-@contextlib.contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Stop at the first infinite local derivative or gradient, naming the node that made it.
-
-    (A result too large for a float is an OverflowError in any mode.)  Here the quotient is
-    finite, but its local derivative -a/b² is not:
-
-    >>> one, tiny = Value(1.0, label="one"), Value(1e-300, label="tiny")
-    >>> with detect_anomaly():
-    ...     one / tiny
-    Traceback (most recent call last):
-    micrograd_like.engine.AnomalyError: div has local derivatives (...e+299, -inf) at one = 1.0, tiny = 1e-300 (...)
-    """
-    with _mode_set(_mode().recording, True):
-        yield
-
-
-def anomaly_detection_enabled() -> bool:
-    """True inside detect_anomaly() in this thread or task."""
-    return _mode().checking
 
 
 def _describe(nodes) -> str:

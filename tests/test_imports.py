@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "micrograd_like"
-MODULES = ["engine", "autodiff", "optim", "checks", "functional"]
+MODULES = ["modes", "engine", "autodiff", "optim", "checks", "functional"]
 
 
 @pytest.mark.parametrize("first", MODULES)
