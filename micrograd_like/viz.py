@@ -85,7 +85,8 @@ class Highlight:
     An edge is named ``(child, i)``: the edge from ``child.parents[i]`` into ``child``.
 
     ``nodes``        emphasised: red outline on pale yellow (e.g. the current node and parent)
-    ``edges``        emphasised edges: red and thick
+    ``edges``        emphasised edges: red and thick, with the operation they go into (the one
+                     acting) and its edge out; no other operation is red
     ``done``         finished nodes: pale green
     ``dimmed``       greyed out (e.g. still waiting for their gradient)
     ``edge_labels``  extra text on an edge, e.g. ``"local -2.0 · upstream 1.0 = -2.0"``
@@ -198,8 +199,10 @@ def _draw_view(
             continue
         op = names[node] + "_op"
         dimmed = node in h.dimmed and node not in h.nodes
+        # The operation acting in this step is the one an emphasised edge goes into: only it is red.
+        acting = any(key in h.edges for _, _, key in view.inputs[node])
         op_style = {"color": dim, "fontcolor": dim} if dimmed else {}
-        if node in h.nodes:
+        if acting:
             op_style = {"color": red, "penwidth": "2"}
         drawing.body.append(node_line(
             op,
@@ -212,7 +215,6 @@ def _draw_view(
             margin="0.04,0.02",
             **op_style,
         ))
-        into_op = False
         for parent, local, key in view.inputs[node]:
             words = []
             if show_local_grads:
@@ -223,11 +225,10 @@ def _draw_view(
             attrs = {}
             if key in h.edges:
                 attrs.update(color=red, fontcolor=red, penwidth="2.5")
-                into_op = True
             elif dimmed or parent in h.dimmed:
                 attrs.update(color=dim, fontcolor=dim)
             drawing.body.append(edge_line(names[parent], op, label, **attrs))
-        out = {"color": red, "penwidth": "2.5"} if into_op or node in h.nodes else {}
+        out = {"color": red, "penwidth": "2.5"} if acting else {}
         if dimmed and not out:
             out = {"color": dim}
         drawing.body.append(edge_line(op, names[node], None, **out))
