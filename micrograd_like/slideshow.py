@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .files import folders_made, plain_file, write_over
-from .words import formula_of
+from .words import formula_of, whole_formula
 
 if TYPE_CHECKING:
     from .stepper import Stepper
 
-__all__ = ["save_svgs", "save_html", "notebook_html", "MANIFEST"]
+__all__ = ["save_svgs", "save_html", "notebook_html", "slideshow_title", "MANIFEST"]
 
 T, R = TypeVar("T"), TypeVar("R")
 
@@ -106,9 +106,7 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
     with folders_made(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
         svgs = [_readable(_inline_svg(svg)) for _, svg in _frames(stepper, progress, options)]  # words say the caption
-        root = stepper.names[stepper.root]
-        formula = formula_of(stepper.root, stepper._terms).text if stepper.root.parents else root
-        title = title or f"Backpropagation through {root} = {formula}"
+        title = title or f"Backpropagation through {slideshow_title(stepper)}"
         slides = []
         for position in stepper._each_position():
             step = stepper.current
@@ -130,6 +128,17 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
         )
         path.write_text(page, encoding="utf-8")
     return path.resolve()
+
+
+def slideshow_title(stepper: Stepper) -> str:
+    """The output and the whole expression it computes, ``L = (a*b + c)*f``, down to the inputs
+    (intermediate nodes the user labelled are written out too); the last operation alone,
+    ``L = d*f``, when the whole is too long to read at a glance; the output's name for a leaf."""
+    root = stepper.names[stepper.root]
+    if not stepper.root.parents:
+        return root
+    formula = whole_formula(stepper.order) or formula_of(stepper.root, stepper._terms)
+    return f"{root} = {formula.text}"
 
 
 # One slide of the page.  string.Template fills every placeholder in one pass, with text already

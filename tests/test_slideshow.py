@@ -74,6 +74,24 @@ def test_the_slideshow_is_one_offline_file(tmp_path):
     assert page.count('<section class="slide"') == 7 and page.count("<svg") == 7
     assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?(https?:)?//""", page)  # nothing to fetch
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    # titled with the whole expression, through the labelled e and d, not only L = d*f
+    assert "<title>Backpropagation through L = (a*b + c)*f</title>" in page
+
+
+def test_the_title_is_the_whole_expression_down_to_the_inputs():
+    from micrograd_like.slideshow import slideshow_title
+
+    assert slideshow_title(backward_steps(lecture())) == "L = (a*b + c)*f"
+    x = Value(0.5, label="x")
+    assert slideshow_title(backward_steps((x * 2).tanh() - x)) == "L = tanh(x*2.0) - x"
+    assert slideshow_title(backward_steps(x)) == "x"  # a leaf: nothing to write out
+    y = x
+    for _ in range(30):  # doubling at every level: too long to write out, so the last operation only
+        y = y * y
+    steps = backward_steps(y)
+    title = slideshow_title(steps)
+    assert steps.steps[0].headline.startswith(f"step 1/{len(steps)}: {title} sends ")  # as the steps write it
+    assert len(title) < 64
 
 
 @pytest.fixture
