@@ -103,7 +103,8 @@ def arrangement(svg: str) -> str:
     return "beside"
 
 
-def responsive_svg(svg: str, *, largest: float = 2.0, max_height: str | None = None) -> str:
+def responsive_svg(svg: str, *, largest: float = 2.0, max_height: str | None = None,
+                   among: list[str] | None = None) -> str:
     """Graphviz's SVG made to scale with its place on a page, ready to go inside HTML.
 
     The drawing takes the width it is given, and the height where its container has one (a
@@ -112,14 +113,21 @@ def responsive_svg(svg: str, *, largest: float = 2.0, max_height: str | None = N
     e.g. ``"70vh"``) caps its height where the page sets none, as in a notebook.  The size is
     the SVG's own (its ``style``), so it works wherever the SVG is put: the slideshow, Jupyter,
     an ipywidgets ``HTML``.  The XML prolog, doctype and comments are left out.
+
+    ``among``: the drawings shown one after another in the same place (a slideshow's frames,
+    this one included).  Each takes the share of the space that its size is of the largest's,
+    so that all are drawn at one scale and the picture does not zoom in and out between steps.
     """
     start = svg.find("<svg")
     svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()
     size = _size(svg)
     if size is None:
         return svg
+    sizes = [found for found in map(_size, among or []) if found] or [size]
+    share = (100 * size[0] / max(w for w, _ in sizes), 100 * size[1] / max(h for _, h in sizes))
     width, height = size[0] * largest, size[1] * largest
     tallest = f"min({height:.0f}px, {max_height})" if max_height else f"{height:.0f}px"
-    style = (f"display:block;margin:0 auto;width:100%;height:100%;"
-             f"max-width:{width:.0f}px;max-height:{tallest}")
+    # Where the place has no height (a notebook's output), the height follows the width (aspect-ratio).
+    style = (f"display:block;margin:auto;width:{share[0]:.2f}%;height:{share[1]:.2f}%;"
+             f"aspect-ratio:{size[0]:.1f}/{size[1]:.1f};max-width:{width:.0f}px;max-height:{tallest}")
     return _SIZE.sub(f'<svg style="{style}" preserveAspectRatio="xMidYMid meet"', svg, count=1)

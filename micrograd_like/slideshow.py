@@ -141,7 +141,7 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
                 position=position,
                 focus=html.escape(focus),
                 words="\n".join(html.escape(line) for line in words),
-                svg=responsive_svg(frames[position]),
+                svg=responsive_svg(frames[position], among=frames),  # all at one scale
                 table=html.escape(stepper.table()),
             ))
         page = _page().substitute(
