@@ -297,8 +297,6 @@ var box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
 var scale = Math.min(box.width / view.width, box.height / view.height);  // pixels per unit, as drawn
 var sizes = Array.prototype.map.call(svg.querySelectorAll('text'),
   function (t) { return parseFloat(t.getAttribute('font-size')) * scale; });
-var output = Array.prototype.filter.call(svg.querySelectorAll('g.node'),
-  function (g) { return g.querySelector('text') && g.querySelector('text').textContent === arguments[0]; });
 var found = Array.prototype.filter.call(svg.querySelectorAll('g.node'), function (g) {
   var first = g.querySelector('text'); return first && first.textContent === 'L'; });
 var rect = function (r) { return [r.left, r.top, r.right, r.bottom]; };
@@ -309,6 +307,12 @@ return {page: [root.scrollWidth, root.clientWidth, root.scrollHeight, root.clien
         measured: Math.min.apply(null, Array.prototype.map.call(svg.querySelectorAll('g.node text'),
           function (t) { return t.getBoundingClientRect().height; }))};
 """
+
+
+def inside(rectangle: list[float], width: float, height: float) -> bool:
+    """Whether a rectangle (left, top, right, bottom) lies within the page's width and height."""
+    left, top, right, bottom = rectangle
+    return min(left, top) >= 0 and right <= width and bottom <= height
 
 
 def test_the_slideshow_fits_a_1024_by_768_projector_legibly(tmp_path, projector):
@@ -324,10 +328,9 @@ def test_the_slideshow_fits_a_1024_by_768_projector_legibly(tmp_path, projector)
         scroll_width, client_width, scroll_height, client_height, width, height = fit["page"]
         assert (width, height) == (1024, 625)  # the window's page
         assert scroll_width <= client_width and scroll_height <= client_height  # no scrollbar, either way
-        left, top, right, bottom = fit["drawing"]  # the whole graph in view ...
-        assert 0 <= left and right <= width and 0 <= top and bottom <= height, (position, fit)
-        ((left, top, right, bottom),) = fit["output"]  # ... the output node too
-        assert 0 <= left and right <= width and 0 <= top and bottom <= height
+        assert inside(fit["drawing"], width, height), (position, fit)  # the whole graph in view ...
+        (output,) = fit["output"]
+        assert inside(output, width, height)  # ... the output node too
         # every text of the drawing (names, numbers, operations, edge labels) at 14 px or more
         assert fit["smallest"] >= 14 and fit["measured"] >= 14, (position, fit)
         body.send_keys(Keys.ARROW_RIGHT)
