@@ -22,7 +22,7 @@ from .autodiff import topological_order
 from .dot import number_text
 from .engine import Value
 
-__all__ = ["BELOW", "BESIDE", "rankdir_for", "arrangement", "fit", "responsive_svg"]
+__all__ = ["BELOW", "BESIDE", "rankdir_for", "arrangement", "fit", "responsive_svg", "inline_svg"]
 
 BELOW = (1000.0, 380.0)
 """The drawing's space in pixels (width, height) with the words below it, on a 1024×768 projector."""
@@ -118,8 +118,7 @@ def responsive_svg(svg: str, *, largest: float = 2.0, max_height: str | None = N
     this one included).  Each takes the share of the space that its size is of the largest's,
     so that all are drawn at one scale and the picture does not zoom in and out between steps.
     """
-    start = svg.find("<svg")
-    svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()
+    svg = inline_svg(svg)
     size = _size(svg)
     if size is None:
         return svg
@@ -131,3 +130,9 @@ def responsive_svg(svg: str, *, largest: float = 2.0, max_height: str | None = N
     style = (f"display:block;margin:auto;width:{share[0]:.2f}%;height:{share[1]:.2f}%;"
              f"aspect-ratio:{size[0]:.1f}/{size[1]:.1f};max-width:{width:.0f}px;max-height:{tallest}")
     return _SIZE.sub(f'<svg style="{style}" preserveAspectRatio="xMidYMid meet"', svg, count=1)
+
+
+def inline_svg(svg: str) -> str:
+    """Graphviz's SVG without its XML prolog, doctype and comments, ready to sit inside HTML."""
+    start = svg.find("<svg")
+    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()

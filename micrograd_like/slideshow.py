@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .dot import COLOURS
 from .files import folders_made, plain_file, write_over
-from .projector import arrangement, rankdir_for, responsive_svg
+from .projector import arrangement, inline_svg, rankdir_for, responsive_svg
 from .words import formula_of, whole_formula
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ def _with_caption(svg: str, caption: str) -> str:
         for i, line in enumerate(lines)
     )
     # The drawing as a nested <svg>, placed below the words (its size in user units: points here).
-    drawing = _inline_svg(svg).replace(
+    drawing = inline_svg(svg).replace(
         match.group(0), f'<svg x="{(full - width) / 2:.2f}" y="{top:.2f}" width="{width}" height="{height}"', 1
     )
     return (
@@ -288,9 +288,3 @@ def _with_caption(svg: str, caption: str) -> str:
         'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
         f'<rect width="100%" height="100%" fill="white"/>\n{words}\n{drawing}\n</svg>\n'
     )
-
-
-def _inline_svg(svg: str) -> str:
-    """Graphviz's SVG without its XML prolog, doctype and comments, ready to sit inside HTML."""
-    start = svg.find("<svg")
-    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()
