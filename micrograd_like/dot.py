@@ -20,7 +20,7 @@ from .render import Drawing, check_format, check_timeout
 __all__ = [
     "MAX_NODES", "COLOURS", "RANKDIRS", "GraphTooLargeError", "check_rankdir", "check_size", "new_drawing",
     "number_text", "grad_number", "check_label", "MAX_LABEL", "escape_record", "escape_text", "record_label",
-    "node_line", "edge_line",
+    "node_line", "edge_line", "FONT_SIZES", "PROJECTOR_FONT_SIZES",
 ]
 
 MAX_NODES = 2000
@@ -130,10 +130,13 @@ def escape_text(text: str) -> str:
     return graphviz.nohtml(text)
 
 
-def record_label(fields: Sequence[str], rankdir: str) -> str:
-    """A record label whose fields read left to right whatever the direction of the graph."""
+def record_label(fields: Sequence[str], rankdir: str, *, stacked: bool = False) -> str:
+    """A record label whose fields read left to right whatever the direction of the graph, or,
+    ``stacked``, one above the other (a card, narrower: what a projector drawing uses).
+    Graphviz turns a record with its graph; braces turn it back."""
     body = " | ".join(escape_record(f) for f in fields)
-    return graphviz.nohtml(f"{{ {body} }}" if rankdir in ("LR", "RL") else body)
+    turned = rankdir in ("LR", "RL")
+    return graphviz.nohtml(f"{{ {body} }}" if turned != stacked else body)
 
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -152,11 +155,26 @@ def check_size(count: int, limit: int, force: bool) -> None:
         raise GraphTooLargeError(count, limit)
 
 
-def new_drawing(rankdir: str, caption: str, count: int, limit: int, format: str, timeout: float) -> Drawing:
+FONT_SIZES = {"node": "12", "edge": "10", "op": "11"}
+"""Text sizes in points: values' records, edge labels, operations (a little smaller, for a screen)."""
+
+PROJECTOR_FONT_SIZES = {"node": "12", "edge": "12", "op": "12"}
+"""A projector drawing's text sizes: all the same, so that no text is smaller than the rest when
+the drawing is scaled to fit the screen (what makes it legible is how much text fits per width
+of screen, not the size in points, which scaling undoes)."""
+
+
+def new_drawing(rankdir: str, caption: str, count: int, limit: int, format: str, timeout: float,
+                *, projector: bool = False) -> Drawing:
+    """An empty drawing with the graph, node and edge defaults; ``projector`` packs it tighter
+    (one text size, less space between nodes and between ranks) for slides."""
+    sizes = PROJECTOR_FONT_SIZES if projector else FONT_SIZES
     drawing = Drawing(format=check_format(format))
     drawing.attr("graph", rankdir=check_rankdir(rankdir), fontname="Helvetica", ordering="in")  # operands in order
-    drawing.attr("node", fontname="Helvetica", fontsize="12")
-    drawing.attr("edge", fontname="Helvetica", fontsize="10", arrowsize="0.7")
+    if projector:
+        drawing.attr("graph", nodesep="0.1", ranksep="0.15")  # inches; Graphviz's defaults are 0.25 and 0.5
+    drawing.attr("node", fontname="Helvetica", fontsize=sizes["node"])
+    drawing.attr("edge", fontname="Helvetica", fontsize=sizes["edge"], arrowsize="0.7")
     if caption:
         drawing.attr("graph", label=escape_text(caption), labelloc="t", fontsize="14")
     if count > limit:  # a forced large drawing: cap dot's iterations so that it finishes

@@ -3,8 +3,11 @@
 Every position of a :class:`~micrograd_like.stepper.Stepper` is drawn (Graphviz runs once per
 drawing, several at a time); the SVG files carry the step's caption above the drawing, and
 the HTML page (the template ``templates/slideshow.html``, shipped with the package) shows the
-words beside it, with Previous/Next buttons and the arrow keys.  ``Stepper.save_svgs`` and
-``Stepper.save_html`` call the functions here.
+words below it (or beside a tall drawing), with Previous/Next buttons and the arrow keys.
+Drawings are made for a projector (see :mod:`micrograd_like.projector`): values as cards, the
+direction that fits the screen best, and a page whose drawing scales to the window.
+``Stepper.save_svgs`` and ``Stepper.save_html`` call the functions here; :func:`slide_svg` is
+the current step's drawing, scaled to its place, for any page (Jupyter, a widget).
 """
 
 from __future__ import annotations
@@ -20,13 +23,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from .dot import COLOURS
 from .files import folders_made, plain_file, write_over
-from .words import formula_of
+from .projector import arrangement, inline_svg, rankdir_for, responsive_svg
+from .words import formula_of, whole_formula
 
 if TYPE_CHECKING:
     from .stepper import Stepper
 
-__all__ = ["save_svgs", "save_html", "notebook_html", "MANIFEST"]
+__all__ = ["save_svgs", "save_html", "notebook_html", "slide_svg", "slide_options", "slideshow_title", "legend",
+           "LEGEND", "MANIFEST"]
 
 T, R = TypeVar("T"), TypeVar("R")
 
@@ -50,6 +56,7 @@ def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[in
     refused before anything is rendered or any folder is made.
     """
     directory = Path(directory)
+    options = slide_options(stepper, options)
     _check_drawable(stepper, options)
     width = max(2, len(str(len(stepper.steps))))
     names = [f"step-{position:0{width}d}.svg" for position in range(len(stepper.steps) + 1)]
@@ -84,6 +91,24 @@ def _written_before(directory: Path) -> set[str]:
 _FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
 
 
+def slide_options(stepper: Stepper, options: dict) -> dict:
+    """``draw_dot``'s options for slides: ``options``, with the projector look
+    (``projector=True``) and the direction that fits a projector best (:func:`rankdir_for`)
+    unless they are given."""
+    options = {"projector": True, **options}
+    if options["projector"] and "rankdir" not in options:
+        options["rankdir"] = rankdir_for(stepper.root, stepper.names, options.get("digits", 4))
+    return options
+
+
+def slide_svg(stepper: Stepper, *, max_height: str | None = None, **options) -> str:
+    """The drawing of the stepper's current position as a slide shows it, without the caption:
+    SVG that scales to the width of its place on a page, for Jupyter or a widget to show
+    (``max_height``, CSS such as ``"70vh"``, caps its height; see :func:`responsive_svg`)."""
+    drawing = stepper.draw(caption=False, **slide_options(stepper, options))
+    return responsive_svg(drawing.svg(), max_height=max_height)
+
+
 def _check_drawable(stepper: Stepper, options: dict) -> None:
     """Refuse a drawing that will be refused (too many nodes, a bad option, a label that cannot be
     drawn) now, before the pass is put into words or anything is rendered: one drawing's DOT."""
@@ -99,18 +124,16 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
     opens offline in any browser.  ``options`` go to ``draw_dot``.  Labels and the title are
     the user's text: they go into the page escaped, as data, never as markup or template.
     """
-    from .viz import COLOURS
-
     path = Path(path)
+    options = slide_options(stepper, options)
     _check_drawable(stepper, options)
     with folders_made(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
-        svgs = [_readable(_inline_svg(svg)) for _, svg in _frames(stepper, progress, options)]  # words say the caption
-        root = stepper.names[stepper.root]
-        formula = formula_of(stepper.root, stepper._terms).text if stepper.root.parents else root
-        title = title or f"Backpropagation through {root} = {formula}"
-        slides = []
+        frames = [svg for _, svg in _frames(stepper, progress, options)]  # the words say the caption
+        title = title or f"Backpropagation through {slideshow_title(stepper)}"
+        slides, statuses = [], set()
         for position in stepper._each_position():
+            statuses.update(stepper.status(node) for node in stepper.order)
             step = stepper.current
             words = [stepper.where()] if step is None else list(step.lines)
             focus = stepper.names[stepper.root] if step is None else stepper.names[step.parent]
@@ -118,7 +141,7 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
                 position=position,
                 focus=html.escape(focus),
                 words="\n".join(html.escape(line) for line in words),
-                svg=svgs[position],
+                svg=responsive_svg(frames[position], among=frames),  # all at one scale
                 table=html.escape(stepper.table()),
             ))
         page = _page().substitute(
@@ -126,20 +149,53 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
             forward=html.escape("\n".join(stepper.forward_walk().lines)),
             slides="\n".join(slides),
             steps=len(stepper.steps),
-            red=COLOURS["emphasis"],
+            legend=legend(statuses | ({"step"} if stepper.steps else set())),
+            arrangement=arrangement(frames[0]),
         )
         path.write_text(page, encoding="utf-8")
     return path.resolve()
+
+
+def slideshow_title(stepper: Stepper) -> str:
+    """The output and the whole expression it computes, ``L = (a*b + c)*f``, down to the inputs
+    (intermediate nodes the user labelled are written out too); the last operation alone,
+    ``L = d*f``, when the whole is too long to read at a glance; the output's name for a leaf."""
+    root = stepper.names[stepper.root]
+    if not stepper.root.parents:
+        return root
+    formula = whole_formula(stepper.order) or formula_of(stepper.root, stepper._terms)
+    return f"{root} = {formula.text}"
 
 
 # One slide of the page.  string.Template fills every placeholder in one pass, with text already
 # escaped: what is filled in is never read as a placeholder again, whatever a label says.
 _SLIDE = string.Template(
     '<section class="slide" data-position="$position" data-focus="$focus" hidden>\n'
-    '<pre class="words">$words</pre>\n'
-    '<div class="graph">$svg</div>\n<details><summary>every node now</summary>'
-    '<pre class="table">$table</pre></details>\n</section>'
+    '<div class="graph">$svg</div>\n'
+    '<div class="text"><pre class="words">$words</pre>\n<details><summary>every node now</summary>'
+    '<pre class="table">$table</pre></details></div>\n</section>'
 )
+
+
+LEGEND = (
+    ("step", f"border: 2px solid {COLOURS['emphasis']}; background: {COLOURS['emphasis_fill']}",
+     "red outline: this step, the node passing its gradient back and the one receiving it"),
+    ("waiting", f"border-color: {COLOURS['dimmed']}; background: #fff",
+     "grey: its gradient is not complete yet"),
+    ("ready passing", "background: #fff", "white: gradient complete, still to pass back"),
+    ("done", f"background: {COLOURS['done']}", "green: done, its gradient complete and passed back"),
+    ("constant", "border-style: dashed; background: #fff", "dashed: a constant, which takes no gradient"),
+)
+"""Every state a node can be drawn in: the statuses it stands for (``Stepper.status``, and
+'step' for the current step's two nodes), its swatch (CSS) and its words in the legend."""
+
+
+def legend(statuses: set[str]) -> str:
+    """The legend's entries (HTML) for the states in ``statuses``, in :data:`LEGEND`'s order."""
+    return "\n".join(
+        f'    <span class="state" data-states="{states}"><span class="swatch" style="{swatch}"></span>{words}</span>'
+        for states, swatch, words in LEGEND if statuses & set(states.split())
+    )
 
 
 @cache
@@ -177,7 +233,7 @@ def notebook_html(stepper: Stepper) -> str:
 
     words = html.escape("\n".join(stepper._summary()))
     try:
-        svg = _inline_svg(stepper.draw(caption=False).svg())
+        svg = slide_svg(stepper, max_height="70vh")
     except (GraphvizNotFoundError, LayoutTimeoutError, ValueError):
         svg = ""
     return f"<pre>{words}</pre>{svg}"
@@ -202,16 +258,6 @@ def _render_all(render: Callable[[T], R], items: list[T], progress: Callable[[in
     return results
 
 
-def _readable(svg: str, smallest: float = 0.62) -> str:
-    """Let a wide drawing shrink to fit the page, but not below ``smallest`` of its size (the
-    page scrolls sideways instead, and keeps the current step in view)."""
-    match = re.search(r'<svg width="([\d.]+)pt"', svg)
-    if not match:
-        return svg
-    pixels = float(match.group(1)) * 4 / 3  # Graphviz sizes are in points
-    return svg.replace("<svg ", f'<svg style="min-width: {pixels * smallest:.0f}px" ', 1)
-
-
 _CAPTION_SIZE = 14.0  # points, as draw_dot writes a caption
 _CAPTION_CHARACTER = 8.0  # points: wider than Helvetica's average character at 14 points, so nothing is cut
 
@@ -233,7 +279,7 @@ def _with_caption(svg: str, caption: str) -> str:
         for i, line in enumerate(lines)
     )
     # The drawing as a nested <svg>, placed below the words (its size in user units: points here).
-    drawing = _inline_svg(svg).replace(
+    drawing = inline_svg(svg).replace(
         match.group(0), f'<svg x="{(full - width) / 2:.2f}" y="{top:.2f}" width="{width}" height="{height}"', 1
     )
     return (
@@ -242,9 +288,3 @@ def _with_caption(svg: str, caption: str) -> str:
         'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
         f'<rect width="100%" height="100%" fill="white"/>\n{words}\n{drawing}\n</svg>\n'
     )
-
-
-def _inline_svg(svg: str) -> str:
-    """Graphviz's SVG without its XML prolog, doctype and comments, ready to sit inside HTML."""
-    start = svg.find("<svg")
-    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S).strip()

@@ -477,21 +477,24 @@ class Stepper:
     def highlight(self) -> Highlight:
         """What the drawing of the current position emphasises: the current node and parent and
         the edge between them (labelled with the local derivative and the contribution), the
-        nodes already done (green) and the nodes still waiting for their gradient (grey)."""
+        nodes already done (green), the nodes still waiting for their gradient (grey) and the
+        constants (dashed); the other nodes, drawn plain, have their gradient and have not passed
+        it all back yet (``status`` 'ready' or 'passing')."""
         from .viz import Highlight
 
         step = self.current
         done = {node for node in self.order if self.status(node) == "done"}  # not constants: no gradient
         waiting = {node for node in self.order if self.status(node) == "waiting"}
+        constants = {node for node in self.order if not node.requires_grad}
         if step is None:
-            return Highlight(nodes={self.root}, done=done, dimmed=waiting, caption=self.where())
+            return Highlight(nodes={self.root}, done=done, dimmed=waiting, constants=constants, caption=self.where())
         edge = (step.node, step.operand)
         label = f"{step.derivative}\n{product_text(step.upstream, step.local, '×')} = {num(step.contribution)}"
         if len(self.order) > _LABELLED_EDGE_LIMIT:  # dot lays a labelled edge out far more slowly
             return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
-                             caption=f"{step.headline}\n{label}")
+                             constants=constants, caption=f"{step.headline}\n{label}")
         return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
-                         edge_labels={edge: label}, caption=step.headline)
+                         constants=constants, edge_labels={edge: label}, caption=step.headline)
 
     def draw(self, *, caption: bool = True, **options) -> Drawing:
         """The graph at the current step, as :func:`micrograd_like.viz.draw_dot` draws it, highlighted.

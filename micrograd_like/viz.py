@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from .autodiff import topological_order
 from .dot import (
     COLOURS,
+    FONT_SIZES,
     MAX_NODES,
+    PROJECTOR_FONT_SIZES,
     GraphTooLargeError,
     check_label,
     check_size,
@@ -85,9 +87,11 @@ class Highlight:
     An edge is named ``(child, i)``: the edge from ``child.parents[i]`` into ``child``.
 
     ``nodes``        emphasised: red outline on pale yellow (e.g. the current node and parent)
-    ``edges``        emphasised edges: red and thick
+    ``edges``        emphasised edges: red and thick, with the operation they go into (the one
+                     acting) and its edge out; no other operation is red
     ``done``         finished nodes: pale green
     ``dimmed``       greyed out (e.g. still waiting for their gradient)
+    ``constants``    dashed outline (e.g. constants, which take no gradient)
     ``edge_labels``  extra text on an edge, e.g. ``"local -2.0 · upstream 1.0 = -2.0"``
     ``caption``      a title shown above the graph
     """
@@ -96,6 +100,7 @@ class Highlight:
     edges: set[tuple[Value, int]] = field(default_factory=set)
     done: set[Value] = field(default_factory=set)
     dimmed: set[Value] = field(default_factory=set)
+    constants: set[Value] = field(default_factory=set)
     edge_labels: dict[tuple[Value, int], str] = field(default_factory=dict)
     caption: str = ""
 
@@ -173,11 +178,13 @@ def _draw_view(
     digits: int,
     timeout: float,
     labels: dict[Value, str] | None = None,
+    projector: bool = False,
 ) -> Drawing:
     h = highlight or Highlight()
     count = len(view.order) + sum(1 for n in view.order if view.inputs[n] and n not in view.cut)
     check_size(count, max_nodes, force)
-    drawing = new_drawing(rankdir, h.caption, count, max_nodes, format, timeout)
+    drawing = new_drawing(rankdir, h.caption, count, max_nodes, format, timeout, projector=projector)
+    op_size = (PROJECTOR_FONT_SIZES if projector else FONT_SIZES)["op"]
     names = drawing.names
     for index, node in enumerate(view.order):
         names[node] = f"n{index}"
@@ -192,14 +199,17 @@ def _draw_view(
         style = _node_style(node, h)
         if node in view.cut:
             style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
-        drawing.body.append(node_line(names[node], record_label(fields, rankdir), shape="record", **style))
+        label = record_label(fields, rankdir, stacked=projector)
+        drawing.body.append(node_line(names[node], label, shape="record", **style))
 
         if not view.inputs[node] or node in view.cut:
             continue
         op = names[node] + "_op"
         dimmed = node in h.dimmed and node not in h.nodes
+        # The operation acting in this step is the one an emphasised edge goes into: only it is red.
+        acting = any(key in h.edges for _, _, key in view.inputs[node])
         op_style = {"color": dim, "fontcolor": dim} if dimmed else {}
-        if node in h.nodes:
+        if acting:
             op_style = {"color": red, "penwidth": "2"}
         drawing.body.append(node_line(
             op,
@@ -207,12 +217,11 @@ def _draw_view(
             shape="ellipse",
             style="filled",
             fillcolor=COLOURS["op_fill"],
-            fontsize="11",
+            fontsize=op_size,
             height="0.3",
             margin="0.04,0.02",
             **op_style,
         ))
-        into_op = False
         for parent, local, key in view.inputs[node]:
             words = []
             if show_local_grads:
@@ -223,11 +232,10 @@ def _draw_view(
             attrs = {}
             if key in h.edges:
                 attrs.update(color=red, fontcolor=red, penwidth="2.5")
-                into_op = True
             elif dimmed or parent in h.dimmed:
                 attrs.update(color=dim, fontcolor=dim)
             drawing.body.append(edge_line(names[parent], op, label, **attrs))
-        out = {"color": red, "penwidth": "2.5"} if into_op or node in h.nodes else {}
+        out = {"color": red, "penwidth": "2.5"} if acting else {}
         if dimmed and not out:
             out = {"color": dim}
         drawing.body.append(edge_line(op, names[node], None, **out))
@@ -242,6 +250,8 @@ def _node_style(node: Value, h: Highlight) -> dict[str, str]:
         return {"style": "filled", "fillcolor": COLOURS["done"]}
     if node in h.dimmed:
         return {"color": COLOURS["dimmed"], "fontcolor": COLOURS["dimmed"]}
+    if node in h.constants:
+        return {"style": "dashed"}
     return {}
 
 
@@ -262,6 +272,7 @@ def draw_dot(
     digits: int = 4,
     timeout: float = DEFAULT_TIMEOUT,
     labels: dict[Value, str] | None = None,
+    projector: bool = False,
 ) -> Drawing:
     """Draw ``root``'s whole graph: a record per Value (label | data | grad), a node per operation.
 
@@ -271,6 +282,9 @@ def draw_dot(
     ``merge_sums`` folds chains of ``+`` into one Σ node (its edges are then named
     ``(Σ node, term index)``).  ``labels`` shows other names than the Values' own labels
     (``{node: "a*b"}``), e.g. for unlabelled intermediate nodes; the Values are not changed.
+    ``projector=True`` draws for slides: each value a card (name, data and grad one above the
+    other), every text the same size, nodes packed closer, so that scaled to a projector's
+    width the drawing stays legible (the slideshow draws this way).
     A drawing above ``max_nodes`` Graphviz nodes raises :class:`GraphTooLargeError` unless
     ``force`` is true.
     """
@@ -289,6 +303,7 @@ def draw_dot(
         digits=digits,
         timeout=timeout,
         labels=labels,
+        projector=projector,
     )
 
 

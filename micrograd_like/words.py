@@ -26,7 +26,8 @@ from . import autodiff, ops
 from .engine import Value
 
 __all__ = [
-    "Term", "num", "plural", "binding", "number_term", "label_term", "write", "formula_of", "grad_of", "d_of",
+    "Term", "num", "plural", "binding", "number_term", "label_term", "write", "formula_of", "whole_formula",
+    "grad_of", "d_of",
     "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_note",
     "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM", "LONE_OPERAND",
 ]
@@ -112,6 +113,33 @@ def formula_of(node: Value, terms: dict[Value, Term]) -> Term:
     """How a node was made, in its operands' names: a*b, tanh(n)."""
     operands = [terms[p] for p in node.parents]
     return Term(write(node.primitive.notation, node.primitive, operands), binding(node.primitive)[0])
+
+
+WHOLE_FORMULA_LIMIT = 60  # characters: a whole formula longer than this is not written out
+
+
+def whole_formula(order: list[Value], limit: int = WHOLE_FORMULA_LIMIT) -> Term | None:
+    """The last node of ``order`` (a topological order) written out down to its leaves, through
+    every intermediate node, labelled or not: ``(a*b + c)*f`` where :func:`formula_of` says
+    ``d*f``.  Leaves are their labels (or numbers).  None when it is longer than ``limit``
+    characters: a formula that long is no longer read at a glance (and with reused nodes it
+    can double at every level, so longer parts are not written at all).
+
+    >>> a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    >>> e = a * b; e.label = "e"
+    >>> d = e + c; d.label = "d"
+    >>> whole_formula(autodiff.topological_order(d * Value(-2.0, label="f"))).text
+    '(a*b + c)*f'
+    """
+    terms: dict[Value, Term | None] = {}
+    for node in order:  # parents first: each formula is made of its parents' (no recursion)
+        if node.primitive is None:
+            terms[node] = label_term(node.label) if node.label else number_term(node.data)
+            continue
+        operands = [terms[p] for p in node.parents]
+        term = None if None in operands else formula_of(node, {p: t for p, t in zip(node.parents, operands)})
+        terms[node] = term if term is not None and len(term.text) <= limit else None
+    return terms[order[-1]] if order else None
 
 
 def grad_of(term: Term) -> str:

@@ -74,6 +74,24 @@ def test_the_slideshow_is_one_offline_file(tmp_path):
     assert page.count('<section class="slide"') == 7 and page.count("<svg") == 7
     assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?(https?:)?//""", page)  # nothing to fetch
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    # titled with the whole expression, through the labelled e and d, not only L = d*f
+    assert "<title>Backpropagation through L = (a*b + c)*f</title>" in page
+
+
+def test_the_title_is_the_whole_expression_down_to_the_inputs():
+    from micrograd_like.slideshow import slideshow_title
+
+    assert slideshow_title(backward_steps(lecture())) == "L = (a*b + c)*f"
+    x = Value(0.5, label="x")
+    assert slideshow_title(backward_steps((x * 2).tanh() - x)) == "L = tanh(x*2.0) - x"
+    assert slideshow_title(backward_steps(x)) == "x"  # a leaf: nothing to write out
+    y = x
+    for _ in range(30):  # doubling at every level: too long to write out, so the last operation only
+        y = y * y
+    steps = backward_steps(y)
+    title = slideshow_title(steps)
+    assert steps.steps[0].headline.startswith(f"step 1/{len(steps)}: {title} sends ")  # as the steps write it
+    assert len(title) < 64
 
 
 @pytest.fixture
@@ -262,3 +280,154 @@ def test_a_caption_wider_than_its_drawing_widens_the_picture(tmp_path):
     assert width >= 8.0 * len(caption.text) > float(drawing.get("width"))
     assert float(root.get("height").removesuffix("pt")) > float(drawing.get("height")) + 14
     assert float(drawing.get("y")) > float(caption.get("y"))  # below the words
+
+
+# -- fitting a projector ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def projector():
+    """A browser window of a 1024×768 projector (a page of 1024×625 pixels inside it)."""
+    yield from chromium("1024,768")
+
+
+FIT = """
+var slide = document.querySelector('.slide:not([hidden])'), svg = slide.querySelector('svg');
+var box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
+var scale = Math.min(box.width / view.width, box.height / view.height);  // pixels per unit, as drawn
+var sizes = Array.prototype.map.call(svg.querySelectorAll('text'),
+  function (t) { return parseFloat(t.getAttribute('font-size')) * scale; });
+var found = Array.prototype.filter.call(svg.querySelectorAll('g.node'), function (g) {
+  var first = g.querySelector('text'); return first && first.textContent === 'L'; });
+var rect = function (r) { return [r.left, r.top, r.right, r.bottom]; };
+var root = document.documentElement;
+return {page: [root.scrollWidth, root.clientWidth, root.scrollHeight, root.clientHeight, innerWidth, innerHeight],
+        smallest: Math.min.apply(null, sizes), drawing: rect(svg.querySelector('g.graph').getBoundingClientRect()),
+        output: found.map(function (g) { return rect(g.getBoundingClientRect()); }),
+        measured: Math.min.apply(null, Array.prototype.map.call(svg.querySelectorAll('g.node text'),
+          function (t) { return t.getBoundingClientRect().height; }))};
+"""
+
+
+def inside(rectangle: list[float], width: float, height: float) -> bool:
+    """Whether a rectangle (left, top, right, bottom) lies within the page's width and height."""
+    left, top, right, bottom = rectangle
+    return min(left, top) >= 0 and right <= width and bottom <= height
+
+
+def test_the_slideshow_fits_a_1024_by_768_projector_legibly(tmp_path, projector):
+    need("dot")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    path = backward_steps(lecture()).save_html(tmp_path / "pass.html")
+    projector.get(path.as_uri())
+    body = projector.find_element(By.TAG_NAME, "body")
+    for position in range(7):
+        fit = projector.execute_script(FIT)
+        scroll_width, client_width, scroll_height, client_height, width, height = fit["page"]
+        assert (width, height) == (1024, 625)  # the window's page
+        assert scroll_width <= client_width and scroll_height <= client_height  # no scrollbar, either way
+        assert inside(fit["drawing"], width, height), (position, fit)  # the whole graph in view ...
+        (output,) = fit["output"]
+        assert inside(output, width, height)  # ... the output node too
+        # every text of the drawing (names, numbers, operations, edge labels) at 14 px or more
+        assert fit["smallest"] >= 14 and fit["measured"] >= 14, (position, fit)
+        body.send_keys(Keys.ARROW_RIGHT)
+
+
+def test_the_slide_drawing_takes_the_width_it_is_given_anywhere(projector):
+    need("dot")
+    from micrograd_like.slideshow import slide_svg
+
+    steps = backward_steps(lecture()).goto(3)
+    svg = slide_svg(steps)
+    assert "<?xml" not in svg and 'width="' not in svg.split(">")[0]  # its size is its style's
+    # In a notebook's output (a block of any width, no height set) it is as wide as the block,
+    # as high as its shape makes it, up to twice its own size.
+    for width in (400, 900):
+        projector.get("data:text/html,<!DOCTYPE html><title>notebook</title>")
+        drawn = projector.execute_script(
+            "document.body.innerHTML = arguments[0]; var svg = document.querySelector('svg');"
+            "var r = svg.getBoundingClientRect(), v = svg.viewBox.baseVal;"
+            "return [r.width, r.height, v.width, v.height];",
+            f'<div style="width: {width}px">{svg}</div>')
+        assert drawn[0] == pytest.approx(width, abs=1)
+        assert drawn[1] == pytest.approx(width * drawn[3] / drawn[2], abs=2)
+
+
+def test_every_slide_is_drawn_at_one_scale(tmp_path, projector):
+    need("dot")
+    path = backward_steps(lecture()).save_html(tmp_path / "pass.html")
+    projector.get(path.as_uri())
+    scales = projector.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.slide'), function (slide) {"
+        "  slide.hidden = false; var svg = slide.querySelector('svg'), r = svg.getBoundingClientRect();"
+        "  var v = svg.viewBox.baseVal, s = Math.min(r.width / v.width, r.height / v.height);"
+        "  slide.hidden = true; return s; });")
+    assert len(scales) == 7 and max(scales) - min(scales) < 0.01 * max(scales)  # no zooming between steps
+
+
+# -- the legend and the direction -------------------------------------------------------------------
+
+# How the drawing shows each state the legend names (the DOT attributes the legend's swatch stands for).
+DRAWN_AS = {
+    "step": {"color": RED},
+    "waiting": {"color": COLOURS["dimmed"]},
+    "ready passing": {},  # plain: black outline, white
+    "done": {"fillcolor": COLOURS["done"]},
+    "constant": {"style": "dashed"},
+}
+
+
+def attributes(line: str) -> dict[str, str]:
+    """The attributes on one node's line of DOT, e.g. {'color': '#d62728', 'style': 'filled'}."""
+    return {key: value.strip('"') for key, value in re.findall(r'(\w+)=("[^"]*"|\S+?)(?=[ \]])', line)}
+
+
+def test_the_legend_names_every_state_a_node_is_drawn_in():
+    from micrograd_like.slideshow import LEGEND, legend
+
+    assert [states for states, _, _ in LEGEND] == list(DRAWN_AS)
+    a, b, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(-2.0, label="f")
+    with_a_constant = (a * b + 10) * f  # 10.0 is a constant: it takes no gradient
+    for root in (lecture(), with_a_constant):
+        steps = backward_steps(root)
+        for position in range(len(steps) + 1):
+            steps.goto(position)
+            drawing = steps.draw()
+            lines = {line.split(" [")[0].strip(): line for line in drawing.source.splitlines() if " [" in line}
+            step = steps.current
+            current = {steps.root} if step is None else {step.node, step.parent}
+            for node, name in drawing.names.items():
+                state = "step" if node in current else steps.status(node)
+                (entry,) = [states for states in DRAWN_AS if state in states.split()]  # the legend names it
+                drawn = attributes(lines[name])
+                assert all(drawn.get(key) == value for key, value in DRAWN_AS[entry].items()), (position, state)
+                if entry == "ready passing":  # drawn white, as its swatch: no colour, no fill
+                    assert not {"color", "fillcolor"} & set(drawn) and "dashed" not in drawn.get("style", "")
+    # The page's legend has the states its pass draws: the lecture has no constant.
+    entries = legend({"step", "waiting", "ready", "done"})
+    assert "white: gradient complete, still to pass back" in entries and "dashed" not in entries
+    assert "dashed: a constant" in legend({"constant"})
+
+
+def test_the_slideshow_legend_names_the_ready_state(tmp_path):
+    need("dot")
+    page = backward_steps(lecture()).save_html(tmp_path / "pass.html").read_text(encoding="utf-8")
+    states = re.findall(r'data-states="([^"]+)"', page)
+    assert states == ["step", "waiting", "ready passing", "done"]
+
+
+def test_the_direction_is_the_one_that_fits_a_projector():
+    from micrograd_like.nn import Neuron
+    from micrograd_like.projector import rankdir_for
+
+    assert rankdir_for(lecture()) == "LR"  # as in the lecture
+    x = Value(0.3, label="x")
+    chain = x
+    for _ in range(8):
+        chain = chain.tanh()
+    assert rankdir_for(chain) == "LR"  # long and thin: across the screen
+    neuron = Neuron(8)([Value(float(i), label=f"x{i}") for i in range(8)])
+    assert rankdir_for(neuron) == "TB"  # a weighted sum of 17 operands: down the screen, the inputs in a row

@@ -318,6 +318,33 @@ def test_the_highlight_marks_the_current_edge_and_finished_and_waiting_nodes():
     assert big.edge_labels == {} and "×" in big.caption and len(big.edges) == 1
 
 
+def red_lines(source: str) -> dict[str, set[str]]:
+    """The DOT lines drawn in the emphasis colour: node names (ops end in _op) and edges."""
+    from micrograd_like.viz import COLOURS
+
+    red = [line.strip() for line in source.splitlines() if COLOURS["emphasis"] in line]
+    return {"ops": {line.split(" ")[0] for line in red if line.split(" ")[0].endswith("_op") and "->" not in line},
+            "edges": {line.split(" [")[0] for line in red if "->" in line}}
+
+
+def test_only_the_operation_acting_in_the_step_is_red():
+    n = lecture()
+    steps = backward_steps(n["L"])
+    for position in range(len(steps) + 1):
+        steps.goto(position)
+        drawing = steps.draw()
+        red = red_lines(drawing.source)
+        if steps.current is None:  # the start: the seed, no operation acting yet
+            assert red["ops"] == set() and red["edges"] == set()
+            continue
+        node, parent = steps.current.node, steps.current.parent
+        op = drawing.names[node] + "_op"
+        assert red["ops"] == {op}  # e.g. at step 3 (d -> e) d's +, not the * that made e
+        assert red["edges"] == {f"{drawing.names[parent]} -> {op}", f"{op} -> {drawing.names[node]}"}
+    steps.goto(3)
+    assert red_lines(steps.draw().source)["ops"] == {steps.draw().names[n["d"]] + "_op"}
+
+
 # -- constants and inputs, words, drawings --------------------------------------------------------------
 
 
