@@ -13,7 +13,7 @@ import codecs
 import io
 import unicodedata
 
-__all__ = ["PLAIN", "plain_where_needed"]
+__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes"]
 
 PLAIN = {
     "σ": "sigmoid", "Σ": "sum", "δ": "delta", "…": "...", "·": "*", "×": "*", "⊙": "*", "−": "-",
@@ -59,4 +59,18 @@ def plain_where_needed(stream) -> None:
             codecs.lookup(stream.encoding)
             stream.reconfigure(errors=_HANDLER)
         except (LookupError, ValueError, AttributeError):
+            pass
+
+
+def readable_whatever_the_bytes(stream) -> None:
+    """Make ``stream`` (sys.stdin) read bytes its encoding cannot decode as U+FFFD, not raise.
+
+    An answer piped to ``micrograd-like quiz`` in another encoding than the terminal's (UTF-8
+    typed under ``PYTHONIOENCODING=ascii``, cp1252 bytes under UTF-8) is then "not a number",
+    as any other answer that is not one, instead of a UnicodeDecodeError.
+    """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        try:
+            stream.reconfigure(errors="replace")
+        except (ValueError, AttributeError):
             pass
