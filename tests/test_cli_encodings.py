@@ -50,7 +50,7 @@ def test_errors_with_sigma_are_one_plain_line_in_ascii():
 
 @pytest.mark.parametrize("encoding", ["ascii", "cp1252", "utf-8"])
 def test_quiz_answers_the_terminal_cannot_decode_are_not_numbers(encoding):
-    answers = "é\n".encode("utf-8") + b"\xff\xfe\n" + "−6\nq\n".encode("utf-8")  # UTF-8 and stray bytes
+    answers = "é\n".encode() + b"\xff\xfe\n" + "−6\nq\n".encode()  # UTF-8 and stray bytes
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
     result = subprocess.run([sys.executable, "-m", "micrograd_like", "quiz", "a*b", "--var", "a=2", "--var", "b=-3"],
                             input=answers, capture_output=True, env=env)

@@ -10,6 +10,7 @@ such character in ASCII instead (sigmoid, ^2, sum, ...), only where its encoding
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import unicodedata
 
@@ -70,7 +71,5 @@ def readable_whatever_the_bytes(stream) -> None:
     as any other answer that is not one, instead of a UnicodeDecodeError.
     """
     if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-        try:
+        with contextlib.suppress(ValueError):  # already being read: leave it as it is
             stream.reconfigure(errors="replace")
-        except (ValueError, AttributeError):
-            pass
