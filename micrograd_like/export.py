@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from .stepper import Step, Stepper
 from .words import num as _num
@@ -40,10 +41,13 @@ def rule(step: Step) -> str:
 
 
 def _code(text: str) -> str:
-    """``text`` as a Markdown code span in a table cell (a | in it would end the cell)."""
-    fence = "``" if "`" in text else "`"
+    """``text`` as a Markdown code span in a table cell: a | in it would end the cell, a line
+    break would end the row (it is a space here, as a code span shows it anyway), and a run of
+    backticks as long as the fence would end the span (the fence is longer than any run)."""
+    text = re.sub(r"\r\n|\r|\n", " ", text).replace("|", "\\|")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
     padding = " " if "`" in text else ""
-    return f"{fence}{padding}{text.replace('|', chr(92) + '|')}{padding}{fence}"
+    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 def _row(cells: list[str]) -> str:

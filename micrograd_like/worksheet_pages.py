@@ -12,7 +12,8 @@ writes, into one directory::
 The pages come from the Jinja2 templates ``micrograd_like/templates/worksheet.html`` and
 ``worksheet.md``; every name and number is data, escaped where it goes.  Nothing is written
 over a file this module did not write: a list of what it wrote stays in the directory
-(:data:`MANIFEST`), and any other file in the way is refused unless ``force``.
+(:data:`MANIFEST`), and any other file in the way is refused unless ``force``.  A symbolic link
+in the way is refused even then: nothing is ever written through one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import graphviz
 import jinja2
 from markupsafe import Markup
 
+from .files import plain_file, write_over
 from .viz import render
 from .worksheet import Sheet, WorksheetError, number_text
 
@@ -178,6 +180,11 @@ def planned_files(students: int, pdf: bool) -> list[str]:
 def _check_directory(directory: Path, names: list[str], force: bool) -> list[str]:
     """Refuse to write over files this module did not write (unless ``force``); return the files
     the last run wrote, from the manifest."""
+    links = [name for name in ("graphs", MANIFEST, *names) if (directory / name).is_symlink()]
+    if links:  # its target is not in the directory, whatever the manifest says, and may be anyone's
+        raise WorksheetError(f"cannot write {directory / links[0]}: it is a symbolic link, and micrograd-like "
+                             "worksheet never writes through one, even with --force: remove it, or choose "
+                             "another directory")
     manifest = directory / MANIFEST
     ours = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
     if manifest.exists() and not manifest.is_file():
@@ -212,7 +219,7 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
         for answers in (False, True):
             graph_file = next(graphs)
             svg = _svg(graph_source(sheet, answers))
-            (directory / graph_file).write_text(svg, encoding="utf-8")
+            write_over(directory / graph_file, svg)
             views[answers].append(_view(sheet, answers, svg, graph_file))
         if progress is not None:
             progress(done, len(sheets))
@@ -220,17 +227,17 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
     for answers, stem in ((False, "worksheets"), (True, "answers")):
         title = "Backpropagation worksheets" + (": answer key" if answers else "")
         context = {"sheets": views[answers], "answers": answers, "title": title, "paper": PAPERS[paper]}
-        (directory / f"{stem}.html").write_text(html.get_template("worksheet.html").render(context), encoding="utf-8")
-        (directory / f"{stem}.md").write_text(markdown.get_template("worksheet.md").render(context), encoding="utf-8")
+        write_over(directory / f"{stem}.html", html.get_template("worksheet.html").render(context))
+        write_over(directory / f"{stem}.md", markdown.get_template("worksheet.md").render(context))
     key = [sheet.answer_key() for sheet in sheets]
-    (directory / "answers.json").write_text(json.dumps(key, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_over(directory / "answers.json", json.dumps(key, indent=1, ensure_ascii=False) + "\n")
     if pdf:
         for stem in ("worksheets", "answers"):
             print_pdf(directory / f"{stem}.html", directory / f"{stem}.pdf")
     for old in set(ours) - set(names):  # what an earlier, bigger class left: ours, so ours to remove
-        if _OURS.fullmatch(old) and (directory / old).is_file():
+        if _OURS.fullmatch(old) and plain_file(directory / old):
             (directory / old).unlink()
-    (directory / MANIFEST).write_text("\n".join(names) + "\n", encoding="utf-8")
+    write_over(directory / MANIFEST, "\n".join(names) + "\n")
     return [(directory / name).resolve() for name in names]
 
 

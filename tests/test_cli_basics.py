@@ -43,3 +43,11 @@ def test_a_command_like_none_lists_them_all():
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "unknown command 'xylophone': the commands are " in result.stderr
     assert all(command in result.stderr for command in ("demo", "draw", "step"))
+
+
+@pytest.mark.parametrize("command", [["draw", "--format", "dot"], ["step", "--all"], ["quiz"]])
+def test_a_gradient_too_large_for_a_float_is_one_line(command):
+    # a/1e-320 is 0 for a = 0, but its gradient, 1/1e-320, is too large for a float
+    result = run(command[0], "a/1e-320", "--var", "a=0", *command[1:])
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "too large for a float" in result.stderr

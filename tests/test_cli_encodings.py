@@ -46,3 +46,14 @@ def test_errors_with_sigma_are_one_plain_line_in_ascii():
     result = run("ascii", "draw", chain, "--var", "x=1", "--format", "dot")
     err = result.stderr.decode("ascii")
     assert result.returncode == 2 and err.count("\n") == 1 and "one sum node" in err
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252", "utf-8"])
+def test_quiz_answers_the_terminal_cannot_decode_are_not_numbers(encoding):
+    answers = "é\n".encode() + b"\xff\xfe\n" + "−6\nq\n".encode()  # UTF-8 and stray bytes
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
+    result = subprocess.run([sys.executable, "-m", "micrograd_like", "quiz", "a*b", "--var", "a=2", "--var", "b=-3"],
+                            input=answers, capture_output=True, env=env)
+    out, err = result.stdout.decode(encoding, "replace"), result.stderr.decode(encoding, "replace")
+    assert result.returncode == 0 and err == "", err
+    assert out.count("that's not a number") >= 2 and out.rstrip().splitlines()[-1].startswith("score: ")

@@ -7,6 +7,7 @@ import re
 import pytest
 from examples import lecture
 from hypothesis import given
+from hypothesis import strategies as st
 from random_graphs import evaluate, recipes
 
 from micrograd_like import Value
@@ -61,6 +62,17 @@ def test_a_label_with_a_bar_does_not_break_the_table():
     rows = table(to_markdown(y.backward_steps()), "step")
     assert all(len(row) == 7 for row in rows)
     assert rows[2][3] == "`d((\\|x\\|)*(\\|x\\|))/d(\\|x\\|) = \\|x\\| = -2.0`"  # each | escaped
+
+
+@given(st.text(alphabet="ab|`\\\n\r ", max_size=12))
+def test_no_label_breaks_a_table_or_a_code_span(label):
+    x = Value(-2.0, label=label)
+    markdown = to_markdown((x * Value(3.0, label="w")).backward_steps())
+    assert all(len(row) == 4 for row in table(markdown, "#"))
+    assert all(len(row) == 7 for row in table(markdown, "step"))
+    for row in table(markdown, "step")[2:]:
+        fence = re.match("`+", row[1]).group(0)  # the span is the whole cell: it ends where it should
+        assert row[1].endswith(fence) and fence not in row[1][len(fence):-len(fence)]
 
 
 def test_the_csv_has_the_numbers_as_the_stepper_writes_them():

@@ -153,6 +153,33 @@ def test_cli_writes_every_file_and_may_write_over_its_own(tmp_path, capsys):
     assert not (tmp_path / "class" / "graphs" / "worksheet-03.svg").exists()  # its own leftovers go
 
 
+
+@pytest.mark.parametrize("link", ["answers.md", "answers.json", "graphs", ".micrograd-like-worksheets"])
+def test_nothing_is_written_through_a_symbolic_link(tmp_path, capsys, link):
+    need("dot")
+    out, elsewhere = tmp_path / "class", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    assert main(capsys, "a*b", "--students", "2", "-o", str(out))[0] == 0  # files of its own, and its manifest
+    (elsewhere / "mine.txt").write_text("mine")
+    target = out / link
+    if target.is_dir():
+        for svg in target.iterdir():
+            svg.unlink()
+        target.rmdir()
+    else:
+        target.unlink()
+    target.symlink_to(elsewhere if link == "graphs" else elsewhere / "mine.txt")
+    for force in ([], ["--force"]):  # written at this name before, or forced: still never through the link
+        status, _, err = main(capsys, "a*b", "--students", "2", "-o", str(out), *force)
+        assert status == 2 and "symbolic link" in err and err.count("\n") == 1, err
+    (out / "answers.md").unlink(missing_ok=True)
+    (out / "answers.md").symlink_to(elsewhere / "new.md")  # a dangling link would create a file elsewhere
+    assert main(capsys, "a*b", "--students", "2", "-o", str(out), "--force")[0] == 2
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["mine.txt"]
+    assert (elsewhere / "mine.txt").read_text() == "mine"
+
+
 # -- pages in a real browser, and printed -----------------------------------------------------------
 
 MM = 96 / 25.4  # CSS pixels per millimetre

@@ -25,7 +25,7 @@ from .. import __version__
 from . import compile, demo, draw, quiz, step, worksheet
 from .arguments import reads_as_expression
 from .errors import one_line
-from .terminal import plain_where_needed
+from .terminal import plain_where_needed, readable_whatever_the_bytes
 
 __all__ = ["main", "build_parser"]
 
@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command with ``argv`` (default: the process's arguments); return the exit status."""
     for stream in (sys.stdout, sys.stderr):
         plain_where_needed(stream)  # a legacy encoding gets plain spellings, not a UnicodeEncodeError
+    readable_whatever_the_bytes(sys.stdin)  # an answer in another encoding is not a number, not a crash
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -54,6 +54,10 @@ MESSAGES: dict[type[Exception], tuple[int, Wording]] = {
     GraphTooLargeError: (2, _drawing_advice),
     LayoutTimeoutError: (2, _drawing_advice),
     GraphvizNotFoundError: (2, _drawing_advice),
+    # The engine's words for a gradient too large for a float, or not a number (its forward values
+    # are the parser's to check): a pass the values given cannot make.
+    OverflowError: (2, lambda error, args: f"error: {error}"),
+    FloatingPointError: (2, lambda error, args: f"error: {error}"),
     RunFailed: (1, lambda error, args: str(error)),
     Diverged: (1, lambda error, args: str(error)),  # no pictures were written: they would only mislead
 }

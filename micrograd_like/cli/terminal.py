@@ -10,10 +10,11 @@ such character in ASCII instead (sigmoid, ^2, sum, ...), only where its encoding
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import unicodedata
 
-__all__ = ["PLAIN", "plain_where_needed"]
+__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes"]
 
 PLAIN = {
     "σ": "sigmoid", "Σ": "sum", "δ": "delta", "…": "...", "·": "*", "×": "*", "⊙": "*", "−": "-",
@@ -60,3 +61,15 @@ def plain_where_needed(stream) -> None:
             stream.reconfigure(errors=_HANDLER)
         except (LookupError, ValueError, AttributeError):
             pass
+
+
+def readable_whatever_the_bytes(stream) -> None:
+    """Make ``stream`` (sys.stdin) read bytes its encoding cannot decode as U+FFFD, not raise.
+
+    An answer piped to ``micrograd-like quiz`` in another encoding than the terminal's (UTF-8
+    typed under ``PYTHONIOENCODING=ascii``, cp1252 bytes under UTF-8) is then "not a number",
+    as any other answer that is not one, instead of a UnicodeDecodeError.
+    """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        with contextlib.suppress(ValueError):  # already being read: leave it as it is
+            stream.reconfigure(errors="replace")
