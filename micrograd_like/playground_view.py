@@ -84,6 +84,7 @@ class PlaygroundView:
             widgets.HBox([self.point, self.chain_rule], layout=row),
             self.point_area,
         ], layout=widgets.Layout(overflow="hidden"))  # no sideways scrollbar for the widgets' 2-pixel margins
+        self.box.add_class("mgl-playground")  # a stable name for the page's stylesheets and tests
         self.show()
 
     # -- what the controls do -----------------------------------------------------------------------
