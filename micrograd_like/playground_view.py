@@ -120,8 +120,11 @@ class PlaygroundView:
         self.point.max = len(self.playground.X) - 1
 
     def _open_point(self) -> None:
+        """Open the stepper over one point's backward pass.  Its drawing shows only the step's
+        node and operands (``around=True``): the whole graph of a point, 163 Values at hidden
+        layers (8, 8), is illegible at a projector's width and takes seconds to lay out."""
         steps = self.playground.point_steps(self.point.value)
-        self.point_area.children = (steps.widget().box,)
+        self.point_area.children = (steps.widget(around=True).box,)
         self.show()
 
     # -- showing ----------------------------------------------------------------------------------
