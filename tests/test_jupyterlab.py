@@ -3,8 +3,8 @@
 A JupyterLab server is started on a free localhost port with a token and a temporary root
 directory holding copies of the course's notebooks 2 and 4 (the package importable through
 PYTHONPATH, so nothing is written into the checkout).  Chromium opens each, runs all its cells,
-clicks the stepper widget's Next in notebook 2 and the training view's Play in notebook 4, and
-sees the words, the drawing and the loss change.
+clicks the stepper widget's Next in notebook 2 and the training view's Play, Pause and chain-rule
+panel in notebook 4, and sees the words, the drawings and the loss change.
 
 These tests need JupyterLab, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
 variable set) a missing one is a failure, so the test cannot silently stop running; elsewhere it
@@ -266,4 +266,16 @@ def test_notebook_4s_training_view_plays_in_jupyterlab(lab, browser):
     play_again = (By.XPATH, ".//button[contains(@class,'widget-button')][normalize-space()='Play']")
     wait.until(lambda b: view.find_elements(*play_again))
     screenshot(browser, "playground.png")
+
+    # The chain rule behind the picture: one point's backward pass, each step drawn legibly.
+    button(view, "show the chain rule for one point").click()
+    panel = wait.until(lambda b: view.find_elements(By.CSS_SELECTOR, ".mgl-stepper"))[0]
+    wait.until(lambda b: "at the start" in text_in(panel, ".mgl-words") and "<svg" in drawing_of(panel))
+    before = drawing_of(panel)
+    button(panel, "Next").click()
+    wait.until(lambda b: "step 1/" in text_in(panel, ".mgl-words") and drawing_of(panel) != before)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", panel)
+    screenshot(browser, "playground-chain-rule.png")
+    smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, panel)
+    assert smallest >= 14 and drawing_right <= notebook_right + 1
     assert browser.execute_script(NO_SIDEWAYS_SCROLLING, view) == []  # in the widget's output
