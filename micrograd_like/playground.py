@@ -223,8 +223,10 @@ class Playground:
         """The backward pass of point ``i``'s loss at the current weights, as a :class:`Stepper`.
 
         The inputs are labelled ``x0``, ``x1`` and the output ``loss``; the parameters keep
-        their labels (``layers[0].neurons[1].w[0]``).  Their gradients are zeroed first, so
-        each step's numbers are this point's alone.
+        their labels (``layers[0].neurons[1].w[0]``); each neuron's weighted sum is labelled
+        ``z[l][n]`` and its activation ``a[l][n]`` (layer ``l``, neuron ``n``, as the parameters
+        are numbered), so the words and drawings name them shortly.  The parameters' gradients
+        are zeroed first, so each step's numbers are this point's alone.
         """
         if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self.X):
             raise IndexError(f"no point {i!r}: the data set has points 0 to {len(self.X) - 1}")
@@ -232,6 +234,7 @@ class Playground:
         x = [Value(v, label=f"x{k}", requires_grad=False) for k, v in enumerate(self.X[i])]
         loss = softmax_cross_entropy([self.model.outputs(x)], [self.y[i]])
         loss.label = "loss"
+        _label_neurons(self.model, loss)
         self.model.zero_grad()
         return backward_steps(loss)
 
@@ -274,6 +277,25 @@ class Playground:
         s = self.settings
         return (f"Playground({s['dataset']}, {self.model!r}, learning rate {self.learning_rate:g}: "
                 f"{self.steps_done} steps, loss {self.losses[-1]:.4g}, accuracy {self.accuracies[-1]:.0%})")
+
+
+def _label_neurons(model: MLP, loss: Value) -> None:
+    """Label each neuron's weighted sum ``z[l][n]`` and its activation ``a[l][n]`` in ``loss``'s
+    graph.  A weighted sum is known by its last operand, the neuron's bias (fused or not, the
+    bias is added last); its activation is the node made from it alone."""
+    from .autodiff import topological_order
+
+    biases = {id(neuron.b): (li, ni)
+              for li, layer in enumerate(model.layers) for ni, neuron in enumerate(layer.neurons)}
+    sums = {}
+    for node in topological_order(loss):
+        if node.parents and not node.label and id(node.parents[-1]) in biases:
+            li, ni = biases[id(node.parents[-1])]
+            node.label = f"z[{li}][{ni}]"
+            sums[node] = (li, ni)
+        elif len(node.parents) == 1 and node.parents[0] in sums and not node.label:
+            li, ni = sums[node.parents[0]]
+            node.label = f"a[{li}][{ni}]"
 
 
 def _argmax(values: list[float]) -> int:

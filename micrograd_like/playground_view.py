@@ -84,6 +84,7 @@ class PlaygroundView:
             widgets.HBox([self.point, self.chain_rule], layout=row),
             self.point_area,
         ], layout=widgets.Layout(overflow="hidden"))  # no sideways scrollbar for the widgets' 2-pixel margins
+        self.box.add_class("mgl-playground")  # a stable name for the page's stylesheets and tests
         self.show()
 
     # -- what the controls do -----------------------------------------------------------------------
@@ -119,8 +120,11 @@ class PlaygroundView:
         self.point.max = len(self.playground.X) - 1
 
     def _open_point(self) -> None:
+        """Open the stepper over one point's backward pass.  Its drawing shows only the step's
+        node and operands (``around=True``): the whole graph of a point, 163 Values at hidden
+        layers (8, 8), is illegible at a projector's width and takes seconds to lay out."""
         steps = self.playground.point_steps(self.point.value)
-        self.point_area.children = (steps.widget().box,)
+        self.point_area.children = (steps.widget(around=True).box,)
         self.show()
 
     # -- showing ----------------------------------------------------------------------------------

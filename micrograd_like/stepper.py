@@ -496,7 +496,7 @@ class Stepper:
         return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
                          constants=constants, edge_labels={edge: label}, caption=step.headline)
 
-    def draw(self, *, caption: bool = True, **options) -> Drawing:
+    def draw(self, *, caption: bool = True, around: bool = False, **options) -> Drawing:
         """The graph at the current step, as :func:`micrograd_like.viz.draw_dot` draws it, highlighted.
 
         In Jupyter it shows inline; from a REPL, ``stepper.draw().save("step.svg")`` writes a
@@ -504,11 +504,30 @@ class Stepper:
         Unlabelled intermediate nodes are shown by the names the steps use (``a*b + c``).
         Every node is drawn: a step is one edge of the whole graph, so ``merge_sums`` (which
         folds sum nodes away) cannot show it and is refused.
+
+        ``around=True`` draws only the step's node and its operands
+        (:func:`micrograd_like.viz.draw_around`; at the start, the output's): legible and quick
+        however big the graph, as for one point of a network.
         """
+        if around:
+            return self._draw_around(caption, **options)
         highlight = self.highlight()
         if not caption:
             highlight.caption = ""
         return self._draw(highlight, **options)
+
+    def _draw_around(self, caption: bool, **options) -> Drawing:
+        from .viz import draw_around
+
+        highlight = self.highlight()
+        step = self.current
+        if step is not None:  # the step's arithmetic on its edge, short: the words say the rest
+            highlight.edge_labels = {(step.node, step.operand): f"local {num(step.local)}\n"
+                                     f"{product_text(step.upstream, step.local, '×')} = {num(step.contribution)}"}
+        highlight.caption = (step.headline if step else self.where()) if caption else ""
+        step = step or self.upcoming
+        return draw_around(step.node if step else self.root, highlight=highlight, labels=self._labels(options),
+                           **options)
 
     def _draw(self, highlight: Highlight, **options) -> Drawing:
         from .viz import draw_dot
@@ -516,10 +535,15 @@ class Stepper:
         if options.get("merge_sums"):
             raise ValueError("Stepper.draw() cannot merge sums: each step is one edge of the whole graph, and "
                              "merge_sums folds sum nodes (and their edges) away; draw without merge_sums")
+        return draw_dot(self.root, highlight=highlight, labels=self._labels(options), **options)
+
+    def _labels(self, options: dict) -> dict[Value, str]:
+        """The names drawn for unlabelled intermediate nodes (those the steps use), then those
+        given in ``options["labels"]`` (taken out of ``options``)."""
         labels = {node: name for node, name in self.names.items()
                   if not node.label and (node.parents or node is self.root)}
         labels.update(options.pop("labels", None) or {})
-        return draw_dot(self.root, highlight=highlight, labels=labels, **options)
+        return labels
 
     def _each_position(self) -> Iterator[int]:
         """Visit every position from the start to the end, then come back to where we were."""

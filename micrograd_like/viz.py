@@ -27,13 +27,16 @@ Building the source needs no Graphviz program.  Rendering does: :func:`render` i
 function that runs it (Graphviz's ``dot``, else the ``graphviz-pure`` program from PyPI),
 always under a timeout.  Three views keep big graphs readable: :func:`draw_dot` with
 ``merge_sums=True`` (a chain of ``+`` nodes becomes one Σ node), :func:`draw_path` (only
-what lies between one parameter and the output) and :func:`draw_network` (one node per
-neuron).  Drawings above :data:`MAX_NODES` Graphviz nodes are refused unless forced.
+what lies between one parameter and the output), :func:`draw_around` (one node and its
+operands: one step of the chain rule) and :func:`draw_network` (one node per neuron).
+Drawings above :data:`MAX_NODES` Graphviz nodes are refused unless forced.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import graphviz
 
 from .autodiff import topological_order
 from .dot import (
@@ -45,6 +48,7 @@ from .dot import (
     check_label,
     check_size,
     edge_line,
+    escape_record,
     escape_text,
     grad_number,
     new_drawing,
@@ -67,6 +71,7 @@ from .render import (
 __all__ = [
     "draw_dot",
     "draw_path",
+    "draw_around",
     "draw_network",
     "Highlight",
     "Drawing",
@@ -179,6 +184,7 @@ def _draw_view(
     timeout: float,
     labels: dict[Value, str] | None = None,
     projector: bool = False,
+    label_above: bool = False,
 ) -> Drawing:
     h = highlight or Highlight()
     count = len(view.order) + sum(1 for n in view.order if view.inputs[n] and n not in view.cut)
@@ -199,8 +205,11 @@ def _draw_view(
         style = _node_style(node, h)
         if node in view.cut:
             style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
-        label = record_label(fields, rankdir, stacked=projector)
-        drawing.body.append(node_line(names[node], label, shape="record", **style))
+        if label_above and label:
+            record = _label_above(fields, rankdir)
+        else:
+            record = record_label(fields, rankdir, stacked=projector)
+        drawing.body.append(node_line(names[node], record, shape="record", **style))
 
         if not view.inputs[node] or node in view.cut:
             continue
@@ -240,6 +249,13 @@ def _draw_view(
             out = {"color": dim}
         drawing.body.append(edge_line(op, names[node], None, **out))
     return drawing
+
+
+def _label_above(fields: list[str], rankdir: str) -> str:
+    """A record with the label on a row of its own, above the numbers: half as wide."""
+    numbers = " | ".join(escape_record(f) for f in fields[1:])
+    body = f"{escape_record(fields[0])} | {{ {numbers} }}"
+    return graphviz.nohtml(body if rankdir in ("LR", "RL") else f"{{ {body} }}")
 
 
 def _node_style(node: Value, h: Highlight) -> dict[str, str]:
@@ -363,6 +379,47 @@ def draw_path(
         force=force,
         digits=digits,
         timeout=timeout,
+    )
+
+
+def draw_around(
+    node: Value,
+    *,
+    rankdir: str = "LR",
+    show_local_grads: bool = False,
+    highlight: Highlight | None = None,
+    digits: int = 4,
+    timeout: float = DEFAULT_TIMEOUT,
+    labels: dict[Value, str] | None = None,
+) -> Drawing:
+    """Draw only ``node``, the operation that made it and its operands: its neighbourhood.
+
+    A step of backprop is one edge into ``node`` (``node`` sends its gradient back to one
+    operand), so this is all a step needs, at a size that stays legible however big the
+    graph around it: a neuron of eight inputs draws 18 Values, whatever the network.  An
+    operand made by an operation of its own is drawn dashed, without its inputs; each
+    Value's label is written above its numbers, so long labels keep the drawing narrow.
+    ``highlight`` and ``labels`` work as in :func:`draw_dot`.
+    """
+    if not isinstance(node, Value):
+        raise TypeError(f"draw_around() needs a Value, got {type(node).__name__}")
+    operands = list(dict.fromkeys(node.parents))  # once each, in operand order (x*x has one operand)
+    inputs = {p: [] for p in operands}
+    inputs[node] = [(p, g, (node, i)) for i, (p, g) in enumerate(zip(node.parents, node.local_grads))]
+    view = _View([*operands, node], inputs, {node: node.op}, cut={p for p in operands if p.parents})
+    return _draw_view(
+        view,
+        format="svg",
+        rankdir=rankdir,
+        show_local_grads=show_local_grads,
+        show_grads=True,
+        highlight=highlight,
+        max_nodes=MAX_NODES,
+        force=False,
+        digits=digits,
+        timeout=timeout,
+        labels=labels,
+        label_above=True,
     )
 
 

@@ -150,6 +150,7 @@ class StepperWidget:
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
         self.box = widgets.VBox([controls, self.words, widgets.HTML(legend_html()), self.drawing],
                                 layout=widgets.Layout(overflow="hidden"))
+        self.box.add_class("mgl-stepper")  # a stable name for the page's stylesheets and tests
         self._show()
 
     # -- moving -----------------------------------------------------------------------------------

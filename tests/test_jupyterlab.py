@@ -1,8 +1,10 @@
 """The widgets in a real JupyterLab, driven by headless Chromium.
 
 A JupyterLab server is started on a free localhost port with a token and a temporary root
-directory holding a small notebook; Chromium opens it, runs every cell, clicks the stepper
-widget's Next and the training view's Play, and sees the words, the drawing and the loss change.
+directory holding copies of the course's notebooks 2 and 4 (the package importable through
+PYTHONPATH, so nothing is written into the checkout).  Chromium opens each, runs all its cells,
+clicks the stepper widget's Next in notebook 2 and the training view's Play, Pause and chain-rule
+panel in notebook 4, and sees the words, the drawings and the loss change.
 
 These tests need JupyterLab, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
 variable set) a missing one is a failure, so the test cannot silently stop running; elsewhere it
@@ -10,7 +12,6 @@ skips with the reason.  Set MICROGRAD_LIKE_SCREENSHOTS to a directory to keep sc
 """
 
 import importlib.util
-import json
 import os
 import secrets
 import shutil
@@ -29,19 +30,11 @@ from helpers import chromium, need
 
 STARTUP = 180  # seconds: a loaded two-core machine may take a minute to start JupyterLab
 WAIT = 120  # seconds for the kernel and the widgets to answer in the page
+NOTEBOOK_RUN = 300  # seconds for all of a notebook's cells to run on a loaded machine
 
-NOTEBOOK_CELLS = [
-    "from micrograd_like import Value, name_nodes\n"
-    "a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)\n"
-    "e = a * b\n"
-    "d = e + c\n"
-    "L = d * f\n"
-    "name_nodes(locals())\n"
-    "steps = L.backward_steps()\n"
-    "steps.widget()",
-    "from micrograd_like.playground import Playground\n"
-    "Playground(dataset='xor', hidden=(4,), learning_rate=0.3, n_samples=40, seed=0)",
-]
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+STEPPING = "02-stepping-through-backprop.ipynb"  # its cell `steps.widget()` shows the stepper
+TRAINING = "04-training-an-mlp.ipynb"  # its cell ending `playground` shows the training view
 
 
 def require_jupyterlab() -> None:
@@ -58,15 +51,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_notebook(path: Path) -> None:
-    cells = [{"cell_type": "code", "execution_count": None, "id": f"cell{i}", "metadata": {}, "outputs": [],
-              "source": source} for i, source in enumerate(NOTEBOOK_CELLS)]
-    notebook = {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
-                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
-    path.write_text(json.dumps(notebook), encoding="utf-8")
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     yield from chromium()
 
@@ -77,7 +62,8 @@ def lab():
     require_jupyterlab()
     need("dot")
     root = Path(tempfile.mkdtemp(prefix="micrograd-lab-"))
-    write_notebook(root / "widgets.ipynb")
+    for name in (STEPPING, TRAINING):  # copies: running them writes nothing into the checkout
+        shutil.copy(NOTEBOOKS / name, root / name)
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)  # no "would you like news?" toast over the widgets
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
@@ -136,16 +122,16 @@ def stop(server: subprocess.Popen, url: str, token: str) -> None:
             server.wait(timeout=15)
 
 
-def run_notebook(driver, url: str, token: str) -> None:
-    """Open the notebook in a 1024x768 page, the file browser folded away as a teacher projecting
-    it would, and run all its cells from the Run menu."""
+def run_notebook(driver, url: str, token: str, name: str) -> None:
+    """Open the notebook ``name`` in a 1024x768 page, the file browser folded away as a teacher
+    projecting it would, run all its cells from the Run menu and wait until every cell has run."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as seen
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 1024, "height": 768, "deviceScaleFactor": 1, "mobile": False})
-    driver.get(f"{url}/lab/tree/widgets.ipynb?token={token}&reset")
+    driver.get(f"{url}/lab/tree/{name}?token={token}&reset")
     wait = WebDriverWait(driver, WAIT)
     wait.until(seen.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")))
     folder = (By.CSS_SELECTOR, ".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
@@ -157,11 +143,48 @@ def run_notebook(driver, url: str, token: str) -> None:
     wait.until(seen.element_to_be_clickable(run_menu)).click()
     item = (By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[normalize-space()='Run All Cells']]")
     wait.until(seen.element_to_be_clickable(item)).click()
+    ran = WebDriverWait(driver, NOTEBOOK_RUN).until(lambda b: b.execute_script(ALL_CELLS_RAN))
+    assert ran == "ran", f"{name} failed in JupyterLab:\n{ran}"
 
 
-def text_of(driver, selector: str) -> str:
-    return driver.execute_script(
-        "var el = document.querySelector(arguments[0]); return el ? el.textContent : '';", selector)
+ALL_CELLS_RAN = """
+var errors = Array.prototype.filter.call(
+    document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'),
+    function (output) { return /Traceback|\\w+Error\\b/.test(output.textContent); });
+if (errors.length) return errors[0].textContent;
+var prompts = Array.prototype.map.call(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt'),
+    function (prompt) { return prompt.textContent; });
+return prompts.length > 0 && prompts.every(function (p) { return /\\[\\d+\\]/.test(p); }) ? 'ran' : '';
+"""
+
+WIDGET_IN_CELL = """
+var cells = document.querySelectorAll('.jp-Notebook .jp-CodeCell');
+for (var i = 0; i < cells.length; i++) {
+    var lines = cells[i].querySelectorAll('.jp-InputArea .cm-line');
+    if (lines.length && lines[lines.length - 1].textContent.trim() === arguments[0]) {
+        return cells[i].querySelector(arguments[1]);
+    }
+}
+return null;
+"""
+
+
+def widget_in_cell(driver, last_line: str, css: str):
+    """The element ``css`` in the output of the code cell whose last line is ``last_line``: the
+    widget that cell shows, even when the notebook shows several."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT).until(lambda b: b.execute_script(WIDGET_IN_CELL, last_line, css))
+
+
+def text_in(element, selector: str) -> str:
+    return element.parent.execute_script(
+        "var el = arguments[0].querySelector(arguments[1]); return el ? el.textContent : '';", element, selector)
+
+
+def drawing_of(element) -> str:
+    return element.parent.execute_script(
+        "var d = arguments[0].querySelector('.mgl-drawing'); return d ? d.innerHTML : '';", element)
 
 
 def screenshot(driver, name: str) -> None:
@@ -171,15 +194,15 @@ def screenshot(driver, name: str) -> None:
         driver.save_screenshot(str(Path(directory) / name))
 
 
-def button(driver, words: str, scope: str = ""):
+def button(scope, words: str):
+    """The ipywidgets button labelled ``words`` inside the element ``scope``."""
     from selenium.webdriver.common.by import By
 
-    path = f"{scope}//button[contains(@class,'widget-button')][normalize-space()='{words}']"
-    return driver.find_element(By.XPATH, path)
+    return scope.find_element(By.XPATH, f".//button[contains(@class,'widget-button')][normalize-space()='{words}']")
 
 
 FONT_SIZES = """
-var svg = document.querySelector('.mgl-drawing svg');
+var svg = arguments[0].querySelector('.mgl-drawing svg');
 var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;  // CSS pixels per SVG unit
 var sizes = Array.prototype.map.call(svg.querySelectorAll('g.node polygon ~ text'),
     function (t) { return parseFloat(t.getAttribute('font-size')) * scale; });
@@ -189,54 +212,70 @@ return [Math.min.apply(null, sizes), svg.getBoundingClientRect().right,
 
 
 NO_SIDEWAYS_SCROLLING = """
-return Array.prototype.filter.call(document.querySelectorAll('.jp-OutputArea *'), function (el) {
+var area = arguments[0].closest('.jp-OutputArea');  // the output of the widget's cell
+return Array.prototype.filter.call([area].concat(Array.from(area.querySelectorAll('*'))), function (el) {
     var style = getComputedStyle(el).overflowX;
     return (style === 'auto' || style === 'scroll') && el.scrollWidth > el.clientWidth + 1;
 }).map(function (el) { return el.className + ' ' + el.scrollWidth + '>' + el.clientWidth; });
 """
 
 
-def test_the_stepper_widget_steps_in_jupyterlab(lab, browser):  # noqa: F811
+def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, token = lab
-    run_notebook(browser, url, token)
+    run_notebook(browser, url, token, STEPPING)
+    stepper = widget_in_cell(browser, "steps.widget()", ".mgl-stepper")
     wait = WebDriverWait(browser, WAIT)
-    wait.until(lambda b: "at the start" in text_of(b, ".mgl-words") and "<svg" in b.execute_script(
-        "var d = document.querySelector('.mgl-drawing'); return d ? d.innerHTML : '';"))
-    before = browser.execute_script("return document.querySelector('.mgl-drawing').innerHTML")
-    legible = browser.execute_script(FONT_SIZES)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
+    # Later cells of the notebook move `steps` in code (reset, next, a loop to the end): start over.
+    button(stepper, "Reset").click()
+    wait.until(lambda b: "at the start" in text_in(stepper, ".mgl-words") and "<svg" in drawing_of(stepper))
+    before = drawing_of(stepper)
+    legible = browser.execute_script(FONT_SIZES, stepper)
     screenshot(browser, "stepper-start.png")
 
-    button(browser, "Next").click()
-    wait.until(lambda b: "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in text_of(b, ".mgl-words"))
-    wait.until(lambda b: b.execute_script("return document.querySelector('.mgl-drawing').innerHTML") != before)
-    assert "grad -2.0000" in browser.execute_script("return document.querySelector('.mgl-drawing').textContent")
-    button(browser, "Next").click()
-    wait.until(lambda b: "step 2/6" in text_of(b, ".mgl-words"))
-    browser.execute_script("document.querySelector('.mgl-words').scrollIntoView({block: 'start'})")
+    button(stepper, "Next").click()
+    wait.until(lambda b: "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in text_in(stepper, ".mgl-words"))
+    wait.until(lambda b: drawing_of(stepper) != before)
+    assert "grad -2.0000" in text_in(stepper, ".mgl-drawing")
+    button(stepper, "Next").click()
+    wait.until(lambda b: "step 2/6" in text_in(stepper, ".mgl-words"))
     screenshot(browser, "stepper-step-2.png")
-    assert browser.execute_script(NO_SIDEWAYS_SCROLLING) == []
+    assert browser.execute_script(NO_SIDEWAYS_SCROLLING, stepper) == []  # in the widget's output
     smallest, drawing_right, notebook_right = legible
     assert smallest >= 14  # the Values' text (label, data, grad) at 14 px or more
     assert drawing_right <= notebook_right + 1  # the drawing fits: no sideways scrolling
 
 
-def test_the_training_view_plays_in_jupyterlab(lab, browser):  # noqa: F811
+def test_notebook_4s_training_view_plays_in_jupyterlab(lab, browser):
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, token = lab
-    run_notebook(browser, url, token)
+    run_notebook(browser, url, token, TRAINING)
+    view = widget_in_cell(browser, "playground", ".mgl-playground")
     wait = WebDriverWait(browser, WAIT)
-    wait.until(lambda b: text_of(b, ".mgl-loss") != "")
-    start = text_of(browser, ".mgl-loss")
-    browser.execute_script("document.querySelector('.mgl-loss').scrollIntoView({block: 'start'})")
-    button(browser, "Play").click()
-    wait.until(lambda b: text_of(b, ".mgl-loss") not in ("", start))
-    wait.until(lambda b: float(text_of(b, ".mgl-loss")) < float(start))
-    button(browser, "Pause").click()
-    wait.until(lambda b: b.execute_script(
-        "return Array.prototype.some.call(document.querySelectorAll('button.widget-button'),"
-        " function (x) { return x.textContent.trim() === 'Play'; })"))
+    wait.until(lambda b: text_in(view, ".mgl-loss") != "")
+    start = text_in(view, ".mgl-loss")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", view)
+    button(view, "Play").click()
+    wait.until(lambda b: text_in(view, ".mgl-loss") not in ("", start))
+    wait.until(lambda b: float(text_in(view, ".mgl-loss")) < float(start))
+    button(view, "Pause").click()
+    play_again = (By.XPATH, ".//button[contains(@class,'widget-button')][normalize-space()='Play']")
+    wait.until(lambda b: view.find_elements(*play_again))
     screenshot(browser, "playground.png")
-    assert browser.execute_script(NO_SIDEWAYS_SCROLLING) == []
+
+    # The chain rule behind the picture: one point's backward pass, each step drawn legibly.
+    button(view, "show the chain rule for one point").click()
+    panel = wait.until(lambda b: view.find_elements(By.CSS_SELECTOR, ".mgl-stepper"))[0]
+    wait.until(lambda b: "at the start" in text_in(panel, ".mgl-words") and "<svg" in drawing_of(panel))
+    before = drawing_of(panel)
+    button(panel, "Next").click()
+    wait.until(lambda b: "step 1/" in text_in(panel, ".mgl-words") and drawing_of(panel) != before)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", panel)
+    screenshot(browser, "playground-chain-rule.png")
+    smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, panel)
+    assert smallest >= 14 and drawing_right <= notebook_right + 1
+    assert browser.execute_script(NO_SIDEWAYS_SCROLLING, view) == []  # in the widget's output

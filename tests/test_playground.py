@@ -2,6 +2,7 @@
 
 import asyncio
 import math
+import re
 
 import pytest
 
@@ -169,6 +170,46 @@ def test_the_chain_rule_button_opens_a_stepper_over_one_points_loss():
     next_button = stepper_view[0].children[2]
     next_button.click()
     assert "step 1/" in words.value
+
+
+def test_one_points_graph_names_each_neurons_weighted_sum_and_activation():
+    playground = Playground(dataset="moons", hidden=(3, 2), seed=0)
+    steps = playground.point_steps(5)
+    named = {node.label: node for node in steps.order if node.label}
+    x = playground.X[5]
+    for li, layer in enumerate(playground.model.layers):  # the forward pass by hand, in floats
+        z = [sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data for n in layer.neurons]
+        last = li == len(playground.model.layers) - 1
+        x = z if last else [max(0.0, zi) for zi in z]  # relu hidden layers, a linear output layer
+        for n in range(len(layer.neurons)):
+            assert named[f"z[{li}][{n}]"].data == pytest.approx(z[n], abs=1e-12)
+            assert last or named[f"a[{li}][{n}]"].data == pytest.approx(x[n], abs=1e-12)
+    assert not any(label.startswith("a[2]") for label in named)  # the output layer has no activation
+    assert "d(loss)/d(z[0][1])" in steps.transcript()  # the words use the short names
+
+
+def test_the_chain_rule_panel_draws_each_step_legibly_however_big_the_network():
+    from micrograd_like.widgets import LEGIBLE_WIDTH
+
+    playground = Playground(dataset="moons", hidden=(8, 8), seed=0)
+    view = view_of(playground)
+    view.chain_rule.click()
+    (panel,) = view.point_area.children
+    assert "mgl-stepper" in panel._dom_classes
+    steps = playground.point_steps(0)
+    widest = max(len(node.parents) for node in steps.order)
+    for position in range(len(steps) + 1):  # every step: its node and operands only
+        steps.goto(position)
+        source = steps.draw(around=True).source
+        assert source.count("shape=record") <= widest + 1 < 20
+    steps.reset()
+    stepper = steps.widget(around=True)
+    first_of_the_widest = next(s.number for s in steps.steps if len(s.node.parents) == widest)
+    for position in (0, 2, 8, first_of_the_widest, len(steps)):  # the loss's pieces, a neuron of 8 inputs
+        stepper.goto(position)
+        width = float(re.search(r'<svg width="(\d+)px"', stepper.drawing.value).group(1))
+        assert width <= LEGIBLE_WIDTH * 4 / 3  # 12-point text stays >= 14 px across a 1024-px projector
+    assert "local" in stepper.drawing.value and f"step {len(steps)}/{len(steps)}" in stepper.words.value
 
 
 def test_a_play_click_in_a_running_loop_trains_and_a_second_click_pauses():

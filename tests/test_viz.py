@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import graphviz
 import pytest
+from examples import lecture
 from helpers import need_dot
 
 from micrograd_like import Value, dot, render, viz
@@ -22,6 +23,7 @@ from micrograd_like.viz import (
     GraphTooLargeError,
     GraphvizNotFoundError,
     Highlight,
+    draw_around,
     draw_dot,
     draw_network,
     draw_path,
@@ -450,3 +452,21 @@ def test_the_lines_are_graphvizs_own_and_a_passs_drawings_share_them():
         steps.goto(position).draw()
     info = dot._line.cache_info()
     assert info.hits > info.misses  # 7 drawings of 19 lines: 133 lines, 56 of them different
+
+
+def test_draw_around_draws_a_node_its_operation_and_its_operands_only():
+    nodes = lecture()
+    d = nodes["d"]
+    source = draw_around(d, highlight=Highlight(edges={(d, 0)}, edge_labels={(d, 0): "local 1.0"})).source
+    records = re.findall(r'label="(?:\{ )?([^|"]+) \|', source)
+    assert [r.strip() for r in records] == ["e", "c", "d"]  # not a, b, f or L
+    operations = re.findall(r"^\s*n\d+_op \[", source, flags=re.M)
+    assert len(operations) == 1  # only the + that made d: e is drawn without its inputs
+    assert re.search(r"n0 \[[^\]]*style=dashed", source)  # ... and dashed to say so
+    assert 'label="local 1.0"' in source
+    x = Value(3.0, label="x")
+    square = x * x
+    assert draw_around(square).source.count("data 3.0000") == 1  # x once, with both its edges
+    assert draw_around(square).source.count("n0 -> n1_op") == 2
+    with pytest.raises(TypeError, match="needs a Value"):
+        draw_around(3.0)
