@@ -38,8 +38,6 @@ from typing import TYPE_CHECKING
 from . import autodiff
 from .engine import Value
 from .words import (
-    ATOM,
-    LONE_OPERAND,
     PRODUCT,
     Term,
     d_of,
@@ -135,10 +133,7 @@ def _step(record: autodiff.ChainRuleStep, number: int, total: int, held: float, 
     headline = f"step {number}/{total}: {made} sends {upstream} back to {parent_name}"
 
     template = primitive.grad_words[operand]
-    if LONE_OPERAND.fullmatch(template):  # the whole right-hand side: never bracketed
-        words = operands[int(template[1:-1])].text
-    else:
-        words = write(template, primitive, operands, out=name.bracketed(ATOM))
+    words = write(template, operands, out=name)
     derivative = f"{d_of(formula)}/{d_of(parent_name)} = {words}"
     if "{" in template and words != num(record.local):  # d(e + c)/de = 1 needs no '= 1.0'
         derivative += f" = {num(record.local)}"
@@ -185,7 +180,7 @@ class ForwardWalk:
                              else f"{k:>3}. {name}  ({kind})")
                 continue
             formula = formula_of(node, terms).text
-            worked = write(node.primitive.notation, node.primitive, [number_term(p.data) for p in node.parents])
+            worked = write(node.primitive.notation, [number_term(p.data) for p in node.parents])
             parts = [name, formula, worked, num(node.data)]
             said = [part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1]]  # no x*x = x*x
             lines.append(f"{k:>3}. " + " = ".join(said))
