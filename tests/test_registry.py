@@ -2,7 +2,9 @@
 row is refused when it is made, saying what to fix."""
 
 import math
+import re
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +47,22 @@ def test_a_row_registered_at_run_time_works_everywhere(cube, capsys):
     assert "local d(cube(a*b))/d(a*b) = " in capsys.readouterr().out
     assert main(["draw", "cube(a)", "--var", "a=2", "--format", "dot"]) == 0
     assert "x³" in capsys.readouterr().out
+
+
+def test_the_command_lines_help_lists_the_registered_functions(cube, capsys):
+    for command in ("step", "draw"):
+        with pytest.raises(SystemExit) as exit:
+            main([command, "--help"])
+        assert exit.value.code == 0
+        help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+        assert " ".join(ops.function_names()) in help_text and "softplus maximum cube" in help_text
+
+
+def test_the_readme_lists_exactly_the_registered_functions():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    sentence = re.search(r"Functions: (.*?) \(in stable forms", readme, re.DOTALL)
+    assert sentence, "README's sentence listing the functions ('Functions: `exp`, ... (in stable forms') is gone"
+    assert tuple(re.findall(r"`(\w+)", sentence.group(1))) == ops.function_names()
 
 
 def test_a_row_without_code_templates_is_run_through_the_registry(cube):
