@@ -49,6 +49,12 @@ def test_a_row_registered_at_run_time_works_everywhere(cube, capsys):
     assert "x³" in capsys.readouterr().out
 
 
+def test_a_registered_rows_derivative_in_words_brackets_its_operand(cube):
+    steps = parse("cube(a*b) + cube(-c)", {"a": 2.0, "b": 0.5, "c": 1.0}).backward_steps()
+    derivatives = [step.derivative for step in steps.steps if step.node.primitive is cube]
+    assert sorted(derivatives) == ["d(cube(-c))/d(-c) = 3*(-c)² = 3.0", "d(cube(a*b))/d(a*b) = 3*(a*b)² = 3.0"]
+
+
 def test_the_command_lines_help_lists_the_registered_functions(cube, capsys):
     for command in ("step", "draw"):
         with pytest.raises(SystemExit) as exit:
