@@ -106,13 +106,14 @@ def test_the_code_templates_compute_the_rules_bit_for_bit(primitive, data):
     if expected[0] == "error":
         return
     out = primitive.forward(*xs)
+    outcomes = [_outcome(lambda code=code: _run(code, xs, out)) for code in primitive.grads_code]
     try:
         local = primitive.local_grads(*xs, out)
-    except (ArithmeticError, ValueError):
-        local = None
-    for i, code in enumerate(primitive.grads_code):
-        want = _outcome(lambda i=i: local[i]) if local is not None else _outcome(primitive.local_grads, *xs, out)
-        assert _outcome(lambda code=code: _run(code, xs, out)) == want, code
+    except (ArithmeticError, ValueError) as error:  # d(a**b)/da at a = 5e-324, b = 0: its code fails alike
+        assert ("error", type(error), str(error)) in outcomes, primitive.grads_code
+        return
+    for code, outcome, derivative in zip(primitive.grads_code, outcomes, local, strict=True):
+        assert outcome == _outcome(lambda derivative=derivative: derivative), code
 
 
 # -- the words a student reads compute what the engine computes --------------------------------------
