@@ -37,9 +37,8 @@ from typing import TYPE_CHECKING
 
 from . import autodiff
 from .engine import Value
+from .forward import ForwardWalk, forward_walk
 from .words import (
-    ATOM,
-    LONE_OPERAND,
     PRODUCT,
     Term,
     d_of,
@@ -120,8 +119,6 @@ class Step:
     __repr__ = __str__
 
 
-
-
 def _step(record: autodiff.ChainRuleStep, number: int, total: int, held: float, share: int, shares: int,
           terms: dict[Value, Term], root: Value) -> Step:
     """The Step for one recorded chain-rule step, its words put together from the graph."""
@@ -135,10 +132,7 @@ def _step(record: autodiff.ChainRuleStep, number: int, total: int, held: float, 
     headline = f"step {number}/{total}: {made} sends {upstream} back to {parent_name}"
 
     template = primitive.grad_words[operand]
-    if LONE_OPERAND.fullmatch(template):  # the whole right-hand side: never bracketed
-        words = operands[int(template[1:-1])].text
-    else:
-        words = write(template, primitive, operands, out=name.bracketed(ATOM))
+    words = write(template, operands, out=name)
     derivative = f"{d_of(formula)}/{d_of(parent_name)} = {words}"
     if "{" in template and words != num(record.local):  # d(e + c)/de = 1 needs no '= 1.0'
         derivative += f" = {num(record.local)}"
@@ -151,7 +145,6 @@ def _step(record: autodiff.ChainRuleStep, number: int, total: int, held: float, 
                 derivative=derivative, update=update, notes=step_notes(record, share, shares, parent_name, formula))
 
 
-
 class Undone:
     """What ``Stepper.back()`` returns: the step that was undone (``.step``), shown in words."""
 
@@ -161,59 +154,6 @@ class Undone:
 
     def __repr__(self) -> str:
         return f"undid step {self.step.number}/{self.step.total}: {self._grad}"
-
-
-# -- the forward walk -------------------------------------------------------------------------------
-
-
-class ForwardWalk:
-    """The forward pass in words: every node in an order it can be computed, with its numbers.
-
-    ``lines`` holds one line per node; ``print()`` or the REPL shows them all.
-    """
-
-    def __init__(self, root: Value, _order: list[Value] | None = None,
-                 _terms: dict[Value, Term] | None = None) -> None:
-        order = _order if _order is not None else autodiff.topological_order(root)
-        terms = _terms if _terms is not None else node_names(order, root)
-        lines = []
-        for k, node in enumerate(order, start=1):
-            name = terms[node].text
-            if node.primitive is None:
-                kind = "an input" if node.requires_grad else "a constant"
-                lines.append(f"{k:>3}. {name} = {num(node.data)}  ({kind})" if node.label
-                             else f"{k:>3}. {name}  ({kind})")
-                continue
-            formula = formula_of(node, terms).text
-            worked = write(node.primitive.notation, node.primitive, [number_term(p.data) for p in node.parents])
-            parts = [name, formula, worked, num(node.data)]
-            said = [part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1]]  # no x*x = x*x
-            lines.append(f"{k:>3}. " + " = ".join(said))
-        self.lines: tuple[str, ...] = tuple(lines)
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.lines)
-
-    def __repr__(self) -> str:
-        return "forward pass, one value at a time:\n" + "\n".join(self.lines)
-
-
-def forward_walk(root: Value) -> ForwardWalk:
-    """The order in which ``root``'s values are computed, each with its formula and numbers.
-
-    >>> x = Value(3.0, label="x")
-    >>> y = x * x + 1; y.label = "y"
-    >>> forward_walk(y)
-    forward pass, one value at a time:
-      1. x = 3.0  (an input)
-      2. x*x = 3.0*3.0 = 9.0
-      3. 1.0  (a constant)
-      4. y = x*x + 1.0 = 9.0 + 1.0 = 10.0
-    """
-    return ForwardWalk(root)
 
 
 # -- the stepper ------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from .dot import (
 )
 from .engine import Value
 from .network import draw_network
+from .ops import ADD
 from .render import (
     DEFAULT_TIMEOUT,
     MAX_TIMEOUT,
@@ -123,7 +124,6 @@ def _describe(v: Value) -> str:
 
 # -- the graph as drawn: nodes, and the inputs of each -------------------------------------------------
 
-_SUMS = ("add",)  # primitives whose chains merge_sums folds into one Σ node
 
 
 @dataclass
@@ -148,9 +148,9 @@ def _graph_view(root: Value, merge_sums: bool) -> _View:
     # A '+' node used once, by another '+', and not named by the user, is folded into it.
     folded, merged = set(), set()
     for n in order:
-        if n.primitive is not None and n.primitive.name in _SUMS:
+        if n.primitive is ADD:  # merge_sums folds chains of + into one Σ node
             for p in n.parents:
-                if p.primitive is not None and p.primitive.name in _SUMS and uses[p] == 1 and not p.label:
+                if p.primitive is ADD and uses[p] == 1 and not p.label:
                     folded.add(p)
     kept = [n for n in order if n not in folded]
     for n in kept:
@@ -426,14 +426,14 @@ def draw_around(
 def partners_off_path(node: Value, view: _View, on_path: set[Value]) -> list[Value]:
     """The operands off the path whose values ``node``'s local derivatives on the path need.
 
-    Decided by the primitive, not the symbol: a fused weighted sum is drawn as Σ too.
+    Each operand on the path brings the partners its row names (:meth:`Primitive.partners
+    <micrograd_like.ops.Primitive.partners>`, read from its derivative in words): d(a*b)/da = b
+    brings b, a sum's derivatives (all 1) bring nothing, and in a neuron's fused weighted sum
+    d/dwᵢ = xᵢ brings xᵢ.  A node made by a closure has no derivatives in words: all of its
+    operands off the path are drawn.
     """
-    off_path = [p for p, _, _ in view.inputs[node] if p not in on_path]
-    name = node.primitive.name if node.primitive else ""
-    if node in view.merged or name in ("add", "sub", "neg"):
-        return []  # every local derivative is +1 or -1: it needs no other operand
-    if name.startswith("weighted_sum"):  # operands w1..wn, x1..xn, b: d/dwᵢ = xᵢ, d/dxᵢ = wᵢ
-        parents, n = node.parents, (len(node.parents) - 1) // 2
-        partners = [parents[(i + n) % (2 * n)] for i, p in enumerate(parents[: 2 * n]) if p in on_path]
-        return [p for p in partners if p not in on_path]
-    return off_path
+    parents, primitive = node.parents, node.primitive
+    if primitive is None:
+        return [p for p, _, _ in view.inputs[node] if p not in on_path]
+    needed = sorted({j for i, p in enumerate(parents) if p in on_path for j in primitive.partners(i)})
+    return [parents[j] for j in needed if parents[j] not in on_path]

@@ -12,14 +12,20 @@ needs them (``(a + b)*c``, ``4.0*(-2.0)``) and nowhere else:
 >>> product_text(4.0, -2.0)
 '4.0 * (-2.0)'
 
-The notes about particular primitives (why ``-`` sends back -1, why ``exp`` uses its output,
-a dead relu) are in one function, :func:`primitive_note`.
+Nothing here knows a particular primitive: where brackets go is read from each row's
+templates (its notation and its derivatives in words) as Python would parse them, and the
+notes about one primitive (why ``-`` sends back -1, why ``exp`` uses its output, a dead
+relu) are the row's own :class:`~micrograd_like.ops.Note` s.  So a row registered at run
+time is written as well as the built-in ones.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import math
 import re
+import string
 from dataclasses import dataclass
 
 from . import autodiff, ops
@@ -28,8 +34,8 @@ from .engine import Value
 __all__ = [
     "Term", "num", "plural", "binding", "number_term", "label_term", "write", "formula_of", "whole_formula",
     "grad_of", "d_of",
-    "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_note",
-    "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM", "LONE_OPERAND",
+    "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_notes",
+    "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM",
 ]
 
 _LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
@@ -54,28 +60,91 @@ def plural(n: int, noun: str) -> str:
 # bare into a*b + c, but a + b goes into (a + b)*c, and -2.0 into 4.0*(-2.0).
 SUM, NEGATION, PRODUCT, POWER, NUMBER, ATOM = range(6)
 
-_CALL = re.compile(r"[^\W\d]\w*\(\{0\}\)")  # a function's notation: tanh({0}), σ({0})
+
+@dataclass(frozen=True)
+class _Layout:
+    """A template read once: how the whole binds, and its pieces: the literal text before each
+    placeholder, the placeholder ("0", "1", "out"; None after the last one) and how tightly
+    what goes there must bind to go in bare."""
+
+    binds: int
+    pieces: tuple[tuple[str, str | None, int], ...]
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_AS_PYTHON = str.maketrans({"×": "*", "·": "*", "−": "-"})
+
+
+def _as_python(literal: str) -> str:
+    """A template's literal text as Python reads it: x² is x**2, a × b is a * b."""
+    literal = _SUPERSCRIPT.sub(lambda power: "**" + power.group().translate(_SUPERSCRIPT_DIGITS), literal)
+    return literal.translate(_AS_PYTHON)
+
+
+def _places(node: ast.expr) -> list[tuple[ast.expr, int]]:
+    """Each piece directly inside ``node``, with how tightly it must bind to stand there bare:
+    a + (b + c), a*b + c, x**2/y, a/(b*c), (-2.0)**2, -(a*b), tanh(a*b + c)."""
+    if isinstance(node, ast.BinOp):
+        needs = {ast.Add: (SUM, PRODUCT), ast.Sub: (SUM, PRODUCT), ast.Mult: (PRODUCT, PRODUCT),
+                 ast.Div: (POWER, NUMBER), ast.Pow: (NUMBER, NUMBER)}.get(type(node.op), (ATOM, ATOM))
+        return [(node.left, needs[0]), (node.right, needs[1])]
+    if isinstance(node, ast.UnaryOp):
+        return [(node.operand, ATOM)]
+    if isinstance(node, ast.Call):  # the call's own brackets hold its arguments
+        return [(argument, SUM) for argument in node.args]
+    return [(child, SUM) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
+
+
+def _own_binding(node: ast.expr) -> int:
+    """How tightly a formula whose outermost operation is ``node`` holds together."""
+    if isinstance(node, ast.BinOp):
+        return {ast.Add: SUM, ast.Sub: SUM, ast.Pow: POWER}.get(type(node.op), PRODUCT)
+    if isinstance(node, ast.UnaryOp):
+        return NEGATION
+    if isinstance(node, ast.Constant):
+        return NUMBER
+    if isinstance(node, (ast.Call, ast.Name, ast.Subscript, ast.Attribute)):
+        return ATOM
+    return SUM  # a comparison, a conditional: the loosest we know
+
+
+@functools.lru_cache(maxsize=1024)
+def _layout(template: str) -> _Layout:
+    """Read a row's template (its notation, or a derivative in words) with Python's own parser,
+    each placeholder standing in as a name: the tree says where brackets are needed.  A
+    template Python cannot read (a ⊕ b) brackets every operand but plain names."""
+    parsed = [(literal, field) for literal, field, _, _ in string.Formatter().parse(template)]
+    source = "".join(_as_python(literal) + (f"_operand{k}_" if field is not None else "")
+                     for k, (literal, field) in enumerate(parsed))
+    try:
+        tree = ast.parse(source.strip(), mode="eval").body
+    except SyntaxError:
+        return _Layout(SUM, tuple((literal, field, ATOM) for literal, field in parsed))
+    needs = {}
+    if isinstance(tree, ast.Name):
+        needs[tree.id] = SUM  # the whole template is one operand: d(a*b)/da = b
+    for node in ast.walk(tree):
+        for child, need in _places(node):
+            if isinstance(child, ast.Name):
+                needs[child.id] = need
+    return _Layout(_own_binding(tree), tuple((literal, field, needs.get(f"_operand{k}_", ATOM))
+                                             for k, (literal, field) in enumerate(parsed)))
 
 
 def binding(primitive: ops.Primitive) -> tuple[int, tuple[int, ...]]:
     """How tightly ``primitive``'s formula binds, and how tightly each operand must bind to go
-    into it without brackets: decided by the operation, never by re-reading text."""
-    arity = primitive.arity
-    if primitive is ops.ADD or primitive is ops.SUB:
-        return SUM, (SUM, PRODUCT)  # -x + y, a*b + c, a - (b + c), a + (-2.0)
-    if primitive is ops.MUL:
-        return PRODUCT, (PRODUCT, PRODUCT)  # a*b*c, (a + b)*c, (-x)*y
-    if primitive is ops.DIV:
-        return PRODUCT, (POWER, NUMBER)  # x**2/y, (a*b)/c, a/(b*c)
-    if primitive is ops.NEG:
-        return NEGATION, (ATOM,)  # -x, -tanh(x), -(a*b), -(2.0)
-    if primitive.symbol.startswith("**"):  # a**b, and x**2 (ops.power)
-        return POWER, (NUMBER,) * arity
-    if arity >= 3 and arity % 2 and primitive is ops.weighted_sum(arity // 2):
-        return SUM, (PRODUCT,) * arity  # w1*(x1 + x2) + w2*x2 + b
-    if _CALL.fullmatch(primitive.notation):
-        return ATOM, (SUM,)  # tanh(a*b + c): the call brackets its operand itself
-    return SUM, (ATOM,) * arity  # an operation not known here: bracket all but plain names
+    into it without brackets: read from the row's notation, as Python would parse it.
+
+    >>> binding(ops.MUL), binding(ops.DIV), binding(ops.TANH)
+    ((2, (2, 2)), (2, (3, 4)), (5, (0,)))
+    """
+    layout = _layout(primitive.notation)
+    needs = [SUM] * primitive.arity
+    for _, field, need in layout.pieces:
+        if field is not None and field != "out":
+            needs[int(field)] = max(needs[int(field)], need)
+    return layout.binds, tuple(needs)
 
 
 @dataclass(frozen=True)
@@ -90,7 +159,7 @@ class Term:
 
 
 _ELIDED = Term("…", ATOM)
-_ONE_WORD = re.compile(r"\w+(\[\w+\])*'*\Z")  # x, x1, w[0], x': a label that reads as one thing
+_ONE_WORD = re.compile(r"\w+(\[\w+\]|\.[^\W\d]\w*)*'*\Z")  # x, x1, w[0], x', layers[0].neurons[3].w[0]
 
 
 def number_term(x: float) -> Term:
@@ -102,17 +171,27 @@ def label_term(label: str) -> Term:
     return Term(label, ATOM if _ONE_WORD.match(label) else SUM)
 
 
-def write(template: str, primitive: ops.Primitive, operands: list[Term], out: str = "") -> str:
-    """A template of ``primitive`` (its notation or one of its grad_words) with operands put in,
-    each bracketed as its place in the operation needs."""
-    needs = binding(primitive)[1]
-    return template.format(*(term.bracketed(need) for term, need in zip(operands, needs)), out=out)
+def write(template: str, operands: list[Term], out: Term | None = None) -> str:
+    """A row's template (its notation or one of its grad_words) with the operands (and the
+    node's output) put in, each bracketed where its place in the template needs it:
+    ``1/{0}`` with a*b is ``1/(a*b)``, ``log({0})`` is ``log(a*b)``.
+
+    >>> write("1/{0}", [Term("a*b", PRODUCT)]), write("3*{0}²", [Term("x", ATOM)])
+    ('1/(a*b)', '3*x²')
+    """
+    text = []
+    for literal, field, need in _layout(template).pieces:
+        text.append(literal)
+        if field is not None:
+            term = out if field == "out" else operands[int(field)]
+            text.append(term.bracketed(need) if term is not None else "")
+    return "".join(text)
 
 
 def formula_of(node: Value, terms: dict[Value, Term]) -> Term:
     """How a node was made, in its operands' names: a*b, tanh(n)."""
     operands = [terms[p] for p in node.parents]
-    return Term(write(node.primitive.notation, node.primitive, operands), binding(node.primitive)[0])
+    return Term(write(node.primitive.notation, operands), binding(node.primitive)[0])
 
 
 WHOLE_FORMULA_LIMIT = 60  # characters: a whole formula longer than this is not written out
@@ -154,12 +233,12 @@ def d_of(name: str) -> str:
 
 def product_text(a: float, b: float, times: str = "*") -> str:
     """'-2.0 * 3.0' in the stepper's arithmetic: '(-2.0) * 3.0', as a product is written anywhere."""
-    return write(f"{{0}} {times} {{1}}", ops.MUL, [number_term(a), number_term(b)])
+    return write(f"{{0}} {times} {{1}}", [number_term(a), number_term(b)])
 
 
 def sum_text(a: float, b: float) -> str:
     """'0.0 + (-2.0)': a running total, as a sum is written anywhere."""
-    return write("{0} + {1}", ops.ADD, [number_term(a), number_term(b)])
+    return write("{0} + {1}", [number_term(a), number_term(b)])
 
 
 def node_names(order: list[Value], root: Value) -> dict[Value, Term]:
@@ -185,16 +264,16 @@ def _short_formula(node: Value, terms: dict[Value, Term]) -> Term:
     to … until it fits in _LONG_NAME characters (or nothing more can be cut)."""
     primitive = node.primitive
     operands = [terms[p] for p in node.parents]
-    formula = write(primitive.notation, primitive, operands)
+    formula = write(primitive.notation, operands)
     while len(formula) > _LONG_NAME:
         i = max(range(len(operands)), key=lambda j: len(operands[j].text))
         parent = node.parents[i]
         if parent.label or parent.primitive is None or operands[i] is _ELIDED:
             break  # the longest part is a name the user gave, or already cut
-        outline = Term(write(parent.primitive.notation, parent.primitive, [_ELIDED] * len(parent.parents)),
+        outline = Term(write(parent.primitive.notation, [_ELIDED] * len(parent.parents)),
                         binding(parent.primitive)[0])
         operands[i] = outline if len(outline.text) < len(operands[i].text) else _ELIDED
-        formula = write(primitive.notation, primitive, operands)
+        formula = write(primitive.notation, operands)
     return Term(formula, binding(primitive)[0])
 
 
@@ -203,13 +282,10 @@ def leaf_kind(node: Value) -> str:
     return "input" if node.requires_grad else "constant"
 
 
-LONE_OPERAND = re.compile(r"\{\d+\}")  # a local derivative that is one operand: d(a*b)/da = b
-
-
 def step_notes(record: autodiff.ChainRuleStep, share: int, shares: int, p: str, formula: str) -> tuple[str, ...]:
     """Short explanations of the questions students ask most about one chain-rule step
     (``p`` is the parent's name, ``formula`` the node's formula): a parent used more than
-    once, then what the primitive itself teaches (:func:`primitive_note`)."""
+    once, then what the primitive itself teaches (:func:`primitive_notes`)."""
     node, parent, operand = record.node, record.parent, record.operand
     notes = []
     same = [i for i, q in enumerate(node.parents) if q is parent]
@@ -224,26 +300,22 @@ def step_notes(record: autodiff.ChainRuleStep, share: int, shares: int, p: str, 
     elif share == 2:  # said once, at the first sum
         notes.append(f"{p} is used in {shares} places and gets a share from each: its gradient is their "
                      "sum, which is why backward adds (+=) instead of overwriting")
-    note = primitive_note(node.primitive, operand, record.local, node.data, p, formula)
-    return (*notes, note) if note else tuple(notes)
+    if node.primitive is not None:
+        notes.extend(primitive_notes(node.primitive, operand, record.local, node.data, p, formula))
+    return tuple(notes)
 
 
-def primitive_note(primitive: ops.Primitive, operand: int, local: float, output: float, p: str,
-                   formula: str) -> str | None:
-    """What one primitive's step teaches, if anything: the per-primitive knowledge of the words.
+def primitive_notes(primitive: ops.Primitive, operand: int, local: float, output: float, p: str,
+                    formula: str) -> tuple[str, ...]:
+    """What one primitive's step teaches: the row's own notes (:class:`micrograd_like.ops.Note`)
+    for this operand and local derivative, filled in.
 
     ``operand`` is which operand the gradient goes to, ``local`` its local derivative,
     ``output`` the node's value, ``p`` the operand's name and ``formula`` the node's.
+
+    >>> print(*primitive_notes(ops.SUB, 1, -1.0, 1.0, "b", "a - b"))
+    making b bigger makes a - b smaller, so the local derivative is -1: the gradient comes back with its sign flipped
+    >>> primitive_notes(ops.SUB, 0, 1.0, 1.0, "a", "a - b")
+    ()
     """
-    if primitive is ops.SUB and operand == 1 or primitive is ops.NEG:
-        return (f"making {p} bigger makes {formula} smaller, so the local derivative is -1: "
-                "the gradient comes back with its sign flipped")
-    if primitive is ops.EXP:
-        return ("exp is its own derivative: the local derivative is the node's own output, "
-                "already computed in the forward pass")
-    if primitive in (ops.TANH, ops.SIGMOID):
-        return (f"the local derivative is computed from the node's output ({num(output)}), "
-                "which the forward pass already has")
-    if primitive is ops.RELU and local == 0:
-        return f"relu's input is not positive here, so its slope is 0: no gradient reaches {p}"
-    return None
+    return tuple(text.format(p=p, formula=formula, out=num(output)) for text in primitive.notes_at(operand, local))

@@ -2,11 +2,13 @@
 row is refused when it is made, saying what to fix."""
 
 import math
+import re
 import threading
+from pathlib import Path
 
 import pytest
 
-from micrograd_like import Primitive, Value, apply, check_nodes, draw_dot, gradcheck, ops, parse
+from micrograd_like import Primitive, Value, apply, check_nodes, draw_dot, draw_path, gradcheck, ops, parse
 from micrograd_like.cli import main
 from micrograd_like.expression import ExpressionError
 
@@ -47,22 +49,104 @@ def test_a_row_registered_at_run_time_works_everywhere(cube, capsys):
     assert "x³" in capsys.readouterr().out
 
 
+def test_a_registered_rows_derivative_in_words_brackets_its_operand(cube):
+    steps = parse("cube(a*b) + cube(-c)", {"a": 2.0, "b": 0.5, "c": 1.0}).backward_steps()
+    derivatives = [step.derivative for step in steps.steps if step.node.primitive is cube]
+    assert sorted(derivatives) == ["d(cube(-c))/d(-c) = 3*(-c)² = 3.0", "d(cube(a*b))/d(a*b) = 3*(a*b)² = 3.0"]
+
+
+def test_the_command_lines_help_lists_the_registered_functions(cube, capsys):
+    for command in ("step", "draw"):
+        with pytest.raises(SystemExit) as exit:
+            main([command, "--help"])
+        assert exit.value.code == 0
+        help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+        assert " ".join(ops.function_names()) in help_text and "softplus maximum cube" in help_text
+
+
+def test_the_readme_lists_exactly_the_registered_functions():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    sentence = re.search(r"Functions: (.*?) \(in stable forms", readme, re.DOTALL)
+    assert sentence, "README's sentence listing the functions ('Functions: `exp`, ... (in stable forms') is gone"
+    assert tuple(re.findall(r"`(\w+)", sentence.group(1))) == ops.function_names()
+
+
 def test_a_row_without_code_templates_is_run_through_the_registry(cube):
     names = {"x0": 1.5, "out": cube.forward(1.5)}
     assert eval(cube.forward_code.format("x0"), dict(ops.CODE_GLOBALS), names) == 3.375
     assert eval(cube.grads_code[0].format("x0", out="out"), dict(ops.CODE_GLOBALS), names) == 6.75
 
 
-def test_a_two_operand_row_is_called_with_two_arguments():
-    row = ops.register(Primitive("hypot", "hypot", math.hypot, lambda a, b, out: (a / out, b / out),
-                                 "hypot({0}, {1})", ("{0}/hypot({0}, {1})", "{1}/hypot({0}, {1})")))
+@pytest.fixture
+def hypot():
+    """A two-operand row with a note, registered for one test: d hypot(a, b)/da = a/hypot(a, b)."""
+    row = ops.register(Primitive(
+        "hypot", "⊿", math.hypot, lambda a, b, out: (a / out, b / out), "hypot({0}, {1})",
+        ("{0}/hypot({0}, {1})", "{1}/hypot({0}, {1})"),
+        notes=(ops.Note("the local derivative is {p} over the node's output ({out}): the longer side of "
+                        "{formula} gets the larger share"),),
+    ))
+    yield row
+    ops.unregister("hypot")
+
+
+def test_a_two_operand_row_is_called_with_two_arguments(hypot):
+    y = parse("hypot(a, 4)", {"a": 3.0})
+    assert y.data == 5.0 and y.primitive is hypot and hypot.partners(0) == (1,)
+    with pytest.raises(ExpressionError, match=r"hypot\(\) needs 2 arguments, got 1"):
+        parse("hypot(a)", {"a": 3.0})
+
+
+def test_a_two_operand_row_registered_at_run_time_works_everywhere(hypot, capsys):
+    a, b = Value(3.0, label="a"), Value(4.0, label="b")
+    assert apply(hypot, a, b).data == 5.0
+    assert gradcheck(lambda x, y: apply(hypot, x * 2, y), [1.5, -4.0])
+    assert check_nodes(parse("tanh(hypot(a*b, c))", {"a": 1.5, "b": 2.0, "c": 4.0})).ok
+    y = parse("hypot(a*b, c)", {"a": 1.5, "b": 2.0, "c": 4.0})
+    assert 'label="⊿"' in draw_dot(y).source
+    steps = y.backward_steps()
+    first = steps.steps[0]
+    assert first.derivative == "d(hypot(a*b, c))/d(a*b) = (a*b)/hypot(a*b, c) = 0.6"
+    assert first.notes == ("the local derivative is a*b over the node's output (5.0): the longer side of "
+                           "hypot(a*b, c) gets the larger share",)
+    assert main(["step", "hypot(a*b, c)", "--var", "a=1.5", "--var", "b=2", "--var", "c=4"]) == 0
+    out = capsys.readouterr().out
+    assert "local d(hypot(a*b, c))/dc = c/hypot(a*b, c) = 0.8" in out
+    assert "note: the local derivative is c over the node's output (5.0)" in out
+    assert main(["draw", "hypot(a, b)", "--var", "a=3", "--var", "b=4", "--format", "dot"]) == 0
+    assert "⊿" in capsys.readouterr().out
+
+
+def test_a_path_view_draws_the_partners_a_registered_rows_derivatives_name(hypot):
+    """d hypot(a, b)/da = a/hypot(a, b) needs b: drawn beside a's path; d shift(a, b)/da = 1 needs nothing."""
+    shift = ops.register(Primitive("shift", "shift", lambda a, b: a + 2 * b, lambda a, b, out: (1.0, 2.0),
+                                   "shift({0}, {1})", ("1", "2")))
     try:
-        y = parse("hypot(a, 4)", {"a": 3.0})
-        assert y.data == 5.0 and y.primitive is row and row.partners(0) == (1,)
-        with pytest.raises(ExpressionError, match=r"hypot\(\) needs 2 arguments, got 1"):
-            parse("hypot(a)", {"a": 3.0})
+        a, b = Value(3.0, label="a"), Value(4.0, label="b")
+        through_hypot = apply(hypot, a, b).tanh()
+        through_shift = apply(shift, a, b).tanh()
+        assert hypot.partners(0) == (1,) and shift.partners(0) == ()
+        assert b in draw_path(a, through_hypot).names
+        assert b not in draw_path(a, through_shift).names
+        assert a in draw_path(b, through_hypot).names and a not in draw_path(b, through_shift).names
     finally:
-        ops.unregister("hypot")
+        ops.unregister("shift")
+
+
+def test_a_registered_rows_notes_are_the_stepper_words(capsys):
+    flat = ops.Note("cube is flat where {p} is 0: its slope is 0 there, so no gradient reaches {p}",
+                    when=lambda local: local == 0)
+    ops.register(_cube(notes=(flat,)))
+    try:
+        (at_zero,) = parse("cube(a)", {"a": 0.0}).backward_steps().steps
+        assert at_zero.notes == ("cube is flat where a is 0: its slope is 0 there, so no gradient reaches a",)
+        (elsewhere,) = parse("cube(a)", {"a": 2.0}).backward_steps().steps
+        assert elsewhere.notes == ()
+        assert main(["step", "cube(a - b)", "--var", "a=1", "--var", "b=1"]) == 0
+        out = capsys.readouterr().out
+        assert "note: cube is flat where a - b is 0: its slope is 0 there, so no gradient reaches a - b" in out
+    finally:
+        ops.unregister("cube")
 
 
 @pytest.mark.parametrize(

@@ -393,6 +393,27 @@ def test_a_label_that_is_not_one_word_is_bracketed_and_brackets_follow_the_opera
     assert backward_steps(minus_tanh).steps[0].update.startswith("tanh(x).grad = ")
 
 
+@pytest.mark.parametrize(
+    ("expression", "parent", "expected"),
+    [
+        ("log(a*b)", "a*b", "d(log(a*b))/d(a*b) = 1/(a*b) = 1.0"),
+        ("c/(a*b)", "a*b", "d(c/(a*b))/d(a*b) = -c/(a*b)² = -3.0"),
+        ("(a - b)/c", "c", "d((a - b)/c)/dc = -(a - b)/c² = -0.16667"),
+        ("arctan(a*b)", "a*b", "d(arctan(a*b))/d(a*b) = 1/(1 + (a*b)²) = 0.5"),
+        ("(a + b)**2", "a + b", "d((a + b)**2)/d(a + b) = 2*(a + b) = 5.0"),
+        ("sqrt(a + b)", "a + b", "d(sqrt(a + b))/d(a + b) = 1/(2*sqrt(a + b)) = 0.31623"),
+        ("sigmoid(a*b)", "a*b", "d(σ(a*b))/d(a*b) = σ(a*b)*(1 - σ(a*b)) = 0.19661"),  # a call's own brackets
+        ("maximum(a*b, c)", "a*b", "d(maximum(a*b, c))/d(a*b) = 1 if a*b > c else 0.5 if a*b == c else 0 = 0.0"),
+    ],
+)
+def test_an_operand_that_is_a_formula_is_bracketed_in_the_derivative_where_it_needs_to_be(expression, parent,
+                                                                                          expected):
+    from micrograd_like import parse
+
+    steps = backward_steps(parse(expression, {"a": 2.0, "b": 0.5, "c": 3.0}))
+    assert [step.derivative for step in steps.steps if steps.names[step.parent] == parent] == [expected]
+
+
 def test_the_fused_weighted_sum_reads_term_by_term():
     from micrograd_like.engine import weighted_sum
 
@@ -508,3 +529,13 @@ def test_a_stepper_refuses_gradients_that_are_values_and_leaves_them_alone():
     assert x.grad is held
     y.zero_grad()
     assert backward_steps(y).finish().position == len(backward_steps(y))
+
+
+def test_a_dotted_parameter_label_reads_as_one_word():
+    w = Value(0.5, label="layers[0].neurons[3].w[0]")
+    x = Value(2.0, label="x0")
+    y = w * x
+    y.label = "y"
+    text = y.backward_steps().transcript()
+    assert "local d(layers[0].neurons[3].w[0]*x0)/d(layers[0].neurons[3].w[0]) = x0" in text
+    assert "(layers[0].neurons[3].w[0])*" not in text and "(layers[0].neurons[3].w[0]).grad" not in text

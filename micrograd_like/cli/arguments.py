@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import ops
 from ..engine import Value
 from ..expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
 from ..render import MAX_TIMEOUT, check_timeout
@@ -13,14 +14,15 @@ from .errors import UserError
 
 __all__ = [
     "add_expression_arguments", "expression_from_args", "reads_as_expression", "quoted", "prepare_output_path",
-    "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "EXPRESSION_HELP",
+    "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "expression_help",
 ]
 
-EXPRESSION_HELP = (
-    'e.g. "tanh(a*b + c)": numbers, variables, + - * / **, parentheses, '
-    "exp log tanh sigmoid relu sqrt sin cos abs. It may start with a minus sign (\"-a*b\"); "
-    "if it reads like an option (-o..., -h...), write it in brackets, \"(-o)\", or last, after --"
-)
+def expression_help() -> str:
+    """The help for EXPRESSION, its functions read from the registry when the parser is built
+    (so a primitive registered at run time is listed too)."""
+    return ('e.g. "tanh(a*b + c)": numbers, variables, + - * / **, parentheses, '
+            f"{' '.join(ops.function_names())}. It may start with a minus sign (\"-a*b\"); "
+            "if it reads like an option (-o..., -h...), write it in brackets, \"(-o)\", or last, after --")
 
 
 def _assignment(text: str) -> tuple[str, float]:
@@ -38,7 +40,7 @@ def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     the arguments it did not know (see the command's ``parse_args``); it is still required.
     """
     parser.usage = "%(prog)s EXPRESSION [--var NAME=VALUE ...] [options]"
-    parser.add_argument("expression", nargs="?", metavar="EXPRESSION", help=EXPRESSION_HELP)
+    parser.add_argument("expression", nargs="?", metavar="EXPRESSION", help=expression_help())
     parser.add_argument(
         "--var",
         action="append",
