@@ -295,13 +295,22 @@ class _Writer:
         return name
 
     def source(self) -> tuple[str, dict[Value, str]]:
-        names, root = self.names, self.root
+        """The whole function's text (joined once: a big graph has tens of thousands of lines)."""
         interior = [n for n in self.order if n._parents]
+        operands = {n: [self.expression[p] for p in n._parents] for n in interior}  # each node's, written once
         inputs = set(self.inputs)
         baked = [n for n in self.order if not n._parents and n.requires_grad and n not in inputs]
-        shown = [f"{names[n]} = {n.data!r}" for n in baked[:6]]
+        lines = self._header(baked)
+        lines += self._forward(interior, operands, baked)
+        grads = {n: f"grad_{self.names[n]}" for n in self.needs_grad}
+        lines += self._backward(interior, operands, grads)
+        lines.append(f"    return {self._returned(grads)}")
+        return "\n".join(lines) + "\n", self.names
+
+    def _header(self, baked: list[Value]) -> list[str]:
+        names = self.names
         lines = [
-            f"# {names[root]} and its gradient, compiled by micrograd_like.compile_graph "
+            f"# {names[self.root]} and its gradient, compiled by micrograd_like.compile_graph "
             f"from a graph of {len(self.order)} nodes.",
             "# The graph's structure is frozen as traced: Python ifs and loops that built it are not",
             "# taken again (a relu's branch is: it is part of relu's rule).",
@@ -310,46 +319,52 @@ class _Writer:
             called = ", ".join(self.rows)
             lines.append(f"# {called}: rows of the table without code, called as they are (forward, local_grads).")
         if baked:
+            shown = [f"{names[n]} = {n.data!r}" for n in baked[:6]]
             more = f" and {len(baked) - len(shown)} more" if len(baked) > len(shown) else ""
             held = "; ".join(shown) + more
             lines.append(f"# Leaves that are not inputs are baked in as the numbers they held: {held}")
         lines.append(f"def {FUNCTION_NAME}({', '.join(names[x] for x in self.inputs)}):")
-        body = ["# forward pass: one line per node"]
-        body += [f"{names[n]} = {n.data!r}" for n in baked]
-        for node in interior:
-            forward, _ = self.codes[id(node._primitive)]
-            body.append(f"{names[node]} = {forward.format(*self._operands(node))}")
+        return lines
+
+    def _forward(self, interior: list[Value], operands: dict, baked: list[Value]) -> list[str]:
+        names, codes = self.names, self.codes
+        lines = ["    # forward pass: one line per node"]
+        lines += [f"    {names[n]} = {n.data!r}" for n in baked]
+        lines += [f"    {names[n]} = {codes[id(n._primitive)].forward.format(*operands[n])}" for n in interior]
         if interior:
-            body.append("# a number too large for a float (inf, or nan)? the engine refuses it, and so does this code")
-            body += _finite_or_raise([names[n] for n in interior])
-        body.append("# backward pass: d(output)/d(node), the chain rule once per edge, from the output back")
-        grads = {n: f"grad_{names[n]}" for n in self.needs_grad}
+            lines.append("    # a number too large for a float (inf, or nan)? "
+                         "the engine refuses it, and so does this code")
+            lines += _finite_or_raise([names[n] for n in interior])
+        return lines
+
+    def _backward(self, interior: list[Value], operands: dict, grads: dict[Value, str]) -> list[str]:
+        names, codes, root = self.names, self.codes, self.root
+        lines = ["    # backward pass: d(output)/d(node), the chain rule once per edge, from the output back"]
         if root in grads:
-            body.append(f"{grads[root]} = 1.0")
+            lines.append(f"    {grads[root]} = 1.0")
             rest = [grads[n] for n in reversed(self.order) if n in grads and n is not root]
-            body += _chunked("", rest, " = ", "", end=" = 0.0")
-        for node in reversed(self.order):
-            if node not in grads or not node._parents:
+            lines += _chunked("    ", rest, " = ", "    ", end=" = 0.0")
+        for node in reversed(interior):
+            grad = grads.get(node)
+            if grad is None:
                 continue
-            operands = self._operands(node)
-            _, grads_code = self.codes[id(node._primitive)]
-            for parent, template in zip(node._parents, grads_code):
-                if type(parent) is Constant or parent not in grads:
-                    continue
-                local = template.format(*operands, out=names[node])
-                body.append(f"{grads[parent]} += {grads[node]} * {local}")
-        body.append("# a gradient too large for a float? it reaches these leaves: refused as the engine does")
-        body += _finite_or_raise([grads[n] for n in self.sinks])
+            written, out = operands[node], names[node]
+            for parent, template in zip(node._parents, codes[id(node._primitive)].grads):
+                if parent in grads:  # (constants collect no gradient)
+                    local = template.format(*written, out=out) if "{" in template else template
+                    lines.append(f"    {grads[parent]} += {grad} * {local}")
+        lines.append("    # a gradient too large for a float? it reaches these leaves: refused as the engine does")
+        lines += _finite_or_raise([grads[n] for n in self.sinks])
+        return lines
+
+    def _returned(self, grads: dict[Value, str]) -> str:
+        """What the function returns: the output, the inputs' gradients (and the extras' values)."""
         returned = ", ".join(grads.get(x, "0.0") for x in self.inputs)
-        returned = f"{self.expression[root]}, ({returned}{',' if len(self.inputs) == 1 else ''})"
+        returned = f"{self.expression[self.root]}, ({returned}{',' if len(self.inputs) == 1 else ''})"
         if self.extras:
             extras = ", ".join(self.expression[x] for x in self.extras)
             returned += f", ({extras}{',' if len(self.extras) == 1 else ''})"
-        body.append(f"return {returned}")
-        return "\n".join(lines + ["    " + line for line in body]) + "\n", names
-
-    def _operands(self, node: Value) -> list[str]:
-        return [self.expression[p] for p in node._parents]
+        return returned
 
 
 def _identifier(label: str) -> str | None:
@@ -376,8 +391,8 @@ def _finite_or_raise(names: list[str]) -> list[str]:
     """The line(s) that check these numbers are finite: one sum, inf or nan if any of them is."""
     sums = _chunked("", names, " + ", "")
     if len(sums) == 1:
-        return [f"_finite_or_raise({sums[0]})"]
-    return ["_finite_or_raise(", *(f"    {line}," for line in sums), ")"]
+        return [f"    _finite_or_raise({sums[0]})"]
+    return ["    _finite_or_raise(", *(f"        {line}," for line in sums), "    )"]
 
 
 def _check_finite(*sums: float) -> None:
