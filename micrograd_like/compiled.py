@@ -78,6 +78,11 @@ def compile_graph(root: Value, inputs: Sequence[Value], extras: Sequence[Value] 
     engine's own error, naming the node (the compiled code steps aside and the engine replays
     that call).  Gradients the code does not need, into leaves that are not inputs, are not
     computed, so an overflow there alone goes unnoticed.
+
+    Refused with a :class:`CompileError` naming the node, before any code is written: a
+    node made micrograd's way (its backward step is a closure, not a rule that can be
+    written out), an input that is a constant or not a leaf.  A row of the table without
+    ``forward_code`` is compiled calling its own ``forward`` and ``local_grads``.
     """
     return CompiledGraph(root, inputs, extras)
 
