@@ -40,9 +40,9 @@ import builtins
 import keyword
 import math
 import re
-import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from . import autodiff, engine, modes, ops
 from .engine import Constant, Value
@@ -78,6 +78,11 @@ def compile_graph(root: Value, inputs: Sequence[Value], extras: Sequence[Value] 
     engine's own error, naming the node (the compiled code steps aside and the engine replays
     that call).  Gradients the code does not need, into leaves that are not inputs, are not
     computed, so an overflow there alone goes unnoticed.
+
+    Refused with a :class:`CompileError` naming the node, before any code is written: a
+    node made micrograd's way (its backward step is a closure, not a rule that can be
+    written out), an input that is a constant or not a leaf.  A row of the table without
+    ``forward_code`` is compiled calling its own ``forward`` and ``local_grads``.
     """
     return CompiledGraph(root, inputs, extras)
 
@@ -95,12 +100,10 @@ class CompiledGraph:
         self.extras = tuple(extras)
         self.order = autodiff.topological_order(root)
         _check_inputs(self.inputs, self.extras, self.order)
-        codes: dict[ops.Primitive, tuple[str, tuple[str, ...]]] = {}  # each primitive's code, looked up once
-        for node in self.order:
-            if node._parents and node._primitive not in codes:
-                codes[node._primitive] = _code_of(node)  # refuses, naming the node, what cannot be code
-        self.source, self.names = _Writer(root, self.inputs, self.extras, self.order, codes).source()
-        namespace = {**_code_globals(), "_finite_or_raise": _check_finite}
+        _refuse_closures(self.order)
+        writer = _Writer(root, self.inputs, self.extras, self.order)
+        self.source, self.names = writer.source()
+        namespace = {**ops.CODE_GLOBALS, **writer.rows, "_finite_or_raise": _check_finite}
         exec(compile(self.source, f"<compiled graph of {self.names[root]}>", "exec"), namespace)
         self._function = namespace[FUNCTION_NAME]
 
@@ -198,78 +201,42 @@ def _named(node: Value) -> str:
 # -- the per-primitive code: read from the table ----------------------------------------------------
 
 
-def _code_of(node: Value) -> tuple[str, tuple[str, ...]]:
-    """How the node's primitive is written: ``(forward_code, grads_code)``, or a CompileError."""
-    primitive = node._primitive
-    if not isinstance(primitive, ops.Primitive):
-        raise CompileError(f"{_named(node)} was not made by a primitive of the table (a closure-style node?): "
-                           "only the table's operations can be written as code")
-    forward = getattr(primitive, "forward_code", None)
-    if forward is not None:
-        return forward, tuple(primitive.grads_code)
-    code = _fallback_code(primitive)
-    if code is None:
-        raise CompileError(f"{_named(node)} is made by {primitive.name!r}, whose row of the table says nothing "
-                           "about how to write it as code (forward_code and grads_code)")
-    return code
+def _refuse_closures(order: list[Value]) -> None:
+    """A node made micrograd's way (``out._backward = ...``) has no rule that can be written out."""
+    for node in order:
+        if node._parents and node._primitive is None:
+            name = repr(node.label) if node.label else f"{node.op!r} node Value(data={node.data!r})"
+            raise CompileError(
+                f"{name} was made micrograd's way, with a closure (out._backward): its backward step is a "
+                f"Python function, not a rule that can be written out as code; make {node.op!r} a row of "
+                "the table (ops.Primitive) to compile it"
+            )
 
 
-def _code_globals() -> dict:
-    """The names the code templates use."""
-    return getattr(ops, "CODE_GLOBALS", _FALLBACK_GLOBALS)
+class _Code(NamedTuple):
+    """How one primitive is written: ``{0}``, ``{1}``... its operands, ``{out}`` its output."""
+
+    forward: str
+    grads: tuple[str, ...]  # each bracketed, unless one term: ready to write as grad * (...)
 
 
-# Until every row of the table carries its own code (forward_code, grads_code), the rows' code
-# is written here, in the same format: {0}, {1} the operands, {out} the output.
-_CODE_FALLBACK: dict[str, tuple[str, tuple[str, ...]]] = {
-    "add": ("{0} + {1}", ("1.0", "1.0")),
-    "sub": ("{0} - {1}", ("1.0", "-1.0")),
-    "mul": ("{0} * {1}", ("{1}", "{0}")),
-    "div": ("{0} / {1}", ("1 / {1}", "-{out} / {1}")),
-    "neg": ("-{0}", ("-1.0",)),
-    "pow": ("_power_of_values({0}, {1})", ("{1} * {0} ** ({1} - 1)", "{out} * _log({0})")),
-    "exp": ("_exp({0})", ("{out}",)),
-    "log": ("_log({0})", ("1 / {0}",)),
-    "tanh": ("math.tanh({0})", ("1 - {out} * {out}",)),
-    "sigmoid": ("_sigmoid({0})", ("{out} * (1 - {out})",)),
-    "relu": ("_relu({0})", ("1.0 if {0} > 0 else 0.0",)),
-    "sqrt": ("_sqrt({0})", ("0.5 / {out}",)),
-    "sin": ("math.sin({0})", ("math.cos({0})",)),
-    "cos": ("math.cos({0})", ("-math.sin({0})",)),
-    "abs": ("abs({0})", ("math.copysign(1.0, {0}) if {0} else 0.0",)),
-}
-
-_FALLBACK_GLOBALS = {
-    "math": math,
-    "_power_of_values": ops._power_of_values,
-    "_log": ops._log,
-    "_exp": ops._exp,
-    "_sigmoid": ops._sigmoid,
-    "_relu": ops._relu,
-    "_sqrt": ops._sqrt,
-    "_power": lambda x, n: ops.power(n).forward(x),
-}
+def _code_of(primitive: ops.Primitive, free_name: Callable[[str], str], rows: dict[str, object]) -> _Code:
+    """The row's code templates; a row without them is called as it is, bound under a free name in ``rows``."""
+    if primitive.forward_code:
+        return _Code(primitive.forward_code, tuple(_bracketed(code) for code in primitive.grads_code))
+    function = free_name(_identifier(primitive.written or primitive.name) or "row")
+    local_grads = free_name(f"{function}_grads")
+    rows[function], rows[local_grads] = primitive.forward, primitive.local_grads
+    operands = ", ".join(f"{{{i}}}" for i in range(primitive.arity))
+    grads = tuple(f"{local_grads}({operands}, {{out}})[{i}]" for i in range(primitive.arity))
+    return _Code(f"{function}({operands})", grads)
 
 
-def _fallback_code(primitive: ops.Primitive) -> tuple[str, tuple[str, ...]] | None:
-    if primitive.name in _CODE_FALLBACK and ops.PRIMITIVES.get(primitive.name) is primitive:
-        return _CODE_FALLBACK[primitive.name]
-    for n in range(1, primitive.arity // 2 + 1):  # weighted_sum(n) has 2n + 1 operands
-        if primitive.arity == 2 * n + 1 and primitive is ops.weighted_sum(n):
-            products = [f"{{{i}}} * {{{n + i}}}" for i in range(n)]
-            if sys.version_info >= (3, 12):  # sum() of floats is compensated: call it, as the row does
-                forward = f"sum(({', '.join(products)},), {{{2 * n}}})"
-            else:  # sum(products, b) adds left to right, starting from b
-                forward = " + ".join([f"{{{2 * n}}}", *products])
-            grads = tuple(f"{{{n + i}}}" for i in range(n)) + tuple(f"{{{i}}}" for i in range(n)) + ("1.0",)
-            return forward, grads
-    match = re.fullmatch(r"pow(.+)", primitive.name)
-    if match and primitive.arity == 1:
-        n = float(match.group(1))
-        if ops.power(n) is primitive:
-            grad = "0.0" if n == 0 else f"{_literal(n)} * {{0}} ** {_literal(n - 1)}"
-            return f"_power({{0}}, {_literal(n)})", (grad,)
-    return None
+_ONE_TERM = re.compile(r"-?[\w.{}]+|\w+\([^()]*\)")  # a name, number or placeholder; a call of such
+
+
+def _bracketed(code: str) -> str:
+    return code if _ONE_TERM.fullmatch(code) else f"({code})"
 
 
 def _literal(x: float) -> str:
@@ -281,18 +248,22 @@ def _literal(x: float) -> str:
 # -- writing the source -------------------------------------------------------------------------------
 
 _RESERVED = set(keyword.kwlist) | set(dir(builtins)) | {"math", FUNCTION_NAME}
-_ATOM = re.compile(r"\(?-?[\w.]+\)?")
 
 
 class _Writer:
     """Names every node, then writes the forward lines, the backward lines and the return."""
 
-    def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value], codes: dict) -> None:
-        self.root, self.inputs, self.extras, self.order, self.codes = root, inputs, extras, order, codes
-        self.used = set(_RESERVED) | set(_code_globals()) | {"_finite_or_raise"}
+    def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value]) -> None:
+        self.root, self.inputs, self.extras, self.order = root, inputs, extras, order
+        self.used = set(_RESERVED) | set(ops.CODE_GLOBALS) | {"_finite_or_raise"}
         self.names: dict[Value, str] = {}
         self.expression: dict[Value, str] = {}  # how each node is written as an operand
         self.counter = 0  # for the systematic names t1, t2, ...
+        self.rows: dict[str, object] = {}  # the functions of rows without code, by the names the code calls
+        self.codes: dict[int, _Code] = {}  # by the primitive's id: each row looked up once
+        for node in order:
+            if node._parents and id(node._primitive) not in self.codes:
+                self.codes[id(node._primitive)] = _code_of(node._primitive, self._free, self.rows)
         for i, x in enumerate(inputs, 1):
             self._name(x, f"x{i}")
         for node in order:
@@ -315,69 +286,90 @@ class _Writer:
             while name is None or name in self.used:
                 self.counter += 1
                 name = f"t{self.counter}"
+        name = self._free(name)
+        self.names[node] = name
+        self.expression[node] = name
+
+    def _free(self, name: str) -> str:
+        """``name``, or name_2, name_3... if it is taken; from now on taken."""
         base, k = name, 1
         while name in self.used:
             k += 1
             name = f"{base}_{k}"
         self.used.add(name)
-        self.names[node] = name
-        self.expression[node] = name
+        return name
 
     def source(self) -> tuple[str, dict[Value, str]]:
-        names, root = self.names, self.root
+        """The whole function's text (joined once: a big graph has tens of thousands of lines)."""
         interior = [n for n in self.order if n._parents]
+        operands = {n: [self.expression[p] for p in n._parents] for n in interior}  # each node's, written once
         inputs = set(self.inputs)
         baked = [n for n in self.order if not n._parents and n.requires_grad and n not in inputs]
-        shown = [f"{names[n]} = {n.data!r}" for n in baked[:6]]
+        lines = self._header(baked)
+        lines += self._forward(interior, operands, baked)
+        grads = {n: f"grad_{self.names[n]}" for n in self.needs_grad}
+        lines += self._backward(interior, operands, grads)
+        lines.append(f"    return {self._returned(grads)}")
+        return "\n".join(lines) + "\n", self.names
+
+    def _header(self, baked: list[Value]) -> list[str]:
+        names = self.names
         lines = [
-            f"# {names[root]} and its gradient, compiled by micrograd_like.compile_graph "
+            f"# {names[self.root]} and its gradient, compiled by micrograd_like.compile_graph "
             f"from a graph of {len(self.order)} nodes.",
             "# The graph's structure is frozen as traced: Python ifs and loops that built it are not",
             "# taken again (a relu's branch is: it is part of relu's rule).",
         ]
+        if self.rows:
+            called = ", ".join(self.rows)
+            lines.append(f"# {called}: rows of the table without code, called as they are (forward, local_grads).")
         if baked:
+            shown = [f"{names[n]} = {n.data!r}" for n in baked[:6]]
             more = f" and {len(baked) - len(shown)} more" if len(baked) > len(shown) else ""
             held = "; ".join(shown) + more
             lines.append(f"# Leaves that are not inputs are baked in as the numbers they held: {held}")
         lines.append(f"def {FUNCTION_NAME}({', '.join(names[x] for x in self.inputs)}):")
-        body = ["# forward pass: one line per node"]
-        body += [f"{names[n]} = {n.data!r}" for n in baked]
-        for node in interior:
-            forward, _ = self.codes[node._primitive]
-            body.append(f"{names[node]} = {forward.format(*self._operands(node))}")
+        return lines
+
+    def _forward(self, interior: list[Value], operands: dict, baked: list[Value]) -> list[str]:
+        names, codes = self.names, self.codes
+        lines = ["    # forward pass: one line per node"]
+        lines += [f"    {names[n]} = {n.data!r}" for n in baked]
+        lines += [f"    {names[n]} = {codes[id(n._primitive)].forward.format(*operands[n])}" for n in interior]
         if interior:
-            body.append("# a number too large for a float (inf, or nan)? the engine refuses it, and so does this code")
-            body += _finite_or_raise([names[n] for n in interior])
-        body.append("# backward pass: d(output)/d(node), the chain rule once per edge, from the output back")
-        grads = {n: f"grad_{names[n]}" for n in self.needs_grad}
+            lines.append("    # a number too large for a float (inf, or nan)? "
+                         "the engine refuses it, and so does this code")
+            lines += _finite_or_raise([names[n] for n in interior])
+        return lines
+
+    def _backward(self, interior: list[Value], operands: dict, grads: dict[Value, str]) -> list[str]:
+        names, codes, root = self.names, self.codes, self.root
+        lines = ["    # backward pass: d(output)/d(node), the chain rule once per edge, from the output back"]
         if root in grads:
-            body.append(f"{grads[root]} = 1.0")
+            lines.append(f"    {grads[root]} = 1.0")
             rest = [grads[n] for n in reversed(self.order) if n in grads and n is not root]
-            body += _chunked("", rest, " = ", "", end=" = 0.0")
-        for node in reversed(self.order):
-            if node not in grads or not node._parents:
+            lines += _chunked("    ", rest, " = ", "    ", end=" = 0.0")
+        for node in reversed(interior):
+            grad = grads.get(node)
+            if grad is None:
                 continue
-            operands = self._operands(node)
-            _, grads_code = self.codes[node._primitive]
-            for parent, template in zip(node._parents, grads_code):
-                if type(parent) is Constant or parent not in grads:
-                    continue
-                local = template.format(*operands, out=names[node])
-                if not _ATOM.fullmatch(local):
-                    local = f"({local})"
-                body.append(f"{grads[parent]} += {grads[node]} * {local}")
-        body.append("# a gradient too large for a float? it reaches these leaves: refused as the engine does")
-        body += _finite_or_raise([grads[n] for n in self.sinks])
+            written, out = operands[node], names[node]
+            for parent, template in zip(node._parents, codes[id(node._primitive)].grads):
+                if parent in grads:  # (constants collect no gradient)
+                    local = template.format(*written, out=out) if "{" in template else template
+                    lines.append(f"    {grads[parent]} += {grad} * {local}")
+        lines.append("    # a gradient too large for a float? it reaches these leaves: refused as the engine does")
+        lines += _finite_or_raise([grads[n] for n in self.sinks])
+        return lines
+
+    def _returned(self, grads: dict[Value, str]) -> str:
+        """What the function returns: the output, the inputs' gradients (and the extras' values)."""
         returned = ", ".join(grads.get(x, "0.0") for x in self.inputs)
-        returned = f"{self.expression[root]}, ({returned}{',' if len(self.inputs) == 1 else ''})"
+        returned = f"{self.expression[self.root]}, ({returned}{',' if len(self.inputs) == 1 else ''})"
         if self.extras:
             extras = ", ".join(self.expression[x] for x in self.extras)
             returned += f", ({extras}{',' if len(self.extras) == 1 else ''})"
-        body.append(f"return {returned}")
-        return "\n".join(lines + ["    " + line for line in body]) + "\n", names
-
-    def _operands(self, node: Value) -> list[str]:
-        return [self.expression[p] for p in node._parents]
+        return returned
 
 
 def _identifier(label: str) -> str | None:
@@ -404,8 +396,8 @@ def _finite_or_raise(names: list[str]) -> list[str]:
     """The line(s) that check these numbers are finite: one sum, inf or nan if any of them is."""
     sums = _chunked("", names, " + ", "")
     if len(sums) == 1:
-        return [f"_finite_or_raise({sums[0]})"]
-    return ["_finite_or_raise(", *(f"    {line}," for line in sums), ")"]
+        return [f"    _finite_or_raise({sums[0]})"]
+    return ["    _finite_or_raise(", *(f"        {line}," for line in sums), "    )"]
 
 
 def _check_finite(*sums: float) -> None:

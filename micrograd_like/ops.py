@@ -135,7 +135,8 @@ class Primitive:
       expression, with ``{0}``, ``{1}``... for the operands (each replaced by a name or a
       bracketed expression) and ``{out}`` for the output, computing exactly the same bits as
       ``forward`` and ``local_grads`` on floats, errors included.  The names they use are in
-      :data:`CODE_GLOBALS`.  Without them a registered row is called through the registry.
+      :data:`CODE_GLOBALS`.  Without them (both empty) compiled code calls the row's own
+      ``forward`` and ``local_grads``: exact, if not as fast.
     - ``notes``: :class:`Note` s for the stepper.
     """
 
@@ -174,14 +175,12 @@ class Primitive:
             raise ValueError(f"{self.name}: written={written!r} must be a function name (letters, digits, _) "
                              "or one of the operators + - * / ** (the grammar has no others)")
         object.__setattr__(self, "written", written)
-        if not self.forward_code:  # called through the registry: exact, if not fast
-            args = ", ".join(f"{{{i}}}" for i in range(arity))
-            object.__setattr__(self, "forward_code", f"_rows[{self.name!r}].forward({args})")
-            object.__setattr__(self, "grads_code", tuple(
-                f"_rows[{self.name!r}].local_grads({args}, {{out}})[{i}]" for i in range(arity)))
-        if len(self.grads_code) != arity:
+        if not self.forward_code and self.grads_code:
+            raise ValueError(f"{self.name}: grads_code without forward_code: give both, or neither")
+        if self.forward_code and len(self.grads_code) != arity:
             raise ValueError(f"{self.name} has {arity} operand(s) but {len(self.grads_code)} grads_code")
-        _check_code(self.name, self.forward_code, operands)
+        if self.forward_code:
+            _check_code(self.name, self.forward_code, operands)
         for code in self.grads_code:
             _check_code(self.name, code, allowed)
         for note in self.notes:
@@ -331,7 +330,7 @@ PRIMITIVES: Mapping[str, Primitive] = _Live()
 make the others on demand)."""
 
 CODE_GLOBALS: dict[str, Any] = {
-    "math": math, "abs": abs, "max": max, "sum": sum, "_rows": PRIMITIVES,
+    "math": math, "abs": abs, "max": max, "sum": sum,
     "_divide": _divide, "_power_of_values": _power_of_values, "_constant_power": _constant_power,
     "_exp": _exp, "_log": _log, "_sigmoid": _sigmoid, "_relu": _relu, "_sqrt": _sqrt, "_tan": _tan,
     "_log1p": _log1p, "_expm1": _expm1, "_softplus": _softplus,

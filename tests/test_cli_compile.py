@@ -1,8 +1,6 @@
 """`micrograd-like compile`: the expression's forward and backward pass printed as Python code."""
 
-import math
-
-from micrograd_like import Value
+from micrograd_like import Value, ops
 from micrograd_like.cli import main
 
 
@@ -11,10 +9,9 @@ def test_compile_prints_code_that_runs_and_gives_backwards_numbers(capsys):
     source = capsys.readouterr().out
     assert status == 0
     assert "def forward_backward(a, b, c):" in source and "grad_a += grad_t1 * b" in source
-    namespace = {"math": math}
-    from micrograd_like.compiled import _check_finite, _code_globals
+    from micrograd_like.compiled import _check_finite
 
-    namespace.update(_code_globals(), _finite_or_raise=_check_finite)
+    namespace = {**ops.CODE_GLOBALS, "_finite_or_raise": _check_finite}  # what the code runs with
     exec(source, namespace)
     a, b, c = Value(0.5, label="a"), Value(1.5, label="b"), Value(-0.25, label="c")
     out = (a * b + c).tanh()

@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from random_graphs import OPERATIONS
 
-from micrograd_like import MLP, SGD, Value, compile_graph, detect_anomaly, no_grad, weighted_sum
+from micrograd_like import MLP, SGD, Value, apply, compile_graph, detect_anomaly, no_grad, ops, weighted_sum
 from micrograd_like.compiled import CompileError
 from micrograd_like.ops import Primitive
 
@@ -150,7 +150,6 @@ def test_an_overflow_that_would_vanish_into_tanh_is_still_an_error():
         fn(1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="rows without code are compiled through the registry now: follow-up in progress")
 def test_what_cannot_be_compiled_is_refused_clearly():
     x = Value(2.0, label="x")
     with pytest.raises(CompileError, match="constant"):
@@ -162,11 +161,75 @@ def test_what_cannot_be_compiled_is_refused_clearly():
         compile_graph(y, [x, x])
     with pytest.raises(CompileError, match="not a node of the graph"):
         compile_graph(y, [x], extras=[Value(1.0)])
-    twice = Primitive("twice", "2×", lambda a: 2 * a, lambda a, out: (2.0,), "2*{0}", ("2",))
-    from micrograd_like import apply
 
-    with pytest.raises(CompileError, match="'twice'.*forward_code"):
-        compile_graph(apply(twice, x), [x])
+
+def closure_cube(x: Value) -> Value:
+    """micrograd's way: a node whose backward step is a closure."""
+    out = Value(x.data**3, (x,), "cube")
+
+    def _backward():
+        x.grad += 3 * x.data**2 * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def test_a_closure_style_node_is_refused_naming_it():
+    x = Value(2.0, label="x")
+    with pytest.raises(CompileError, match=r"^'cube' node Value\(data=8.0\) was made micrograd's way, with a closure"):
+        compile_graph(closure_cube(x) * 2 + x, [x])
+    labelled = closure_cube(x)
+    labelled.label = "c"
+    with pytest.raises(CompileError, match=r"^'c' was made .* make 'cube' a row of the table"):
+        compile_graph((labelled + 1).tanh(), [x])
+
+
+def twice_row(name: str) -> Primitive:
+    """A row without code templates: compiled code calls its forward and local_grads as they are."""
+    return Primitive(name, "2×", lambda a: 2 * a, lambda a, out: (2.0,), f"{name}({{0}})", ("2",))
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_a_row_without_code_is_called_as_it_is_bit_for_bit(registered):
+    row = twice_row("twice")
+    hypot = Primitive("hypot", "hypot", math.hypot, lambda a, b, out: (a / out, b / out),
+                      "hypot({0}, {1})", ("{0}/hypot({0}, {1})", "{1}/hypot({0}, {1})"))
+    if registered:
+        ops.register(row)
+        ops.register(hypot)
+
+    def graph(a: Value, b: Value) -> Value:
+        return apply(hypot, apply(row, a * b), b).tanh() * a
+
+    try:
+        a, b = Value(0.3, label="a"), Value(-1.7, label="b")
+        fn = compile_graph(graph(a, b), [a, b])
+        assert "= twice(" in fn.source
+        assert "hypot_grads(" in fn.source and "# twice, twice_grads, hypot, hypot_grads: rows" in fn.source
+        if registered:  # the compiled code holds its rows: a new row under the same name changes nothing
+            ops.unregister("twice")
+            ops.register(Primitive("twice", "3×", lambda a: 3 * a, lambda a, out: (3.0,), "twice({0})", ("3",)))
+        for numbers in [(0.3, -1.7), (-2.5, 0.125), (1e-3, 4.0)]:
+            x, y = Value(numbers[0]), Value(numbers[1])
+            expected = graph(x, y)
+            expected.backward()
+            value, grads = fn(*numbers)
+            assert bits(value) == bits(expected.data)
+            assert [bits(g) for g in grads] == [bits(x.grad), bits(y.grad)]
+    finally:
+        if registered:
+            ops.unregister("twice")
+            ops.unregister("hypot")
+
+
+def test_a_row_without_code_keeps_its_errors_and_its_name_cannot_collide():
+    sqrt_row = Primitive("root", "√", math.sqrt, lambda a, out: (0.5 / out,), "root({0})", ("1/(2*root({0}))",))
+    x = Value(4.0, label="root")  # a label that is the row's name: the node gets another
+    fn = compile_graph(apply(sqrt_row, x) + x, [x])
+    assert "def forward_backward(root_2):" in fn.source and "= root(root_2)" in fn.source
+    assert fn(9.0) == (12.0, (1 + 1 / 6,))
+    with pytest.raises(ValueError, match=r"math domain error \(in root\(root\) with root = -1.0\)"):
+        fn(-1.0)  # the engine's own error, naming the node
 
 
 def test_calls_with_wrong_numbers_are_refused():

@@ -8,7 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_like import Primitive, Value, apply, check_nodes, draw_dot, draw_path, gradcheck, ops, parse
+from micrograd_like import (
+    Primitive,
+    Value,
+    apply,
+    check_nodes,
+    compile_graph,
+    draw_dot,
+    draw_path,
+    gradcheck,
+    ops,
+    parse,
+)
 from micrograd_like.cli import main
 from micrograd_like.expression import ExpressionError
 
@@ -71,10 +82,12 @@ def test_the_readme_lists_exactly_the_registered_functions():
     assert tuple(re.findall(r"`(\w+)", sentence.group(1))) == ops.function_names()
 
 
-def test_a_row_without_code_templates_is_run_through_the_registry(cube):
-    names = {"x0": 1.5, "out": cube.forward(1.5)}
-    assert eval(cube.forward_code.format("x0"), dict(ops.CODE_GLOBALS), names) == 3.375
-    assert eval(cube.grads_code[0].format("x0", out="out"), dict(ops.CODE_GLOBALS), names) == 6.75
+def test_a_row_without_code_templates_is_compiled_calling_the_row(cube):
+    assert cube.forward_code == "" and cube.grads_code == ()
+    x = Value(1.5, label="x")
+    fn = compile_graph(apply(cube, x), [x])
+    assert "= cube(x)" in fn.source and "cube_grads(x, " in fn.source
+    assert fn(1.5) == (3.375, (6.75,))
 
 
 @pytest.fixture
@@ -163,6 +176,7 @@ def test_a_registered_rows_notes_are_the_stepper_words(capsys):
         (lambda: Primitive("f", "f", abs, abs, "f({0})", ("{1}",)), "grad_words '\\{1\\}' may use only"),
         (lambda: _cube(forward_code="{0} **", grads_code=("1",)), "is not a Python expression"),
         (lambda: _cube(forward_code="{0}", grads_code=("1", "2")), "1 operand\\(s\\) but 2 grads_code"),
+        (lambda: _cube(grads_code=("1",)), "grads_code without forward_code: give both, or neither"),
         (lambda: _cube(notes=(ops.Note("about {q}"),)), "a note may use"),
         (lambda: _cube(notes=(ops.Note("about {p}", operand=3),)), "notes must be Notes about operands 0..0"),
         (lambda: ops.unregister("exp"), "'exp' is a built-in primitive"),
