@@ -33,7 +33,9 @@ from . import ops
 from .modes import _PLAIN, AnomalyError, _mode, detect_anomaly, no_grad
 from .ops import Primitive
 
-__all__ = ["Value", "Constant", "ClosureNode", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError"]
+__all__ = [
+    "Value", "Leaf", "Constant", "ClosureNode", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError",
+]
 
 _NO_PARENTS: tuple = ()
 
@@ -48,18 +50,23 @@ class Value:
     ``Value(data, requires_grad=False)`` makes a :class:`Constant` instead: a leaf that
     backward() passes no gradient to (plain numbers in an operation, like the 3 in
     ``3 * x``, become constants too).
+
+    The Values you make yourself can keep attributes of your own, as any Python object can
+    (``p.m`` for an optimiser, ``x._vis_color`` for a drawing): ``Value(2.0)`` is a
+    :class:`Leaf`, which has room for them.  Nodes made by operations have only the fields
+    below; they are made by the million, and that room would cost each of them 32 bytes.
     """
 
-    # __dict__ lets code written for micrograd keep its own attributes on a node
-    # (``node._vis_color``, an optimiser's ``p.m``); it costs one pointer until it is used.
-    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads", "__dict__")
+    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads")
 
     def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
                 _children: Iterable[Value] = (), _op: str = "") -> Value:
         label, requires_grad, children, _ = _arguments(args, label, requires_grad, _children, _op)
         if children:
             return object.__new__(ClosureNode)
-        return object.__new__(cls if requires_grad else Constant)
+        if not requires_grad:
+            return object.__new__(Constant)
+        return object.__new__(Leaf if cls is Value else cls)
 
     def __init__(self, data: float, *args: object, label: str = "", requires_grad: bool = True,
                  _children: Iterable[Value] = (), _op: str = "") -> None:
@@ -255,6 +262,20 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
+class Leaf(Value):
+    """A Value made by ``Value(data)``: an input or a parameter.  It can keep attributes of
+    your own, as code written for micrograd does (EurekaLabs' AdamW keeps ``p.m`` and ``p.v``
+    on each parameter):
+
+    >>> w = Value(0.5, label="w")
+    >>> w.m = 0.0
+    >>> type(w).__name__, w.m
+    ('Leaf', 0.0)
+    """
+
+    __slots__ = ("__dict__",)
+
+
 class Constant(Value):
     """A Value that collects no gradient: a number in an operation, a detached Value, or any
     Value made under :func:`no_grad`.  Its ``grad`` stays 0.0, so there is nothing to zero.
@@ -304,7 +325,7 @@ class ClosureNode(Value):
     refuses a graph that holds one.
     """
 
-    __slots__ = ("_symbol",)
+    __slots__ = ("_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
 
     @property
     def op(self) -> str:

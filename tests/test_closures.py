@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from micrograd_like import Adam, Value, check_nodes, draw_dot, gradcheck
+from micrograd_like import MLP, Adam, Value, check_nodes, draw_dot, gradcheck
 from micrograd_like.autodiff import ChainRuleStep, backward
 
 
@@ -190,13 +190,23 @@ def test_a_drawing_shows_the_closure_node_and_its_measured_local(tanh2):
     assert f"local {1 - math.tanh(1.0) ** 2:.4f}" in source
 
 
-def test_code_may_keep_its_own_attributes_on_values():
+def test_code_may_keep_its_own_attributes_on_the_values_it_makes():
     v = Value(1.0)
-    v._vis_color = "lightgreen"  # EurekaLabs' micrograd colours nodes for its drawing
-    (v * v)._seen = True
-    assert v._vis_color == "lightgreen"
+    v._vis_color = "lightgreen"  # EurekaLabs' micrograd colours its inputs and parameters
+    closure_node = Value(2.0, (v,), "f")
+    closure_node._vis_color = "lightblue"
+    weight = MLP(1, [1]).parameters()[0]
+    weight.m = 0.0  # an optimiser's state on a parameter
+    assert (v._vis_color, closure_node._vis_color, weight.m) == ("lightgreen", "lightblue", 0.0)
+    assert not hasattr(v * v, "_vis_color")  # what EurekaLabs' drawing asks of every node
     with pytest.raises(AttributeError):
         v.op = "+"  # the graph's own views stay read-only
+
+
+def test_nodes_made_by_operations_have_no_room_for_own_attributes():
+    v = Value(1.0)
+    with pytest.raises(AttributeError):
+        (v * v)._seen = True  # they are made by the million: they keep their fields only
 
 
 class EurekaAdamW:

@@ -49,10 +49,11 @@ def test_operators_refuse_non_numbers_with_type_error(op):
         "truediv": operator.truediv,
         "pow": operator.pow,
     }[op.strip("_").removeprefix("r")]
-    x = Value(1.0)
-    for bad in ("x", None, [1], 1j):
-        with pytest.raises(TypeError, match="Value"):
-            python_op(bad, x) if op.startswith("__r") else python_op(x, bad)
+    leaf = Value(1.0)
+    for x in (leaf, leaf * 2.0):  # Python's message names the class: Leaf, or Value for an operation's node
+        for bad in ("x", None, [1], 1j):
+            with pytest.raises(TypeError, match=type(x).__name__):
+                python_op(bad, x) if op.startswith("__r") else python_op(x, bad)
 
 
 @pytest.mark.parametrize("x", [0.0, -1.0])
