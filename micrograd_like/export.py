@@ -22,7 +22,6 @@ import re
 
 from .stepper import Step, Stepper
 from .words import num as _num
-from .words import product_text as _product
 
 __all__ = ["to_markdown", "to_csv", "render", "FORMATS", "rule"]
 
@@ -32,9 +31,12 @@ FORMATS = ("md", "csv")  # what micrograd-like step --format writes
 def rule(step: Step) -> str:
     """The step's local derivative in words, without its number: ``d(d*f)/dd = f``.
 
-    A rule that is a number (``d(e + c)/de = 1``) is that number.
+    A rule that is a number (``d(e + c)/de = 1``) is that number.  A step through a closure
+    has no rule in words: its local derivative is measured (``d(tanh(n))/dn, measured``).
     """
     parts = step.derivative.split(" = ")
+    if step.closure:
+        return f"{parts[0]}, measured (what the closure adds per unit of upstream)"
     if len(parts) > 2 and parts[-1] == _num(step.local):
         parts = parts[:-1]
     return " = ".join(parts)
@@ -74,9 +76,8 @@ def to_markdown(stepper: Stepper, *, forward: bool = True) -> str:
     lines += [_row(["step", "node", "parent", "local derivative", "upstream", "contribution", "running total"]),
               _row(["--:", "---", "---", "---", "--:", "---", "---"])]
     for step in stepper.steps:
-        contribution = f"{_product(step.upstream, step.local)} = {_num(step.contribution)}"
         lines.append(_row([str(step.number), _code(names[step.node]), _code(names[step.parent]),
-                           _code(step.derivative), _num(step.upstream), _code(contribution), _code(step.update)]))
+                           _code(step.derivative), _num(step.upstream), _code(step.arithmetic()), _code(step.update)]))
     return "\n".join(lines) + "\n"
 
 

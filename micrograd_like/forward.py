@@ -1,7 +1,9 @@
 """The forward pass in words: the first half of the lesson, before any gradient.
 
 Every node of a graph in an order it can be computed (each after its operands), with its
-formula and its numbers: ``y = x*x + 1.0 = 9.0 + 1.0 = 10.0``.  The stepper uses the same
+formula and its numbers: ``y = x*x + 1.0 = 9.0 + 1.0 = 10.0``.  A node made micrograd's
+way (a method that assigns ``out._backward``) is written from its symbol, ``tanh(n)``, and
+said to be the user's own operation.  The stepper uses the same
 names (``Stepper.forward_walk()``), so the forward and backward halves read alike.
 """
 
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 
 from . import autodiff
 from .engine import Value
-from .words import Term, formula_of, node_names, num, number_term, write
+from .words import Term, formula_of, node_names, notation_of, num, number_term, write
 
 __all__ = ["ForwardWalk", "forward_walk"]
 
@@ -29,16 +31,17 @@ class ForwardWalk:
         lines = []
         for k, node in enumerate(order, start=1):
             name = terms[node].text
-            if node.primitive is None:
+            if not node.parents:
                 kind = "an input" if node.requires_grad else "a constant"
                 lines.append(f"{k:>3}. {name} = {num(node.data)}  ({kind})" if node.label
                              else f"{k:>3}. {name}  ({kind})")
                 continue
             formula = formula_of(node, terms).text
-            worked = write(node.primitive.notation, [number_term(p.data) for p in node.parents])
+            worked = write(notation_of(node), [number_term(p.data) for p in node.parents])
             parts = [name, formula, worked, num(node.data)]
             said = [part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1]]  # no x*x = x*x
-            lines.append(f"{k:>3}. " + " = ".join(said))
+            own = f"  (made by your own operation {node.op or 'without a symbol'}, a closure)"
+            lines.append(f"{k:>3}. " + " = ".join(said) + (own if node.primitive is None else ""))
         self.lines: tuple[str, ...] = tuple(lines)
 
     def __len__(self) -> int:

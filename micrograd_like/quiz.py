@@ -182,7 +182,7 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
     for step in stepper.steps:
         lhs = step.derivative.split(" = ")[0]  # d(d*f)/dd
         words = rule(step)  # d(d*f)/dd = f, without its number
-        numbers = ", with the numbers of the forward pass" if words != step.derivative else ""
+        numbers = ", with the numbers of the forward pass" if words != step.derivative and not step.closure else ""
         grad_name = step.update.split(" = ")[0]  # d.grad, (a*b).grad
         now = _num(step.held + step.before)
         upstream = f"the upstream gradient {stepper.names[step.node]} sends back is {_num(step.upstream)}"

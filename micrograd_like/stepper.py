@@ -31,29 +31,14 @@ is 1 (dL/dL, the seed of the pass) and nothing has been passed back yet.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import autodiff
 from .engine import Value
 from .forward import ForwardWalk, forward_walk
-from .words import (
-    PRODUCT,
-    Term,
-    d_of,
-    formula_of,
-    grad_of,
-    leaf_kind,
-    node_names,
-    num,
-    number_term,
-    plural,
-    product_text,
-    step_notes,
-    sum_text,
-    write,
-)
+from .steps import Step, Undone, make_step
+from .words import d_of, formula_of, grad_of, leaf_kind, node_names, num, plural
 
 if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
     from .quiz import Quiz
@@ -63,97 +48,6 @@ __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forwar
 
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
 _LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go in the caption instead
-
-
-# -- one step ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Step:
-    """One application of the chain rule along the edge ``node -> parent``, with its words.
-
-    The numbers are those ``backward()`` used: ``contribution = upstream * local`` is added
-    to the parent's running total, ``before`` -> ``after`` (this pass only; ``held`` is what
-    the parent's grad held before the pass).  ``share`` counts the contributions the parent
-    has had so far, this one included, out of ``shares``: a parent used twice gets two.
-
-    The words come in pieces: ``headline`` (who sends what to whom), ``derivative`` (the
-    local derivative, ``d(a*b)/da = b = -3.0``), ``update`` (the parent's running total) and
-    ``notes`` (explanations of common confusions the step touches, often none).  ``lines``
-    and ``print(step)`` put them together.
-    """
-
-    number: int  # 1-based place in the pass
-    total: int  # how many steps the pass has
-    node: Value
-    parent: Value
-    operand: int
-    local: float
-    upstream: float
-    contribution: float
-    before: float
-    after: float
-    held: float
-    share: int
-    shares: int
-    headline: str = field(repr=False)
-    derivative: str = field(repr=False)
-    update: str = field(repr=False)
-    notes: tuple[str, ...] = field(default=(), repr=False)
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        """The step in words: the headline, the arithmetic, then a line per note."""
-        arithmetic = f"contribution {product_text(self.upstream, self.local)} = {num(self.contribution)}"
-        return (self.headline, f"  local {self.derivative}; {arithmetic}; {self.update}",
-                *(f"  note: {note}" for note in self.notes))
-
-    @property
-    def text(self) -> str:
-        """The step in words (what ``print(step)`` shows)."""
-        return "\n".join(self.lines)
-
-    def __str__(self) -> str:
-        return self.text
-
-    __repr__ = __str__
-
-
-def _step(record: autodiff.ChainRuleStep, number: int, total: int, held: float, share: int, shares: int,
-          terms: dict[Value, Term], root: Value) -> Step:
-    """The Step for one recorded chain-rule step, its words put together from the graph."""
-    node, parent, operand = record.node, record.parent, record.operand
-    primitive = node.primitive
-    name, parent_name = terms[node], terms[parent].text
-    formula = formula_of(node, terms).text
-    operands = [terms[p] for p in node.parents]
-    made = name.text if formula == name.text else f"{name.text} = {formula}"
-    upstream = f"{d_of(terms[root].text)}/{d_of(name.text)} = {num(record.upstream)}"
-    headline = f"step {number}/{total}: {made} sends {upstream} back to {parent_name}"
-
-    template = primitive.grad_words[operand]
-    words = write(template, operands, out=name)
-    derivative = f"{d_of(formula)}/{d_of(parent_name)} = {words}"
-    if "{" in template and words != num(record.local):  # d(e + c)/de = 1 needs no '= 1.0'
-        derivative += f" = {num(record.local)}"
-
-    update = f"{grad_of(terms[parent])} = {sum_text(record.before, record.contribution)} = {num(record.after)}"
-    if held:
-        update += f" (+ {number_term(held).bracketed(PRODUCT)} held before = {num(held + record.after)})"
-    return Step(number, total, node, parent, operand, record.local, record.upstream, record.contribution,
-                record.before, record.after, held=held, share=share, shares=shares, headline=headline,
-                derivative=derivative, update=update, notes=step_notes(record, share, shares, parent_name, formula))
-
-
-class Undone:
-    """What ``Stepper.back()`` returns: the step that was undone (``.step``), shown in words."""
-
-    def __init__(self, step: Step, grad: str) -> None:
-        self.step = step
-        self._grad = f"{grad} is {num(step.held + step.before)} again"
-
-    def __repr__(self) -> str:
-        return f"undid step {self.step.number}/{self.step.total}: {self._grad}"
 
 
 # -- the stepper ------------------------------------------------------------------------------------
@@ -206,8 +100,8 @@ class Stepper:
         steps = []
         for number, record in enumerate(records, start=1):
             seen[record.parent] = share = seen.get(record.parent, 0) + 1
-            steps.append(_step(record, number, total, self._held[record.parent], share, shares[record.parent],
-                               self._terms, root))
+            steps.append(make_step(record, number, total, self._held[record.parent], share, shares[record.parent],
+                                   self._terms, root))
         self.steps: tuple[Step, ...] = tuple(steps)
 
         # When each node's gradient is complete (its last incoming step) and when it has
@@ -429,7 +323,7 @@ class Stepper:
         if step is None:
             return Highlight(nodes={self.root}, done=done, dimmed=waiting, constants=constants, caption=self.where())
         edge = (step.node, step.operand)
-        label = f"{step.derivative}\n{product_text(step.upstream, step.local, '×')} = {num(step.contribution)}"
+        label = f"{step.derivative}\n{step.arithmetic('×')}"
         if len(self.order) > _LABELLED_EDGE_LIMIT:  # dot lays a labelled edge out far more slowly
             return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
                              constants=constants, caption=f"{step.headline}\n{label}")
@@ -462,8 +356,7 @@ class Stepper:
         highlight = self.highlight()
         step = self.current
         if step is not None:  # the step's arithmetic on its edge, short: the words say the rest
-            highlight.edge_labels = {(step.node, step.operand): f"local {num(step.local)}\n"
-                                     f"{product_text(step.upstream, step.local, '×')} = {num(step.contribution)}"}
+            highlight.edge_labels = {(step.node, step.operand): f"local {num(step.local)}\n{step.arithmetic('×')}"}
         highlight.caption = (step.headline if step else self.where()) if caption else ""
         step = step or self.upcoming
         return draw_around(step.node if step else self.root, highlight=highlight, labels=self._labels(options),

@@ -32,9 +32,9 @@ from . import autodiff, ops
 from .engine import Value
 
 __all__ = [
-    "Term", "num", "plural", "binding", "number_term", "label_term", "write", "formula_of", "whole_formula",
-    "grad_of", "d_of",
-    "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_notes",
+    "Term", "num", "plural", "binding", "number_term", "label_term", "write", "notation_of",
+    "formula_of", "whole_formula", "grad_of", "d_of",
+    "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_notes", "closure_notes",
     "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM",
 ]
 
@@ -188,10 +188,43 @@ def write(template: str, operands: list[Term], out: Term | None = None) -> str:
     return "".join(text)
 
 
+def notation_of(node: Value) -> str:
+    """How the operation that made ``node`` is written, as a template (``{0}*{1}``, ``tanh({0})``):
+    its row's notation, or for a node made micrograd's way (a closure) one made from its symbol
+    and how many parents it has.  A word is a call, ``tanh({0})``; an operator goes between the
+    operands, ``{0} + {1} + {2}``, or beside one, ``{0}**2``, ``-{0}``, where Python would read it.
+
+    >>> notation_of(Value(1.0, (Value(0.5),), "tanh")), notation_of(Value(1.0, (Value(0.5),), "**2"))
+    ('tanh({0})', '{0}**2')
+    """
+    if node.primitive is not None:
+        return node.primitive.notation
+    symbol, arity = node.op, len(node.parents)
+    escaped = symbol.replace("{", "{{").replace("}", "}}")
+    if symbol and not symbol.isidentifier():
+        between = f" {escaped} ".join(f"{{{k}}}" for k in range(arity))
+        for shape in [f"{{0}}{escaped}", f"{escaped}{{0}}"] if arity == 1 else [between]:
+            if _readable(shape):
+                return shape
+    arguments = ", ".join(f"{{{k}}}" for k in range(arity))
+    return f"{escaped or 'closure'}({arguments})"
+
+
+def _readable(template: str) -> bool:
+    """Whether Python reads ``template`` (its placeholders as names) as one expression."""
+    source = _as_python(template.format(*["x"] * template.count("{")))
+    try:
+        ast.parse(source, mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
 def formula_of(node: Value, terms: dict[Value, Term]) -> Term:
     """How a node was made, in its operands' names: a*b, tanh(n)."""
     operands = [terms[p] for p in node.parents]
-    return Term(write(node.primitive.notation, operands), binding(node.primitive)[0])
+    template = notation_of(node)
+    return Term(write(template, operands), _layout(template).binds)
 
 
 WHOLE_FORMULA_LIMIT = 60  # characters: a whole formula longer than this is not written out
@@ -212,7 +245,7 @@ def whole_formula(order: list[Value], limit: int = WHOLE_FORMULA_LIMIT) -> Term 
     """
     terms: dict[Value, Term | None] = {}
     for node in order:  # parents first: each formula is made of its parents' (no recursion)
-        if node.primitive is None:
+        if not node.parents:
             terms[node] = label_term(node.label) if node.label else number_term(node.data)
             continue
         operands = [terms[p] for p in node.parents]
@@ -252,7 +285,7 @@ def node_names(order: list[Value], root: Value) -> dict[Value, Term]:
             terms[node] = label_term(node.label)
         elif node is root:
             terms[node] = Term("L" if "L" not in labels else "out", ATOM)
-        elif node.primitive is None:
+        elif not node.parents:
             terms[node] = number_term(node.data)
         else:
             terms[node] = _short_formula(node, terms)
@@ -262,19 +295,18 @@ def node_names(order: list[Value], root: Value) -> dict[Value, Term]:
 def _short_formula(node: Value, terms: dict[Value, Term]) -> Term:
     """The node's formula, its longest operands cut to their outline (exp(…), … + …) and then
     to … until it fits in _LONG_NAME characters (or nothing more can be cut)."""
-    primitive = node.primitive
+    template = notation_of(node)
     operands = [terms[p] for p in node.parents]
-    formula = write(primitive.notation, operands)
+    formula = write(template, operands)
     while len(formula) > _LONG_NAME:
         i = max(range(len(operands)), key=lambda j: len(operands[j].text))
         parent = node.parents[i]
-        if parent.label or parent.primitive is None or operands[i] is _ELIDED:
+        if parent.label or not parent.parents or operands[i] is _ELIDED:
             break  # the longest part is a name the user gave, or already cut
-        outline = Term(write(parent.primitive.notation, [_ELIDED] * len(parent.parents)),
-                        binding(parent.primitive)[0])
+        outline = Term(write(notation_of(parent), [_ELIDED] * len(parent.parents)), operands[i].binds)
         operands[i] = outline if len(outline.text) < len(operands[i].text) else _ELIDED
-        formula = write(primitive.notation, operands)
-    return Term(formula, binding(primitive)[0])
+        formula = write(template, operands)
+    return Term(formula, _layout(template).binds)
 
 
 def leaf_kind(node: Value) -> str:
@@ -285,10 +317,14 @@ def leaf_kind(node: Value) -> str:
 def step_notes(record: autodiff.ChainRuleStep, share: int, shares: int, p: str, formula: str) -> tuple[str, ...]:
     """Short explanations of the questions students ask most about one chain-rule step
     (``p`` is the parent's name, ``formula`` the node's formula): a parent used more than
-    once, then what the primitive itself teaches (:func:`primitive_notes`)."""
+    once, then what the primitive itself teaches (:func:`primitive_notes`), or what a closure
+    is (:func:`closure_notes`)."""
     node, parent, operand = record.node, record.parent, record.operand
     notes = []
     same = [i for i, q in enumerate(node.parents) if q is parent]
+    if record.closure:  # one step per parent, however often the node uses it
+        notes.extend(closure_notes(record, p, formula))
+        same = same[:1]
     if len(same) > 1:
         which = same.index(operand)
         if which == 0:
@@ -319,3 +355,21 @@ def primitive_notes(primitive: ops.Primitive, operand: int, local: float, output
     ()
     """
     return tuple(text.format(p=p, formula=formula, out=num(output)) for text in primitive.notes_at(operand, local))
+
+
+def closure_notes(record: autodiff.ChainRuleStep, p: str, formula: str) -> tuple[str, ...]:
+    """What a step through a node made micrograd's way (a closure) teaches: said at the node's
+    first step, what its numbers are; for a parent it uses more than once, that the closure
+    sends all of that parent's shares in one step."""
+    node, parent = record.node, record.parent
+    notes = []
+    first = next(q for q in dict.fromkeys(node.parents) if q.requires_grad)
+    if parent is first:
+        notes.append(f"{node.op or 'this operation'} is your own operation, written micrograd's way: its "
+                     "_backward closure says what each operand gets, so its local derivative is measured "
+                     "(what the closure adds for an upstream gradient of 1.0), not written as a rule")
+    uses = sum(q is parent for q in node.parents)
+    if uses > 1:
+        notes.append(f"{p} is used {uses} times in {formula}: the closure adds all of its shares to "
+                     f"{p}.grad at once, in this one step")
+    return tuple(notes)
