@@ -14,7 +14,7 @@ the current step) with a line saying how to get the widget:
 
 The drawing is the slideshow's (:func:`micrograd_like.slideshow.slide_svg`): made for a
 projector, laid out in the direction that fits a screen best, scaled to the width available,
-under the slideshow's legend.  Each drawing is rendered by Graphviz once and kept (by its DOT
+above the slideshow's legend.  Each drawing is rendered by Graphviz once and kept (by its DOT
 source, so a graph whose numbers changed is drawn again).
 """
 
@@ -135,7 +135,7 @@ class StepperWidget:
         controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
-        self.box = widgets.VBox([controls, self.words, widgets.HTML(legend_html(stepper)), self.drawing],
+        self.box = widgets.VBox([controls, self.words, self.drawing, widgets.HTML(legend_html(stepper))],
                                 layout=widgets.Layout(overflow="hidden"))
         self.box.add_class("mgl-stepper")  # a stable name for the page's stylesheets and tests
         self._show()

@@ -134,13 +134,13 @@ def test_after_a_cell_moves_the_stepper_the_widget_shows_where_it_is(monkeypatch
 
 def test_the_legend_is_the_slideshows_and_names_every_state_a_node_can_be_drawn_in():
     _, widget = drawn()
-    legend = widget.box.children[2].value
+    legend = widget.box.children[3].value
     for _, _, state in LEGEND[:-1]:  # the lecture has no constant ...
         assert state in legend
     assert "constant" not in legend
     x = Value(3.0, label="x")
     with_a_constant = (x * 2).backward_steps().widget()
-    assert LEGEND[-1][2] in with_a_constant.box.children[2].value  # ... x * 2 has one, drawn dashed
+    assert LEGEND[-1][2] in with_a_constant.box.children[3].value  # ... x * 2 has one, drawn dashed
     assert "dashed" in LEGEND[-1][1]
 
 
