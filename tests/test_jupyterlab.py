@@ -228,7 +228,7 @@ def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
 
     url, token = lab
     run_notebook(browser, url, token, STEPPING)
-    drawing = widget_in_cell(browser, "draw_dot(L)", ".mgl-drawing")  # a plain drawing, shrunk to fit
+    drawing = widget_in_cell(browser, "draw_dot(L, projector=True)", ".mgl-drawing")  # a plain drawing, shrunk to fit
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", drawing)
     screenshot(browser, "drawing.png")
     stepper = widget_in_cell(browser, "steps.widget()", ".mgl-stepper")
