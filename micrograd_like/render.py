@@ -141,7 +141,8 @@ class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` that knows which Value each node shows, and renders under a timeout.
 
     ``.source`` is the DOT text; :meth:`svg` and :meth:`png` render it; :meth:`save` writes a
-    file and returns its path; in Jupyter the drawing shows itself as SVG (or, without
+    file and returns its path; in Jupyter the drawing shows itself as SVG, shrunk to the width of
+    the page where it is wider (or, without
     Graphviz, the install hint).  ``names`` maps each drawn Value to its Graphviz node name.
     Graphviz's own ``render()`` and ``view()`` work as in the lecture's notebooks.
     """
@@ -172,11 +173,19 @@ class Drawing(graphviz.Digraph):
         return path.resolve()
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict[str, str]:
-        # Jupyter: the SVG inline, or (without Graphviz) the hint as text rather than a traceback.
+        # Jupyter: HTML holding the SVG scaled down to the width of the page (no sideways scrolling
+        # on a projector), the SVG itself for what shows no HTML; without Graphviz, the hint as text.
         try:
-            return {"image/svg+xml": self.svg()}
+            svg = self.svg()
         except (GraphvizNotFoundError, LayoutTimeoutError) as error:
             return {"text/plain": str(error)}
+        return {"text/html": _fitting_html(svg), "image/svg+xml": svg}
+
+    def _repr_html_(self) -> str | None:
+        try:
+            return _fitting_html(self.svg())
+        except (GraphvizNotFoundError, LayoutTimeoutError):
+            return None
 
     def _repr_svg_(self) -> str | None:
         try:
@@ -186,3 +195,12 @@ class Drawing(graphviz.Digraph):
 
     def __repr__(self) -> str:
         return f"<Drawing of {len(self.names)} values, {len(self.body)} DOT lines: .source, .svg(), .save(path)>"
+
+
+def _fitting_html(svg: str) -> str:
+    """The SVG as HTML for a notebook: at its own size where that fits, shrunk to the width of
+    the page where it is wider (the text shrinks with it: draw wide graphs top to bottom, or
+    with ``projector=True``, to keep it legible)."""
+    from .projector import responsive_svg
+
+    return f'<div class="mgl-drawing">{responsive_svg(svg, largest=1.0)}</div>'

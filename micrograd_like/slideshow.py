@@ -94,7 +94,10 @@ _FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
 def slide_options(stepper: Stepper, options: dict) -> dict:
     """``draw_dot``'s options for slides: ``options``, with the projector look
     (``projector=True``) and the direction that fits a projector best (:func:`rankdir_for`)
-    unless they are given."""
+    unless they are given.  A step drawn ``around=True`` (its node and operands only) is
+    small already and keeps ``draw_around``'s look."""
+    if options.get("around"):
+        return dict(options)
     options = {"projector": True, **options}
     if options["projector"] and "rankdir" not in options:
         options["rankdir"] = rankdir_for(stepper.root, stepper.names, options.get("digits", 4))
@@ -190,10 +193,16 @@ LEGEND = (
 'step' for the current step's two nodes), its swatch (CSS) and its words in the legend."""
 
 
+_SWATCH = ("display: inline-block; width: 15px; height: 15px; border-radius: 3px; vertical-align: -2px; "
+           "margin-right: 5px; border: 1px solid #1f2328; ")  # every swatch's, then its own
+
+
 def legend(statuses: set[str]) -> str:
-    """The legend's entries (HTML) for the states in ``statuses``, in :data:`LEGEND`'s order."""
+    """The legend's entries (HTML) for the states in ``statuses``, in :data:`LEGEND`'s order,
+    styled in place: they look the same in the slideshow and in a notebook."""
     return "\n".join(
-        f'    <span class="state" data-states="{states}"><span class="swatch" style="{swatch}"></span>{words}</span>'
+        f'    <span class="state" data-states="{states}" style="white-space: nowrap"><span class="swatch" '
+        f'style="{_SWATCH}{swatch}"></span>{words}</span>'
         for states, swatch, words in LEGEND if statuses & set(states.split())
     )
 

@@ -4,68 +4,51 @@
 Previous / Next / Reset buttons, a step slider, Play at a chosen pace, the step's words and the
 drawing of the graph at that step, all updating in place.  The widget moves the stepper itself,
 so the Values in the kernel follow it: after clicking to step 5, ``a.grad`` in the next cell
-is what step 5 left.
+is what step 5 left.  The other way round too: when code moves the stepper (``steps.next()``
+in a later cell), the widget shows where it really is after that cell has run, when it is
+shown again, and before it acts on a click (a Next from step k goes to step k + 1).
 
 Without ipywidgets, ``steps.widget()`` gives the static display (the words and the drawing of
 the current step) with a line saying how to get the widget:
 ``pip install 'micrograd_like[notebook]'``.
 
-Each drawing is rendered by Graphviz once and kept (by its DOT source, so a graph whose numbers
-changed is drawn again).  A drawing shrinks to the width available; a graph too wide to stay
-legible that way (12-point text shrunk below 14 pixels on a 1024-pixel projector) is laid out
-top to bottom instead of left to right.
+The drawing is the slideshow's (:func:`micrograd_like.slideshow.slide_svg`): made for a
+projector, laid out in the direction that fits a screen best, scaled to the width available,
+above the slideshow's legend.  Each drawing is rendered by Graphviz once and kept (by its DOT
+source, so a graph whose numbers changed is drawn again).
 """
 
 from __future__ import annotations
 
 import html
-import re
+import weakref
 from typing import TYPE_CHECKING
+
+from .projector import responsive_svg
+from .slideshow import legend, slide_options
 
 if TYPE_CHECKING:
     from .stepper import Stepper
 
-__all__ = ["StepperWidget", "StaticStepper", "stepper_widget", "INSTALL_WIDGETS", "legend_html", "svg_html"]
+__all__ = ["StepperWidget", "StaticStepper", "stepper_widget", "INSTALL_WIDGETS", "legend_html"]
 
 INSTALL_WIDGETS = "pip install 'micrograd_like[notebook]'"
 """How to get the interactive widgets (the ``notebook`` extra installs ipywidgets)."""
 
-# A left-to-right drawing wider than this (points, at Graphviz's 12-point node text) would shrink
-# its text below 14 px in the ~880 px a notebook has at 1024x768: 880 / (14 / 12) px = 754 pt.
-LEGIBLE_WIDTH = 750.0
-
-_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
-
-# Every state a node can be drawn in, as the stepper's drawings show them (see Stepper.status).
-_STATES = (
-    ("background:#fff1b8;border:2.5px solid #d62728", "this step"),
-    ("background:#c7e9c0", "done: passed on"),
-    ("background:#fff;border:1px solid #1f2328", "ready: complete (or a constant)"),
-    ("background:#fff;border:1px solid #b0b0b0", "waiting: grey, still summing"),
-)
+MAX_HEIGHT = "70vh"
+"""The drawing's tallest (CSS): the buttons and the step's words stay in view above it."""
 
 
-def legend_html() -> str:
-    """A legend of the node colours of a stepper drawing: every state a node can be drawn in."""
-    items = "".join(
-        f'<span style="white-space:nowrap"><span style="display:inline-block;width:14px;'
-        f'height:14px;border-radius:3px;vertical-align:-2px;margin-right:6px;{swatch}"></span>{words}</span>'
-        for swatch, words in _STATES
-    )
-    return ('<div class="mgl-legend" style="display:flex;flex-wrap:wrap;column-gap:16px;font-size:15px;'
-            f'line-height:1.7;color:#1f2328">{items}</div>')
-
-
-def svg_html(svg: str) -> str:
-    """Graphviz's SVG as a block of HTML that shrinks to the width available (never wider than
-    its own size), keeping its proportions."""
-    start = svg.find("<svg")
-    svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S) if start >= 0 else svg
-    match = _SIZE.search(svg)
-    if match:
-        pixels = float(match.group(1)) * 4 / 3  # Graphviz sizes are in points
-        svg = svg.replace(match.group(0), f'<svg width="{pixels:.0f}px" style="max-width:100%;height:auto"', 1)
-    return f'<div class="mgl-drawing" style="width:100%;overflow:hidden">{svg}</div>'
+def legend_html(stepper: Stepper) -> str:
+    """The slideshow's legend (:data:`micrograd_like.slideshow.LEGEND`) for the states the nodes
+    of ``stepper``'s pass are drawn in over the pass, as a block of HTML for a notebook."""
+    states = {"done"}  # every node ends done ...
+    if stepper.steps:  # ... and, in a pass with steps, is waiting, then ready, on its way
+        states |= {"step", "waiting", "ready"}
+    if any(not node.requires_grad for node in stepper.order):
+        states.add("constant")
+    return ('<div class="mgl-legend" style="display:flex;flex-wrap:wrap;gap:4px 18px;font-size:15px;'
+            f'line-height:1.7;color:#1f2328">{legend(states)}</div>')
 
 
 def _words_html(lines: list[str]) -> str:
@@ -109,8 +92,9 @@ class StepperWidget:
     or to place in a bigger one; the controls are attributes (``next``, ``previous``, ``reset``,
     ``slider``, ``play``, ``pace``), and ``words`` and ``drawing`` are the HTML they update.
 
-    ``draw_options`` go to ``Stepper.draw`` (``rankdir="LR"`` fixes the layout; otherwise a
-    graph too wide to stay legible is laid out top to bottom).
+    ``draw_options`` go to ``Stepper.draw``, as for a slide (:func:`micrograd_like.slideshow.slide_svg`:
+    ``rankdir="TB"`` fixes the direction, ``projector=False`` gives ``draw_dot``'s plain look,
+    ``around=True`` draws each step's node and its operands only).
     """
 
     def __init__(self, stepper: Stepper, **draw_options) -> None:
@@ -118,7 +102,8 @@ class StepperWidget:
 
         self.stepper = stepper
         self._rendered: dict[str, str] = {}  # DOT source -> HTML of the drawing
-        self._draw_options = draw_options
+        self._draw_options = slide_options(stepper, draw_options)  # the direction chosen once: no jumping
+        self._shown = -1  # the position the words and the drawing show
         n = len(stepper)
         button = widgets.Layout(width="auto", min_width="84px")
         self.reset = widgets.Button(description="Reset", icon="fast-backward", tooltip="back to the start",
@@ -137,10 +122,12 @@ class StepperWidget:
                                         style={"description_width": "52px"})
         widgets.link((self.play, "value"), (self.slider, "value"))
         self.pace.observe(self._on_pace, names="value")
+        # Every click reads where the stepper really is first: code may have moved it since.
         self.reset.on_click(lambda _: self.goto(0))
         self.previous.on_click(lambda _: self.goto(self.stepper.position - 1))
         self.next.on_click(lambda _: self.goto(self.stepper.position + 1))
         self.slider.observe(self._on_slider, names="value")
+        self.play.observe(self._on_playing, names="playing")
 
         self.words = widgets.HTML()
         self.drawing = widgets.HTML()
@@ -148,10 +135,11 @@ class StepperWidget:
         controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
-        self.box = widgets.VBox([controls, self.words, widgets.HTML(legend_html()), self.drawing],
+        self.box = widgets.VBox([controls, self.words, self.drawing, widgets.HTML(legend_html(stepper))],
                                 layout=widgets.Layout(overflow="hidden"))
         self.box.add_class("mgl-stepper")  # a stable name for the page's stylesheets and tests
         self._show()
+        _follow_cells(self)
 
     # -- moving -----------------------------------------------------------------------------------
 
@@ -168,12 +156,20 @@ class StepperWidget:
         """Show the stepper where it is now (after ``steps.next()`` in code, say)."""
         self.goto(self.stepper.position)
 
+    def _refresh_if_moved(self) -> None:
+        if self.stepper.position != self._shown:
+            self.refresh()
+
     def _on_slider(self, change) -> None:
         self.stepper.goto(change["new"])
         self._show()
 
     def _on_pace(self, change) -> None:
         self.play.interval = int(round(change["new"] * 1000))
+
+    def _on_playing(self, change) -> None:
+        if change["new"]:  # Play goes on from where the stepper is
+            self._refresh_if_moved()
 
     # -- showing ----------------------------------------------------------------------------------
 
@@ -183,36 +179,49 @@ class StepperWidget:
         self.next.disabled = stepper.finished
         self.words.value = _words_html(_position_words(stepper))
         self.drawing.value = self._drawing_html()
+        self._shown = stepper.position
 
     def _drawing_html(self) -> str:
-        from .viz import GraphvizNotFoundError, LayoutTimeoutError
+        from .render import GraphvizNotFoundError, LayoutTimeoutError
 
         try:
-            drawing = self.stepper.draw(caption=False, **self._layout())
+            drawing = self.stepper.draw(caption=False, **self._draw_options)
             if drawing.source not in self._rendered:
-                self._rendered[drawing.source] = svg_html(drawing.svg())
+                svg = responsive_svg(drawing.svg(), max_height=MAX_HEIGHT)
+                self._rendered[drawing.source] = f'<div class="mgl-drawing">{svg}</div>'
             return self._rendered[drawing.source]
         except (GraphvizNotFoundError, LayoutTimeoutError, ValueError) as error:
             return f'<p style="font-size:15px;color:#656d76">(no drawing: {html.escape(str(error))})</p>'
 
-    def _layout(self) -> dict:
-        """The draw options, with the direction chosen once (so the picture does not jump):
-        left to right unless that is too wide to read, then top to bottom."""
-        if "rankdir" not in self._draw_options:
-            wide = self.stepper.draw(caption=False, **self._draw_options)
-            svg = wide.svg()
-            match = _SIZE.search(svg)
-            too_wide = match is not None and float(match.group(1)) > LEGIBLE_WIDTH
-            self._draw_options["rankdir"] = "TB" if too_wide else "LR"
-            if not too_wide:
-                self._rendered[wide.source] = svg_html(svg)
-        return self._draw_options
-
     def _repr_mimebundle_(self, **kwargs):
+        self._refresh_if_moved()
         return self.box._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return f"<StepperWidget at step {self.stepper.position} of {len(self.stepper)}: show it in a notebook>"
+
+
+_FOLLOWING: weakref.WeakSet[StepperWidget] = weakref.WeakSet()
+
+
+def _follow_cells(widget: StepperWidget) -> None:
+    """In IPython, show ``widget``'s stepper where it is after every cell run (a cell may move it)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    if _catch_up not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _catch_up)
+    _FOLLOWING.add(widget)
+
+
+def _catch_up(*_) -> None:
+    """Each widget still alive shows its stepper where it is now."""
+    for widget in list(_FOLLOWING):
+        widget._refresh_if_moved()
 
 
 def stepper_widget(stepper: Stepper, **draw_options) -> StepperWidget | StaticStepper:

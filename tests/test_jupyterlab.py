@@ -212,8 +212,11 @@ return [Math.min.apply(null, sizes), svg.getBoundingClientRect().right,
 
 
 NO_SIDEWAYS_SCROLLING = """
-var area = arguments[0].closest('.jp-OutputArea');  // the output of the widget's cell
-return Array.prototype.filter.call([area].concat(Array.from(area.querySelectorAll('*'))), function (el) {
+var areas = arguments[0] ? [arguments[0].closest('.jp-OutputArea')]  // the output of the widget's cell
+                         : Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea'));  // every output
+var all = [];
+areas.forEach(function (area) { all.push(area); all.push.apply(all, area.querySelectorAll('*')); });
+return all.filter(function (el) {
     var style = getComputedStyle(el).overflowX;
     return (style === 'auto' || style === 'scroll') && el.scrollWidth > el.clientWidth + 1;
 }).map(function (el) { return el.className + ' ' + el.scrollWidth + '>' + el.clientWidth; });
@@ -225,6 +228,9 @@ def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
 
     url, token = lab
     run_notebook(browser, url, token, STEPPING)
+    drawing = widget_in_cell(browser, "draw_dot(L, projector=True)", ".mgl-drawing")  # a plain drawing, shrunk to fit
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", drawing)
+    screenshot(browser, "drawing.png")
     stepper = widget_in_cell(browser, "steps.widget()", ".mgl-stepper")
     wait = WebDriverWait(browser, WAIT)
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
@@ -242,7 +248,7 @@ def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
     button(stepper, "Next").click()
     wait.until(lambda b: "step 2/6" in text_in(stepper, ".mgl-words"))
     screenshot(browser, "stepper-step-2.png")
-    assert browser.execute_script(NO_SIDEWAYS_SCROLLING, stepper) == []  # in the widget's output
+    assert browser.execute_script(NO_SIDEWAYS_SCROLLING, None) == []  # in any output: drawings, widgets
     smallest, drawing_right, notebook_right = legible
     assert smallest >= 14  # the Values' text (label, data, grad) at 14 px or more
     assert drawing_right <= notebook_right + 1  # the drawing fits: no sideways scrolling

@@ -237,6 +237,27 @@ def test_jupyter_shows_svg():
     parse_svg(bundle["image/svg+xml"])
 
 
+def test_jupyter_shrinks_a_wide_drawing_to_the_page_and_leaves_the_svg_as_it_is():
+    need_dot()
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(12):
+        y = (y * 1.5).tanh()
+    drawing = draw_dot(y)
+    svg = drawing.svg()
+    width = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+    assert width * 4 / 3 > 1024  # wider than a projector's page
+    bundle = drawing._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == svg  # the picture itself, and what .svg() and saved files are, unchanged
+    page = bundle["text/html"]
+    assert page == drawing._repr_html_()
+    opening = re.search(r"<svg[^>]*>", page).group(0)
+    assert 'width="' not in opening and "width:100.00%" in opening  # as wide as the page ...
+    assert f"max-width:{width * 4 / 3:.0f}px" in opening  # ... never wider than its own size
+    assert re.search(r"aspect-ratio:[\d.]+/[\d.]+", opening)  # its height follows
+    parse_svg(page[page.index("<svg"):page.rindex("</svg>") + 6])
+
+
 # -- without Graphviz ---------------------------------------------------------------------------------
 
 

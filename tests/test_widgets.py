@@ -7,8 +7,9 @@ import sys
 import pytest
 from examples import lecture
 
-from micrograd_like import Value, backward_steps
-from micrograd_like.widgets import LEGIBLE_WIDTH, StaticStepper, StepperWidget
+from micrograd_like import Value
+from micrograd_like.slideshow import LEGEND, slide_svg
+from micrograd_like.widgets import StaticStepper, StepperWidget
 
 pytest.importorskip("ipywidgets", reason="the widgets need ipywidgets (pip install -e '.[test]')")
 
@@ -57,8 +58,7 @@ def test_the_drawing_follows_the_step_and_each_is_rendered_once():
         pytest.skip("Graphviz's dot is not installed")
     _, widget = drawn()
     start = widget.drawing.value
-    assert "<svg" in start and "max-width:100%" in start
-    assert "grad 1.0000" in start and "grad 6.0000" not in start
+    assert "<svg" in start and "grad 1.0000" in start and "grad 6.0000" not in start
     for _ in range(6):
         widget.next.click()
     assert "grad 6.0000" in widget.drawing.value  # a's gradient, drawn
@@ -67,17 +67,17 @@ def test_the_drawing_follows_the_step_and_each_is_rendered_once():
     assert len(widget._rendered) == 7  # one rendering per position, kept
 
 
-def test_a_wide_graph_is_laid_out_top_to_bottom_a_small_one_left_to_right():
+def test_the_drawing_is_the_slides_scaled_to_its_place():
     if shutil.which("dot") is None:
         pytest.skip("Graphviz's dot is not installed")
-    _, lecture_widget = drawn()
-    assert lecture_widget._draw_options["rankdir"] == "TB"
-    width = float(re.search(r'<svg width="(\d+)px"', lecture_widget.drawing.value).group(1))
-    assert width * 3 / 4 <= LEGIBLE_WIDTH  # 12-point text stays at 14 px or more in 880 px
+    _, widget = drawn()
+    widget.goto(3)
+    slide = slide_svg(widget.stepper, max_height="70vh")  # the projector's look, its direction
+    assert slide in widget.drawing.value
+    assert "width:100.00%" in slide and "max-height:min(" in slide and 'width="' not in slide.split(">")[0]
     x = Value(3.0, label="x")
-    small = (x * x).backward_steps().widget()
-    assert small._draw_options["rankdir"] == "LR"
-    assert backward_steps(x * x).widget(rankdir="LR")._draw_options["rankdir"] == "LR"
+    tall = (x * x).backward_steps().widget(rankdir="TB", projector=False)
+    assert 'class="node"' in tall.drawing.value and tall._draw_options == {"rankdir": "TB", "projector": False}
 
 
 def test_the_widget_catches_up_with_a_stepper_moved_in_code():
@@ -89,11 +89,59 @@ def test_the_widget_catches_up_with_a_stepper_moved_in_code():
     assert widget.stepper.finished and nodes["b"].grad == -4.0
 
 
-def test_the_legend_names_every_state_a_node_can_be_drawn_in():
+def test_a_click_acts_from_where_code_moved_the_stepper():
+    nodes, widget = drawn()
+    widget.next.click()  # the widget at step 1 ...
+    widget.stepper.next()
+    widget.stepper.next()  # ... and code moves the stepper on to step 3
+    widget.next.click()
+    assert (widget.stepper.position, widget.slider.value, nodes["c"].grad) == (4, 4, -2.0)
+    assert "step 4/6" in words(widget)
+    widget.stepper.goto(3)  # back to where the slider was, in code: the slider does not change
+    widget.previous.click()
+    assert (widget.stepper.position, widget.slider.value) == (2, 2) and "step 2/6" in words(widget)
+    widget.stepper.goto(6)
+    widget.next.click()  # at the end already: Next shows the end, never a step beyond it
+    assert widget.stepper.finished and widget.next.disabled and "step 6/6" in words(widget)
+    widget.stepper.goto(1)
+    widget.play.playing = True  # what the browser's Play button sets: play on from step 1
+    assert (widget.play.value, widget.slider.value) == (1, 1) and "step 1/6" in words(widget)
+
+
+def test_shown_again_the_widget_shows_where_the_stepper_is():
+    nodes, widget = drawn()
+    widget.stepper.goto(4)
+    bundle = widget._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert widget.slider.value == 4 and "step 4/6" in words(widget) and not widget.previous.disabled
+
+
+def test_after_a_cell_moves_the_stepper_the_widget_shows_where_it_is(monkeypatch):
+    import IPython
+    from IPython.core.events import EventManager, available_events
+
+    events = EventManager(None, available_events)  # IPython's own, as a notebook's kernel has it
+    monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"events": events})())
+    steps = lecture()["L"].backward_steps()
+    widget = steps.widget()
+    steps.next()
+    steps.next()  # a cell moves the stepper in code ...
+    events.trigger("post_run_cell", None)  # ... and has run
+    assert widget.slider.value == 2 and "step 2/6" in words(widget)
+    steps.widget()
+    assert len(events.callbacks["post_run_cell"]) == 1  # one hook, however many widgets
+
+
+def test_the_legend_is_the_slideshows_and_names_every_state_a_node_can_be_drawn_in():
     _, widget = drawn()
-    legend = widget.box.children[2].value
-    for state in ("this step", "done", "ready", "waiting", "constant"):
+    legend = widget.box.children[3].value
+    for _, _, state in LEGEND[:-1]:  # the lecture has no constant ...
         assert state in legend
+    assert "constant" not in legend
+    x = Value(3.0, label="x")
+    with_a_constant = (x * 2).backward_steps().widget()
+    assert LEGEND[-1][2] in with_a_constant.box.children[3].value  # ... x * 2 has one, drawn dashed
+    assert "dashed" in LEGEND[-1][1]
 
 
 def test_without_ipywidgets_the_static_display_says_how_to_get_the_widget(monkeypatch):
