@@ -88,8 +88,8 @@ def check_label(text: str) -> str:
 
     Labels are the user's text, drawn as data: any character Graphviz can show is drawn (DOT's
     and SVG's own syntax is escaped), but not NUL or other control characters (a newline and a
-    tab are fine), lone surrogates (halves of a character, which no file can hold), or more
-    than :data:`MAX_LABEL` characters.
+    tab are fine), lone surrogates (halves of a character, which no file can hold), U+FFFE and
+    U+FFFF (which are no characters at all), or more than :data:`MAX_LABEL` characters.
     """
     if len(text) <= MAX_LABEL and text.isprintable():
         return text
@@ -101,6 +101,9 @@ def check_label(text: str) -> str:
         if "\ud800" <= character <= "\udfff":
             raise ValueError(f"the label {shown} cannot be drawn: it holds a lone surrogate "
                              f"(U+{ord(character):04X}), half of a character, which no file can hold")
+        if character in "\ufffe\uffff":
+            raise ValueError(f"the label {shown} cannot be drawn: it holds U+{ord(character):04X}, "
+                             "which is not a character (no SVG or HTML page may hold it)")
         if unicodedata.category(character) == "Cc" and character not in "\n\t":
             raise ValueError(f"the label {shown} cannot be drawn: it holds the control character "
                              f"U+{ord(character):04X}")
@@ -110,7 +113,10 @@ def check_label(text: str) -> str:
 def escape_record(text: str) -> str:
     """Text as one field of a Graphviz record label: ``{ } | < >``, quotes, backslashes and
     spaces that Graphviz would otherwise read as syntax are escaped, and ``&`` (which Graphviz
-    reads as the start of an entity such as ``&amp;``) is written as ``&amp;``."""
+    reads as the start of an entity such as ``&amp;``) is written as ``&amp;``.  Letters beyond
+    ASCII are written as entities (``σ`` as ``&#963;``): Graphviz's record parser drops the
+    space after one at the start of a field (``σ z`` would be drawn ``σz``).  (Its entities
+    stop at U+FFFD: characters past that are written as they are.)"""
     out = []
     for char in text:
         if char in '\\{}|<>"':
@@ -119,6 +125,8 @@ def escape_record(text: str) -> str:
             out.append("\\n")
         elif char == "&":
             out.append("&amp;")
+        elif 127 < ord(char) < 0xFDD0:
+            out.append(f"&#{ord(char)};")
         else:
             out.append(char)
     return "".join(out)

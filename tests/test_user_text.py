@@ -15,7 +15,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 # What a hostile or careless user might write, beside hypothesis's own text.
 ODD = ["$title", "${slides}", "$$", "{svg}", "{0}", "%s", "<script>alert(1)</script>", "a\\l", "x\"y", "{ a | b }",
        "<b>", "&amp;", "\n", "a\nb", "\t", " ", "\u2028", "\u200b", "σ²",
-       "👩‍🔬", "\x00", "a\x01b", "\ud800", "x" * 1001]
+       "👩‍🔬", "\x00", "a\x01b", "\ud800", "\ufffe", "σ z", "x" * 1001]
 
 
 def drawn_texts(svg: str) -> str:
@@ -77,3 +77,10 @@ def test_any_label_makes_a_whole_slideshow_or_is_refused_by_name(label, tmp_path
     assert page.count("</html>") == 1 and page.count("<script>") == 1  # the page's own script only
     if label.strip():
         assert html.escape(label) in page
+
+
+@pytest.mark.parametrize("label", ["σ z", "¡ 0", "é x"])
+def test_a_space_after_a_non_ascii_letter_is_drawn(label):
+    need_dot()
+    node = Value(1.5, label=label) * Value(-2.0, label="w")
+    assert label in drawn_texts(draw_dot(node).svg())
