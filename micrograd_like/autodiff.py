@@ -20,7 +20,8 @@ from collections.abc import Iterator, Sequence
 from itertools import filterfalse
 from typing import NamedTuple
 
-from .engine import ClosureNode, Constant, Value
+from .closures import ClosureNode
+from .engine import Constant, Value
 from .modes import AnomalyError, anomaly_detection_enabled
 
 __all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]

@@ -13,8 +13,10 @@ Value(data=4.0, grad=0.0)
 
 Every operation goes through one function, :func:`_apply`, which runs the primitive's
 forward rule and records the parents and the local derivatives from the table in
-:mod:`micrograd_like.ops`.  Nodes hold no closures: what they record is all that
-``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.
+:mod:`micrograd_like.ops`.  Those nodes hold no closures: what they record is all that
+``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.  (A
+node made micrograd's way, with its own ``_backward``, is a :mod:`~micrograd_like.closures`
+node.)
 
 The modules depend one way: :mod:`~micrograd_like.autodiff` works on Values, so it imports
 this module; the two Value methods that run it (``backward``, ``zero_grad``) import it
@@ -34,7 +36,7 @@ from .modes import _PLAIN, AnomalyError, _mode, detect_anomaly, no_grad
 from .ops import Primitive
 
 __all__ = [
-    "Value", "Leaf", "Constant", "ClosureNode", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError",
+    "Value", "Leaf", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError",
 ]
 
 _NO_PARENTS: tuple = ()
@@ -62,7 +64,9 @@ class Value:
     def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
                 _children: Iterable[Value] = (), _op: str = "") -> Value:
         label, requires_grad, children, _ = _arguments(args, label, requires_grad, _children, _op)
-        if children:
+        if children:  # micrograd's way: see micrograd_like.closures
+            from .closures import ClosureNode
+
             return object.__new__(ClosureNode)
         if not requires_grad:
             return object.__new__(Constant)
@@ -295,80 +299,6 @@ class Constant(Value):
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}{label}, requires_grad=False)"
-
-
-class ClosureNode(Value):
-    """A node made micrograd's way, by a method that writes its own backward step:
-
-    >>> def cube(self):
-    ...     out = Value(self.data ** 3, (self,), "cube")
-    ...     def _backward():
-    ...         self.grad += 3 * self.data ** 2 * out.grad
-    ...     out._backward = _backward
-    ...     return out
-    >>> Value.cube = cube
-    >>> x = Value(2.0)
-    >>> y = x.cube() + x
-    >>> y.backward()
-    >>> x.grad, y.parents[0].op, y.parents[0].local_grads
-    (13.0, 'cube', (12.0,))
-
-    It records its parents and its symbol, not its local derivatives: the closure
-    (``_backward``) knows them.  backward() runs the closure when this node's gradient is
-    complete, with the parents' grads set to 0.0, reads what it added to each parent, and
-    adds that to the parents' gradients itself, so accumulation stays exact and a pass stays
-    all-or-nothing.  A closure must only add (``+=``) to its parents' grads.
-
-    ``local_grads`` is measured the same way with this node's gradient set to 1.0.  A parent
-    used twice (``x * x``) gets the closure's whole share at its first place, 0.0 at the next.
-    A closure passes numbers, so it has no derivative of its own: backward(create_graph=True)
-    refuses a graph that holds one.
-    """
-
-    __slots__ = ("_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
-
-    @property
-    def op(self) -> str:
-        return self._symbol
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        """What the closure sends back to each operand per unit of this node's gradient."""
-        shares = dict(zip(self.distinct_parents, self.closure_shares(1.0)))
-        return tuple(shares.pop(p) if p in shares else 0.0 for p in self._parents)
-
-    @property
-    def distinct_parents(self) -> tuple[Value, ...]:
-        """The parents, each once, in the order they first appear."""
-        return tuple(dict.fromkeys(self._parents))
-
-    def _backward(self) -> None:
-        """micrograd's default: pass nothing (the method that makes the node assigns its own)."""
-
-    def closure_shares(self, upstream: float) -> list[float]:
-        """What the closure adds to each of :attr:`distinct_parents` when this node's gradient
-        is ``upstream``.  Every grad it touches is put back afterwards."""
-        parents = self.distinct_parents
-        held = [p.grad for p in parents]
-        own = self.grad
-        try:
-            for p in parents:
-                p.grad = 0.0
-            self.grad = upstream
-            self._backward()
-            shares = [p.grad for p in parents]
-        finally:
-            self.grad = own
-            for p, grad in zip(parents, held):
-                p.grad = grad
-        return [share if type(share) is float else self._as_share(share) for share in shares]
-
-    def _as_share(self, share: object) -> float:
-        number = None if isinstance(share, Value) else _as_number(share, "a closure's share")
-        if number is None:
-            raise TypeError(f"the _backward of the {self._symbol or 'closure'} node made a parent's grad "
-                            f"{type(share).__name__}: {share!r} (a closure must add numbers to .grad)")
-        return number
 
 
 def _arguments(args: tuple, label, requires_grad, children, op) -> tuple[str, bool, tuple, str]:
