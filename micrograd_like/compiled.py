@@ -76,8 +76,7 @@ def compile_graph(root: Value, inputs: Sequence[Value], extras: Sequence[Value] 
     branch is, since it is part of relu's rule).  Leaves that are not inputs are baked in as
     the numbers they held.  A number that overflows or leaves a primitive's domain is the
     engine's own error, naming the node (the compiled code steps aside and the engine replays
-    that call).  Gradients the code does not need, into leaves that are not inputs, are not
-    computed, so an overflow there alone goes unnoticed.
+    that call), as is a gradient that overflows anywhere in the graph, baked-in leaves included.
 
     Refused with a :class:`CompileError` naming the node, before any code is written: a
     node made micrograd's way (its backward step is a closure, not a rule that can be

@@ -20,7 +20,8 @@ import csv
 import io
 import re
 
-from .stepper import Step, Stepper
+from .stepper import Stepper
+from .steps import Step
 from .words import num as _num
 
 __all__ = ["to_markdown", "to_csv", "render", "FORMATS", "rule"]
@@ -84,7 +85,8 @@ def to_markdown(stepper: Stepper, *, forward: bool = True) -> str:
 def to_csv(stepper: Stepper) -> str:
     """The pass as CSV, one row per chain-rule step: names and rules in words, every number
     (local derivative, upstream, contribution, running total) as the stepper writes it.
-    The running total is this pass's sum for the parent so far (as ``step.after``)."""
+    The running total is the parent's ``grad`` after the step, what it held before the pass
+    included, as the stepper leaves it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["step", "node", "parent", "rule", "local derivative", "upstream", "contribution",
@@ -92,7 +94,7 @@ def to_csv(stepper: Stepper) -> str:
     names = stepper.names
     for step in stepper.steps:
         writer.writerow([step.number, names[step.node], names[step.parent], rule(step), _num(step.local),
-                         _num(step.upstream), _num(step.contribution), _num(step.after)])
+                         _num(step.upstream), _num(step.contribution), _num(step.held + step.after)])
     return out.getvalue()
 
 

@@ -37,7 +37,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from .export import rule
-from .stepper import Step, Stepper
+from .stepper import Stepper
+from .steps import Step
 from .words import num as _num
 from .words import product_text as _product
 

@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from .files import plain_file, write_over
-from .viz import render
+from .render import render
 from .worksheet import Sheet, WorksheetError, number_text
 
 __all__ = ["write_worksheets", "planned_files", "graph_source", "PAPERS", "MANIFEST"]

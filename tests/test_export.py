@@ -121,3 +121,14 @@ def test_a_pass_without_steps_says_so():
     steps = a.backward_steps()
     assert steps.to_csv() == "step,node,parent,rule,local derivative,upstream,contribution,running total\n"
     assert steps.to_markdown().endswith(steps.where() + "\n")
+
+
+def test_the_csv_running_total_is_the_grad_the_stepper_leaves_when_grads_were_held():
+    x = Value(3.0, label="x")
+    y = x * x + x
+    y.label = "y"
+    y.backward()  # a first pass: x.grad holds 7.0
+    steps = y.backward_steps()
+    last = list(csv.DictReader(io.StringIO(steps.to_csv())))[-1]
+    steps.finish()
+    assert float(last["running total"]) == x.grad == 14.0

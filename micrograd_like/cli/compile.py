@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..autodiff import topological_order
 from ..compiled import CompileError, compile_graph
 from ..engine import Value
 from ..expression import variables_in
@@ -34,6 +35,8 @@ def add_parser(subcommands) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the compiled source of the expression."""
     root = expression_from_args(args)
+    if not root.label and "L" not in {name for name, _ in args.var}:
+        root.label = "L"  # the lecture's name for the output, as micrograd-like step names it
     names = variables_in(args.expression)
     inputs = _leaves_named(root, names)
     try:
@@ -46,7 +49,5 @@ def run(args: argparse.Namespace) -> int:
 
 def _leaves_named(root: Value, names) -> list[Value]:
     """The graph's variables (labelled leaves), in the order the expression first uses them."""
-    from ..autodiff import topological_order
-
     leaves = {node.label: node for node in topological_order(root) if not node.parents and node.requires_grad}
     return [leaves[name] for name in names if name in leaves]
