@@ -57,6 +57,20 @@ def test_the_answer_key_is_what_backward_gives(seed, what, calculator):
             assert all(x * 8 == int(x * 8) for x in numbers)
         for row in sheet.backward:  # contribution = upstream * local, as the table asks
             assert row.contribution == row.upstream * row.local
+        for question in sheet.layers:  # no question all zeros: a live hidden unit, δ(1) not 0
+            assert any(value != 0 for row in question.rows for _, value in row), question.symbol
+
+
+@settings(max_examples=10)
+@given(seed=st.integers(0, 10**6))
+def test_two_layer_sheets_have_a_live_hidden_layer(seed):
+    """With relu, most draws switch both hidden units off (δ(1) = 0, so ∂L/∂W(1) and ∂L/∂b(1) are
+    all 0): such a sheet is drawn again, so every layer question has an answer other than 0."""
+    for sheet in make_sheets(template="two-layer", students=10, seed=seed):
+        assert any(sheet.grads[f"z1[{i}]"] != 0 for i in (1, 2))  # δ(1)
+        assert any(row.value > 0 for row in sheet.forward if row.name.startswith("z1"))  # a live relu
+        for question in sheet.layers:
+            assert any(value != 0 for row in question.rows for _, value in row), question.symbol
 
 
 def test_the_two_layer_template_asks_for_the_layer_equations():
