@@ -137,6 +137,7 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         ["a*b", "--template", "lecture", "--students", "2", "-o", str(tmp_path / "c")],
         ["a*", "--students", "2", "-o", str(tmp_path / "d")],
         ["a*b", "--students", "0", "-o", str(tmp_path / "e")],
+        ["a*b", "--students", "1001", "-o", str(tmp_path / "e")],  # at most MAX_STUDENTS
         ["a*b", "--students", "2", "-o", str(tmp_path)],  # a file it did not write is in the way
     ]
     for args in cases:
