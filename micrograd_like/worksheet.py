@@ -324,13 +324,21 @@ def _sheet(recipe: _Recipe, values: dict[str, float], student: int) -> Sheet:
                  recipe.layers(by_name) if recipe.layers else [], list(recipe.notes), recipe.calculator)
 
 
+def _some_entry_not_zero(question: LayerQuestion) -> bool:
+    """Whether a layer question has an entry other than 0 (δ(1) all 0: no hidden unit is live)."""
+    return any(value != 0 for row in question.rows for _, value in row)
+
+
 def _workable(sheet: Sheet) -> bool:
     """Whether every number on the sheet is one a student can work with (see the module docs), and
-    some gradient reaches the inputs (a sheet of zeros, from a saturated or switched-off
-    activation, teaches little)."""
+    the gradient reaches the inputs: some input's gradient is not 0, and on a template with
+    layers every question (δ of each layer, ∂L/∂W, ∂L/∂b) has an entry that is not 0.  A sheet
+    of zeros, from a saturated or switched-off activation (a dead hidden layer), teaches little."""
     numbers = [node.data for node in sheet.names] + [node.grad for node in sheet.names]
     numbers += [x for row in sheet.backward for x in (row.local, row.upstream, row.contribution, row.total)]
     if not any(sheet.grads[name] for name in sheet.values):
+        return False
+    if not all(_some_entry_not_zero(question) for question in sheet.layers):
         return False
     if sheet.calculator:
         inputs = [node.data for node in sheet.names if node.primitive is None]

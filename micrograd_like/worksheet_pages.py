@@ -205,14 +205,20 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
     """Write the sheets' pages into ``directory`` (created if missing) and return the paths written.
 
     ``paper`` is 'a4' or 'letter' (the page size the HTML asks the printer for; either fits);
-    ``progress(done, total)`` is called as each student's drawings are made.
+    ``progress(done, total)`` is called as each student's drawings are made.  A run that fails
+    part way (Chromium failing to print, a full disk) leaves only files the manifest names, so
+    the next run writes over them without ``force``.
     """
     if paper not in PAPERS:
         raise WorksheetError(f"unknown paper {paper!r} (must be one of {', '.join(PAPERS)})")
+    program = chromium() if pdf else None  # found before anything is written: without it, no files
     directory = Path(directory)
     names = planned_files(len(sheets), pdf)
     ours = _check_directory(directory, names, force) if directory.exists() else []
     (directory / "graphs").mkdir(parents=True, exist_ok=True)
+    # The manifest first, naming what this run is about to write as well as what the last one wrote:
+    # whatever happens next, every file of ours in the directory is listed as ours.
+    write_over(directory / MANIFEST, "\n".join(dict.fromkeys([*ours, *names])) + "\n")
     views: dict[bool, list[dict]] = {False: [], True: []}
     graphs = iter(name for name in names if name.startswith("graphs/"))
     for done, sheet in enumerate(sheets, start=1):
@@ -233,7 +239,7 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
     write_over(directory / "answers.json", json.dumps(key, indent=1, ensure_ascii=False) + "\n")
     if pdf:
         for stem in ("worksheets", "answers"):
-            print_pdf(directory / f"{stem}.html", directory / f"{stem}.pdf")
+            print_pdf(directory / f"{stem}.html", directory / f"{stem}.pdf", program)
     for old in set(ours) - set(names):  # what an earlier, bigger class left: ours, so ours to remove
         if _OURS.fullmatch(old) and plain_file(directory / old):
             (directory / old).unlink()
@@ -251,10 +257,11 @@ def chromium() -> str:
                          "the HTML files print from any browser")
 
 
-def print_pdf(page: Path, pdf: Path) -> Path:
-    """Print an HTML file to PDF with headless Chromium (its CSS decides the page size)."""
+def print_pdf(page: Path, pdf: Path, program: str | None = None) -> Path:
+    """Print an HTML file to PDF with headless Chromium (its CSS decides the page size);
+    ``program`` is Chromium's path, found by :func:`chromium` if not given."""
     with tempfile.TemporaryDirectory(prefix="worksheet-chromium-") as profile:
-        command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+        command = [program or chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                    f"--user-data-dir={profile}", f"--print-to-pdf={pdf.resolve()}", page.resolve().as_uri()]
         try:
             result = subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT)

@@ -6,6 +6,7 @@ The browser and PDF tests need Graphviz's ``dot`` and Debian's ``chromium``/``ch
 
 import itertools
 import json
+import shutil
 import subprocess
 import sys
 
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_slideshow import browser, need  # noqa: F401  (browser is a fixture)
 
-from micrograd_like import cli, parse
+from micrograd_like import cli, parse, worksheet_pages
 from micrograd_like.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets
 from micrograd_like.worksheet_pages import graph_source, write_worksheets
 
@@ -57,6 +58,20 @@ def test_the_answer_key_is_what_backward_gives(seed, what, calculator):
             assert all(x * 8 == int(x * 8) for x in numbers)
         for row in sheet.backward:  # contribution = upstream * local, as the table asks
             assert row.contribution == row.upstream * row.local
+        for question in sheet.layers:  # no question all zeros: a live hidden unit, δ(1) not 0
+            assert any(value != 0 for row in question.rows for _, value in row), question.symbol
+
+
+@settings(max_examples=10)
+@given(seed=st.integers(0, 10**6))
+def test_two_layer_sheets_have_a_live_hidden_layer(seed):
+    """With relu, most draws switch both hidden units off (δ(1) = 0, so ∂L/∂W(1) and ∂L/∂b(1) are
+    all 0): such a sheet is drawn again, so every layer question has an answer other than 0."""
+    for sheet in make_sheets(template="two-layer", students=10, seed=seed):
+        assert any(sheet.grads[f"z1[{i}]"] != 0 for i in (1, 2))  # δ(1)
+        assert any(row.value > 0 for row in sheet.forward if row.name.startswith("z1"))  # a live relu
+        for question in sheet.layers:
+            assert any(value != 0 for row in question.rows for _, value in row), question.symbol
 
 
 def test_the_two_layer_template_asks_for_the_layer_equations():
@@ -122,6 +137,7 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         ["a*b", "--template", "lecture", "--students", "2", "-o", str(tmp_path / "c")],
         ["a*", "--students", "2", "-o", str(tmp_path / "d")],
         ["a*b", "--students", "0", "-o", str(tmp_path / "e")],
+        ["a*b", "--students", "1001", "-o", str(tmp_path / "e")],  # at most MAX_STUDENTS
         ["a*b", "--students", "2", "-o", str(tmp_path)],  # a file it did not write is in the way
     ]
     for args in cases:
@@ -152,6 +168,38 @@ def test_cli_writes_every_file_and_may_write_over_its_own(tmp_path, capsys):
     assert main(capsys, "--template", "lecture", "--students", "1", "-o", str(tmp_path / "class"))[0] == 0
     assert not (tmp_path / "class" / "graphs" / "worksheet-03.svg").exists()  # its own leftovers go
 
+
+def fake_chromium(tmp_path):
+    """A program that fails as Chromium can: it starts the PDF, says why it stopped, exits 1."""
+    script = tmp_path / "fake-chromium"
+    script.write_text('#!/bin/sh\nfor arg in "$@"; do case "$arg" in --print-to-pdf=*) '
+                      'echo partial > "${arg#--print-to-pdf=}";; esac; done\necho "no display" >&2\nexit 1\n')
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.parametrize("chromium", ["missing", "failing"])
+def test_a_failed_pdf_leaves_nothing_the_next_run_refuses(tmp_path, capsys, monkeypatch, chromium):
+    need("dot")
+    out = tmp_path / "class"
+    if chromium == "missing":
+        which = shutil.which
+        monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs:
+                            None if "chrom" in name else which(name, *args, **kwargs))
+    else:
+        program = fake_chromium(tmp_path)
+        monkeypatch.setattr(worksheet_pages, "chromium", lambda: program)
+    status, _, err = main(capsys, "a*b", "--students", "2", "--pdf", "-o", str(out))
+    assert status == 2 and err.count("\n") == 1, err
+    if chromium == "missing":
+        assert "needs Chromium" in err and not out.exists()  # found missing before anything is written
+    else:
+        assert "could not print worksheets.html" in err and "no display" in err
+        assert (out / "worksheets.html").is_file() and (out / "worksheets.pdf").is_file()
+    status, _, err = main(capsys, "a*b", "--students", "2", "-o", str(out))  # no --pdf, no --force
+    assert status == 0, err
+    assert not (out / "worksheets.pdf").exists()  # the failed run's own leftover, removed as its own
+    assert json.loads((out / "answers.json").read_text())[1]["student"] == 2
 
 
 @pytest.mark.parametrize("link", ["answers.md", "answers.json", "graphs", ".micrograd-like-worksheets"])

@@ -142,12 +142,15 @@ def seconds(text: str) -> float:
             f"must be a number of seconds above 0, at most {MAX_TIMEOUT:g}; got {text!r}") from None
 
 
-def positive_int(text: str) -> int:
-    """argparse ``type=`` for a count: a whole number of at least 1."""
+def positive_int(text: str, maximum: int | None = None) -> int:
+    """argparse ``type=`` for a count: a whole number of at least 1 (and at most ``maximum``, if
+    given: ``type=functools.partial(positive_int, maximum=1000)``)."""
     try:
         number = int(text)
-    except ValueError:
+    except ValueError:  # not a number, or one with more digits than Python converts
         number = 0
+    if maximum is not None and not 1 <= number <= maximum:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {maximum}, got {text!r}")
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
     return number

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 
 from ..worksheet import TEMPLATES, WorksheetError, make_sheets
 from ..worksheet_pages import PAPERS, write_worksheets
+from .arguments import positive_int
 from .errors import UserError
 
 __all__ = ["add_parser", "run"]
 
 PROGRESS_FROM = 10  # a class at least this big gets a progress line per student on a terminal
-
-
-def _students(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if not 1 <= number <= 1000:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 1000, got {text!r}")
-    return number
+MAX_STUDENTS = 1000  # sheets one command writes at most
 
 
 def _seed(text: str) -> int:
@@ -52,7 +45,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     parser.add_argument("--template", choices=TEMPLATES,
                         help="instead of an expression, one from the course note: lecture ((a*b + c)*f), neuron "
                         "(two inputs; relu, or tanh with --calculator), two-layer (δ of each layer, ∂L/∂W, ∂L/∂b)")
-    parser.add_argument("--students", type=_students, required=True, metavar="N", help="how many sheets")
+    parser.add_argument("--students", type=partial(positive_int, maximum=MAX_STUDENTS), required=True, metavar="N",
+                        help=f"how many sheets (at most {MAX_STUDENTS})")
     parser.add_argument("--seed", type=_seed, default=0, metavar="S",
                         help="random seed: the same seed gives the same values (default 0)")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the directory to write into")
