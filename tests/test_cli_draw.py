@@ -1,5 +1,6 @@
 """`micrograd-like draw`: files that render, and one line on stderr for every mistake."""
 
+import io
 import re
 import subprocess
 import sys
@@ -283,3 +284,11 @@ def test_a_reader_that_leaves_early_gets_no_traceback(argv):
     err = process.stderr.read().decode()
     process.stderr.close()
     assert err == "" and status == 1
+
+
+def test_drawing_to_a_text_only_standard_output_writes_the_text(monkeypatch):
+    need_dot()
+    captured = io.StringIO()  # as in a notebook or under contextlib.redirect_stdout: no .buffer
+    monkeypatch.setattr(sys, "stdout", captured)
+    assert main(["draw", "a*b", "--var", "a=2", "--var", "b=3", "--format", "svg"]) == 0
+    assert captured.getvalue().lstrip().startswith("<") and "</svg>" in captured.getvalue()

@@ -72,10 +72,15 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             drawing.save(prepare_output_path(args.output), format=format)
             print(args.output)  # as the user gave it, as every command prints the paths it wrote
-        elif format in ("dot", "svg"):  # UTF-8, as the SVG says and Graphviz reads, whatever the terminal's encoding
-            sys.stdout.flush()
-            sys.stdout.buffer.write((drawing.source if format == "dot" else drawing.svg()).encode("utf-8"))
-        elif sys.stdout.isatty():
+        elif format in ("dot", "svg"):
+            text = drawing.source if format == "dot" else drawing.svg()
+            binary = getattr(sys.stdout, "buffer", None)  # none when output is captured as text (a notebook)
+            if binary is None:
+                sys.stdout.write(text)
+            else:  # UTF-8, as the SVG says and Graphviz reads, whatever the terminal's encoding
+                sys.stdout.flush()
+                binary.write(text.encode("utf-8"))
+        elif sys.stdout.isatty() or getattr(sys.stdout, "buffer", None) is None:
             raise UserError("PNG is binary: give -o FILE.png (or redirect standard output)")
         else:
             sys.stdout.buffer.write(drawing.png())
