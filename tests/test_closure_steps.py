@@ -1,10 +1,10 @@
 """The stepper over nodes made micrograd's way (a closure): one step per parent, saying what the
 closure added; the forward walk, the drawings, the quiz and the exports handle them too."""
 
-import inspect
 import math
 
 import pytest
+from examples import micrograd_readme, use_micrograds_operators
 from helpers import need
 
 from micrograd_like import Value
@@ -54,25 +54,8 @@ def neuron():
 
 def micrograd_example(monkeypatch):
     """micrograd's README example, made by micrograd's own operator methods (closures)."""
-    engine = pytest.importorskip("micrograd.engine", reason="micrograd (the reference) is not installed")
-    namespace = {"Value": Value}
-    exec(inspect.getsource(engine.Value), namespace)
-    for name, method in vars(namespace["Value"]).items():
-        if callable(method) and name not in ("__init__", "backward", "__repr__"):
-            method.__globals__["Value"] = Value
-            monkeypatch.setattr(Value, name, method)
-    a, b = Value(-4.0, label="a"), Value(2.0, label="b")
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return g
+    use_micrograds_operators(monkeypatch)
+    return micrograd_readme(labelled=True)[2]
 
 
 def grads_after(root: Value, position: int) -> list[str]:

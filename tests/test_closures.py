@@ -1,10 +1,10 @@
 """micrograd's way of adding an operation: a method that makes Value(data, children, op) and
 assigns out._backward, a closure.  Such nodes work in backward, zero_grad, gradcheck and drawings."""
 
-import inspect
 import math
 
 import pytest
+from examples import micrograd_readme, use_micrograds_operators
 
 from micrograd_like import MLP, Adam, Value, check_nodes, draw_dot, gradcheck
 from micrograd_like.autodiff import ChainRuleStep, backward
@@ -91,26 +91,8 @@ def test_a_closure_node_without_a_closure_passes_nothing_as_in_micrograd():
 
 
 def test_micrograds_own_engine_methods_run_as_closures(monkeypatch):
-    engine = pytest.importorskip("micrograd.engine", reason="micrograd (the reference) is not installed")
-    # micrograd's operator methods, unchanged, with its Value name pointing at ours
-    namespace = {"Value": Value}
-    exec(inspect.getsource(engine.Value), namespace)
-    theirs = namespace["Value"]
-    for name, method in vars(theirs).items():
-        if callable(method) and name not in ("__init__", "backward", "__repr__"):
-            method.__globals__["Value"] = Value
-            monkeypatch.setattr(Value, name, method)
-    a, b = Value(-4.0), Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    use_micrograds_operators(monkeypatch)
+    a, b, g = micrograd_readme()
     assert g.primitive is None and g.op == "+"  # made by micrograd's closure, not by our table
     g.backward()
     assert (f"{g.data:.4f}", f"{a.grad:.4f}", f"{b.grad:.4f}") == ("24.7041", "138.8338", "645.5773")

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from examples import micrograd_readme
 
 from micrograd_like import Value
 from micrograd_like.autodiff import topological_order
@@ -110,18 +111,7 @@ def test_in_place_forms_make_new_nodes():
 
 
 def test_micrograd_readme_example_and_its_published_figures():
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    a, b, g = micrograd_readme()
     g.backward()
     assert f"{g.data:.4f}" == "24.7041"
     assert f"{a.grad:.4f}" == "138.8338"
