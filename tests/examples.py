@@ -1,5 +1,7 @@
 """Graphs several test files share."""
 
+import math
+
 from micrograd_like import Value
 
 
@@ -14,6 +16,18 @@ def lecture() -> dict[str, Value]:
     L = d * f
     L.label = "L"
     return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
+
+
+
+def lecture_tanh(self):
+    """The lecture's tanh, word for word: micrograd's way of adding an operation, a closure."""
+    t = math.tanh(self.data)
+    out = Value(t, (self,), 'tanh')
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+    out._backward = _backward
+    return out
 
 
 def micrograd_readme(labelled: bool = False) -> tuple[Value, Value, Value]:

@@ -4,7 +4,7 @@ closure added; the forward walk, the drawings, the quiz and the exports handle t
 import math
 
 import pytest
-from examples import micrograd_readme, use_micrograds_operators
+from examples import lecture_tanh, micrograd_readme, use_micrograds_operators
 from helpers import need
 
 from micrograd_like import Value
@@ -13,17 +13,6 @@ from micrograd_like.export import to_csv, to_markdown
 from micrograd_like.quiz import Quiz
 from micrograd_like.stepper import Step, backward_steps
 from micrograd_like.words import notation_of, num
-
-
-def lecture_tanh(self):
-    """The lecture's tanh, word for word."""
-    t = math.tanh(self.data)
-    out = Value(t, (self,), 'tanh')
-
-    def _backward():
-        self.grad += (1 - t**2) * out.grad
-    out._backward = _backward
-    return out
 
 
 @pytest.fixture(autouse=True)

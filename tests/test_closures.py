@@ -4,21 +4,10 @@ assigns out._backward, a closure.  Such nodes work in backward, zero_grad, gradc
 import math
 
 import pytest
-from examples import micrograd_readme, use_micrograds_operators
+from examples import lecture_tanh, micrograd_readme, use_micrograds_operators
 
 from micrograd_like import MLP, Adam, Value, check_nodes, draw_dot, gradcheck
 from micrograd_like.autodiff import ChainRuleStep, backward
-
-
-def lecture_tanh(self):
-    """The lecture's tanh, word for word."""
-    t = math.tanh(self.data)
-    out = Value(t, (self,), 'tanh')
-
-    def _backward():
-        self.grad += (1 - t**2) * out.grad
-    out._backward = _backward
-    return out
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from ..quiz import QUESTIONS, Quiz, check_ask, run
 from ..stepper import backward_steps
 from .arguments import add_expression_arguments, expression_from_args
 from .errors import UserError
+from .terminal import is_terminal
 
 __all__ = ["add_parser", "run_quiz", "draw_values", "RANDOM_VALUES"]
 
@@ -120,7 +121,7 @@ def _add_random_values(args: argparse.Namespace, stdout) -> None:
 def _reader(stdin, stdout) -> Callable[[str], str]:
     """``read(prompt)`` for the quiz: ``input()`` in a terminal; otherwise a line of ``stdin``,
     echoed after the prompt so that the output reads as the session did."""
-    if stdin is sys.stdin and _is_terminal(stdin) and _is_terminal(stdout):
+    if stdin is sys.stdin and is_terminal(stdin) and is_terminal(stdout):
         return input
 
     def read(prompt: str) -> str:
@@ -133,9 +134,3 @@ def _reader(stdin, stdout) -> Callable[[str], str]:
 
     return read
 
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -14,6 +14,7 @@ from ..export import FORMATS
 from ..files import folders_made
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
 from .errors import writing
+from .terminal import is_terminal
 
 STEP_KEYS = "Enter = next step, b = back, a number = go to that step, e = to the end, r = restart, " \
     "t = table of nodes, f = forward pass, q = quit"
@@ -66,17 +67,11 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         from ..export import render
 
         stdout.write(render(steps, args.format))
-    elif args.all or not len(steps) or (not wrote and not (_is_terminal(stdin) and _is_terminal(stdout))):
+    elif args.all or not len(steps) or (not wrote and not (is_terminal(stdin) and is_terminal(stdout))):
         _print_all(steps, stdout)
     elif not wrote:
         return _interactive(steps, stdin, stdout)
     return 0
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawings (when there are over 20)
@@ -85,7 +80,7 @@ PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawi
 def _progress(done: int, total: int) -> None:
     """'drawing 3 of 40' on stderr, for the files that take a while (about 0.1 s a drawing): one
     line updated in place in a terminal; else, for over 20 drawings, a line every PROGRESS_EVERY."""
-    if _is_terminal(sys.stderr):
+    if is_terminal(sys.stderr):
         print(f"\rdrawing {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
     elif total > 2 * PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
         print(f"drawing {done} of {total}", file=sys.stderr, flush=True)

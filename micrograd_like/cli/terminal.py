@@ -14,7 +14,7 @@ import contextlib
 import io
 import unicodedata
 
-__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes"]
+__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes", "is_terminal"]
 
 PLAIN = {
     "σ": "sigmoid", "Σ": "sum", "δ": "delta", "…": "...", "·": "*", "×": "*", "⊙": "*", "−": "-",
@@ -73,3 +73,12 @@ def readable_whatever_the_bytes(stream) -> None:
     if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
         with contextlib.suppress(ValueError):  # already being read: leave it as it is
             stream.reconfigure(errors="replace")
+
+
+def is_terminal(stream) -> bool:
+    """True if ``stream`` is a terminal a person types at or reads (not a pipe, a file or a
+    stand-in without ``isatty``, such as a closed stream)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
