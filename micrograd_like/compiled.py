@@ -119,10 +119,12 @@ class CompiledGraph:
         if modes.anomaly_detection_enabled():
             return self._replay(numbers)
         try:
-            result = self._function(*numbers)
+            value, grads, *extras = self._function(*numbers)
         except (ArithmeticError, ValueError):  # the engine says it with the node's name
             return self._replay(numbers)
-        return result
+        # backward() adds every gradient up from 0.0, and 0.0 + -0.0 is 0.0: where the code's sum
+        # is a -0.0 (its first term was), the engine's is 0.0. Nothing else can differ.
+        return (value, tuple([g + 0.0 for g in grads]), *extras)
 
     def set_grads(self) -> float:
         """Run at the inputs' current ``.data``; set each input's ``.grad`` to its gradient.
@@ -342,12 +344,20 @@ class _Writer:
         return lines
 
     def _backward(self, interior: list[Value], operands: dict, grads: dict[Value, str]) -> list[str]:
+        """One line per node: its gradient, summed over the nodes that use it (the chain rule).
+
+        ``backward()`` pushes each node's gradient to its parents, ``parent.grad += grad * local``;
+        written out, each gradient is pulled together once: the same products, added in the
+        same order (the users' order in backward's pass, each user's operands in order), so
+        the same bits.
+        """
         names, codes, root = self.names, self.codes, self.root
-        lines = ["    # backward pass: d(output)/d(node), the chain rule once per edge, from the output back"]
+        lines = ["    # backward pass: d(output)/d(node), from the output back. A node's gradient is the sum,",
+                 "    # over the nodes that use it, of their gradient times the local derivative (the chain rule)"]
         if root in grads:
             lines.append(f"    {grads[root]} = 1.0")
-            rest = [grads[n] for n in reversed(self.order) if n in grads and n is not root]
-            lines += _chunked("    ", rest, " = ", "    ", end=" = 0.0")
+        terms: dict[Value, list[tuple[str, str]]] = {node: [] for node in grads}
+        last_user = {parent: node for node in reversed(interior) for parent in node._parents}  # in backward's pass
         for node in reversed(interior):
             grad = grads.get(node)
             if grad is None:
@@ -356,7 +366,10 @@ class _Writer:
             for parent, template in zip(node._parents, codes[id(node._primitive)].grads):
                 if parent in grads:  # (constants collect no gradient)
                     local = template.format(*written, out=out) if "{" in template else template
-                    lines.append(f"    {grads[parent]} += {grad} * {local}")
+                    terms[parent].append(_term(grad, local))
+            for parent in dict.fromkeys(node._parents):  # whose gradient is complete now, in operand order
+                if parent in grads and last_user[parent] is node:
+                    lines += _sum_lines(grads[parent], terms.pop(parent))
         lines.append("    # a gradient too large for a float? it reaches these leaves: refused as the engine does")
         lines += _finite_or_raise([grads[n] for n in self.sinks])
         return lines
@@ -369,6 +382,42 @@ class _Writer:
             extras = ", ".join(self.expression[x] for x in self.extras)
             returned += f", ({extras}{',' if len(self.extras) == 1 else ''})"
         return returned
+
+
+def _term(grad: str, local: str) -> tuple[str, str]:
+    """``grad * local`` as a signed term of a sum, written plainly: ``+ grad`` for a local
+    derivative of 1.0 and ``- grad`` for -1.0 (the same bits: x * 1.0 is x, a + x * -1.0 is a - x)."""
+    if local == "1.0":
+        return "+", grad
+    if local == "-1.0":
+        return "-", grad
+    return "+", f"{grad} * {local}"
+
+
+MAX_TERMS = 50  # terms per statement: Python's compiler recurses into a long sum, term by term
+LINE_WIDTH = 100
+
+
+def _sum_lines(name: str, terms: list[tuple[str, str]]) -> list[str]:
+    """``name = t1 + t2 + ...`` on one line if it fits, else a term per line; a long sum goes
+    on in statements of MAX_TERMS terms, ``name = (name + ...)``, added in the same order."""
+    lines = []
+    for start in range(0, len(terms), MAX_TERMS):
+        chunk = [f"{sign} {term}" for sign, term in terms[start : start + MAX_TERMS]]
+        if start == 0:
+            sign, term = terms[0]
+            chunk[0] = term if sign == "+" else f"-{term}"
+        else:
+            chunk.insert(0, name)
+        line = f"    {name} = {' '.join(chunk)}"
+        if len(line) <= LINE_WIDTH or len(chunk) == 1:
+            lines.append(line)
+            continue
+        indent = " " * len(f"    {name} = (")
+        lines.append(f"    {name} = ({chunk[0]}")
+        lines += [f"{indent}{term}" for term in chunk[1:]]
+        lines[-1] += ")"
+    return lines
 
 
 def _identifier(label: str) -> str | None:

@@ -102,8 +102,8 @@ def test_the_lecture_example_reads_like_the_hand_derivation():
     fn = compile_graph(g["L"], [g["a"], g["b"], g["c"], g["f"]])
     lines = [line.strip() for line in fn.source.splitlines()]
     forward = ["e = a * b", "d = e + c", "L = d * f"]
-    backward = ["grad_L = 1.0", "grad_d += grad_L * f", "grad_f += grad_L * d", "grad_e += grad_d * 1.0",
-                "grad_c += grad_d * 1.0", "grad_a += grad_e * b", "grad_b += grad_e * a"]
+    backward = ["grad_L = 1.0", "grad_d = grad_L * f", "grad_f = grad_L * d", "grad_e = grad_d",
+                "grad_c = grad_d", "grad_a = grad_e * b", "grad_b = grad_e * a"]
     assert [line for line in lines if line in forward + backward] == forward + backward
     assert "def forward_backward(a, b, c, f):" in lines
     assert lines[-1] == "return L, (grad_a, grad_b, grad_c, grad_f)"
@@ -359,3 +359,46 @@ def test_the_galaxy_demo_runs_small(tmp_path, capsys):
 
     result = galaxy.run(steps=3, points_per_class=4, out=tmp_path)
     assert len(result["history"]) == 4 and "5 classes" in capsys.readouterr().out
+
+
+def test_a_gradient_is_written_once_as_the_sum_over_the_nodes_that_use_it():
+    a, b = Value(1.5, label="a"), Value(-2.0, label="b")
+    e = a * b
+    e.label = "e"
+    out = e * a - b  # a is used by e and by out's product; b by e and by the subtraction
+    out.label = "out"
+    fn = compile_graph(out, [a, b])
+    assigned = [line.split(" = ")[0].strip() for line in fn.source.splitlines() if line.startswith("    grad_")]
+    assert sorted(assigned) == sorted(set(assigned))  # every gradient assigned once, none updated
+    assert "    grad_b = -grad_out + grad_e * a" in fn.source.splitlines()  # x * -1.0 written as a minus
+    out.backward()
+    assert fn(1.5, -2.0) == (out.data, (a.grad, b.grad))
+
+
+def test_a_long_sum_goes_on_in_statements_that_add_in_backwards_order():
+    x = Value(0.3, label="x")
+    constants = [(-1) ** i * (0.1 + i / 7) for i in range(123)]
+    out = sum(x * c for c in constants)  # x's gradient has 123 terms
+    fn = compile_graph(out, [x])
+    statements = [line for line in fn.source.splitlines() if line.startswith("    grad_x = ")]
+    assert len(statements) == 3 and statements[1] == "    grad_x = (grad_x"
+    out.backward()
+    assert bits(fn(0.3)[1][0]) == bits(x.grad)
+    assert bits(fn(-1.7)[1][0]) == bits(_backward_grad(-1.7, constants))
+
+
+def _backward_grad(x_number: float, constants: list[float]) -> float:
+    x = Value(x_number)
+    sum(x * c for c in constants).backward()
+    return x.grad
+
+
+def test_a_minus_zero_in_the_code_is_the_engines_zero():
+    # relu is dead at x = -1, so d(out)/dx = upstream * 0.0; with a negative upstream the product
+    # is -0.0. backward() adds it to 0.0 (giving 0.0): the compiled function gives the same bits.
+    x = Value(-1.0, label="x")
+    out = x.relu() * -3.0
+    fn = compile_graph(out, [x])
+    out.backward()
+    assert bits(x.grad) == bits(0.0)
+    assert bits(fn(-1.0)[1][0]) == bits(0.0)
