@@ -220,6 +220,15 @@ class _Code(NamedTuple):
     forward: str
     grads: tuple[str, ...]  # each bracketed, unless one term: ready to write as grad * (...)
 
+    def local(self, i: int, operands: list[str], out: str) -> str:
+        """The local derivative for operand ``i``, written with these operands and output."""
+        template = self.grads[i]
+        if "{" not in template:
+            return template
+        if template[1:-1].isdigit() and template == f"{{{template[1:-1]}}}":  # just an operand ({3}):
+            return operands[int(template[1:-1])]  # (a weighted sum has many, each formatted at once)
+        return template.format(*operands, out=out)
+
 
 def _code_of(primitive: ops.Primitive, free_name: Callable[[str], str], rows: dict[str, object]) -> _Code:
     """The row's code templates; a row without them is called as it is, bound under a free name in ``rows``."""
@@ -363,10 +372,10 @@ class _Writer:
             if grad is None:
                 continue
             written, out = operands[node], names[node]
-            for parent, template in zip(node._parents, codes[id(node._primitive)].grads):
+            code = codes[id(node._primitive)]
+            for i, parent in enumerate(node._parents):
                 if parent in grads:  # (constants collect no gradient)
-                    local = template.format(*written, out=out) if "{" in template else template
-                    terms[parent].append(_term(grad, local))
+                    terms[parent].append(_term(grad, code.local(i, written, out)))
             for parent in dict.fromkeys(node._parents):  # whose gradient is complete now, in operand order
                 if parent in grads and last_user[parent] is node:
                     lines += _sum_lines(grads[parent], terms.pop(parent))
