@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from . import datasets
 from ._validation import finite_number, whole_number
 from .engine import Value
+from .grids import outputs_on_grid
 from .losses import softmax_cross_entropy
 from .nn import ACTIVATIONS, INITS, MLP
 from .optim import SGD
@@ -245,14 +246,9 @@ class Playground:
         of shape (classes, len(ys), len(xs)), computed from the weights with numpy, not Values."""
         import numpy as np
 
-        gx, gy = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
-        a = np.stack([gx.ravel(), gy.ravel()])  # one column per grid point
-        for layer in self.model.layers:
-            W = np.array([[w.data for w in n.w] for n in layer.neurons])
-            b = np.array([[n.b.data] for n in layer.neurons])
-            a = _NUMPY_ACTIVATIONS[layer.neurons[0].activation](W @ a + b)
+        a = outputs_on_grid(self.model, xs, ys)
         a = np.exp(a - a.max(axis=0))
-        return (a / a.sum(axis=0)).reshape(len(a), len(ys), len(xs))
+        return a / a.sum(axis=0)
 
     def widget(self):
         """The interactive view (an ipywidgets box; the same one every time).  Without ipywidgets,
@@ -300,22 +296,3 @@ def _label_neurons(model: MLP, loss: Value) -> None:
 
 def _argmax(values: list[float]) -> int:
     return max(range(len(values)), key=values.__getitem__)
-
-
-def _relu(z):
-    return z * (z > 0)
-
-
-def _sigmoid(z):
-    import numpy as np
-
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # σ(z) without overflow in exp
-
-
-def _tanh(z):
-    import numpy as np
-
-    return np.tanh(z)
-
-
-_NUMPY_ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, "linear": lambda z: z}

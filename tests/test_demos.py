@@ -329,19 +329,23 @@ def test_every_demo_says_where_it_wrote_as_out_gave_it(name, tmp_path, capsys, m
 
 @pytest.mark.parametrize("fused", [True, False])
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
-def test_the_demos_float_forward_pass_agrees_with_the_models_bit_for_bit(activation, fused):
+def test_the_pictures_grid_outputs_are_the_models_own(activation, fused):
     import random
 
-    from micrograd_like.demos._common import predict
+    from micrograd_like.grids import grid, outputs_on_grid
     from micrograd_like.nn import MLP
 
     rng = random.Random(3)
     model = MLP(2, [5, 4, 3], activation=activation, output="tanh", seed=rng, fused=fused)
     for p in model.parameters():
         p.data = rng.uniform(-2, 2)  # biases too, not only the weights
-    for _ in range(20):
-        x = [rng.uniform(-3, 3), rng.uniform(-3, 3)]
-        assert predict(model, x) == [v.data for v in model.outputs(x)]
+    xs, ys = grid([[-3.0, -2.0], [3.0, 2.5]], steps=7, margin=0.1)
+    scores = outputs_on_grid(model, xs, ys)
+    assert scores.shape == (3, 7, 7)
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            expected = [v.data for v in model.outputs([x, y])]
+            assert list(scores[:, j, i]) == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.parametrize("lr", ["1e9", "1e300"])

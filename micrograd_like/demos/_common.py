@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..engine import Value
-from ..nn import ACTIVATIONS, MLP
+from ..grids import grid, outputs_on_grid
+from ..nn import MLP
 from ..optim import Optimizer
 
 __all__ = [
@@ -20,8 +21,8 @@ __all__ = [
     "save",
     "loss_curve",
     "no_pictures",
-    "predict",
     "grid",
+    "outputs_on_grid",
     "PLOT_HINT",
 ]
 
@@ -193,27 +194,3 @@ def loss_curve(history: Sequence[tuple[float, float]], loss_name: str, title: st
 
 def no_pictures() -> None:
     print(f"pictures skipped: matplotlib is not installed ({PLOT_HINT})")
-
-
-def predict(model: MLP, point: Sequence[float]) -> list[float]:
-    """The model's outputs for one point, computed on plain floats: no graph is built.
-
-    Drawing a decision boundary evaluates the model at thousands of grid points; only the
-    numbers are needed there, not their gradients.  This mirrors :meth:`Neuron._fire`
-    (``activation(b + w[0]*x[0] + w[1]*x[1] + ...)``, summed in that order) so that the
-    numbers are the model's own, bit for bit; a test checks that the two agree.
-    """
-    x = list(point)
-    for layer in model.layers:
-        x = [ACTIVATIONS[n.activation](sum((w.data * xi for w, xi in zip(n.w, x)), n.b.data)) for n in layer.neurons]
-    return x
-
-
-def grid(X: Sequence[Sequence[float]], steps: int = 120, margin: float = 0.5):
-    """Evenly spaced x and y coordinates covering the points with a margin."""
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    x0, x1 = min(xs) - margin, max(xs) + margin
-    y0, y1 = min(ys) - margin, max(ys) + margin
-    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
-    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
-    return gx, gy

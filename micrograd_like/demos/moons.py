@@ -13,7 +13,7 @@ from ..datasets import make_moons
 from ..losses import hinge_loss, l2_penalty
 from ..nn import MLP
 from ..optim import SGD, LinearDecay
-from ._common import figure, grid, loss_curve, no_pictures, output_dir, predict, save, train
+from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, save, train
 
 __all__ = ["run", "SUMMARY"]
 
@@ -57,7 +57,7 @@ def _pictures(model: MLP, X, y, history, out: Path) -> list[Path]:
         no_pictures()
         return []
     gx, gy = grid(X, steps=150)
-    scores = [[predict(model, [a, b])[0] for a in gx] for b in gy]
+    scores = outputs_on_grid(model, gx, gy)[0]
     ax = boundary.add_subplot()
     # Colour by score, clipped so the far corners do not wash out the region near the points.
     levels = [-2.5 + 5.0 * i / 20 for i in range(21)]

@@ -18,7 +18,7 @@ from ..datasets import make_spiral
 from ..losses import softmax_cross_entropy
 from ..nn import MLP
 from ..optim import Adam
-from ._common import figure, grid, loss_curve, no_pictures, output_dir, predict, save, train
+from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, save, train
 
 __all__ = ["run", "SUMMARY"]
 
@@ -56,7 +56,7 @@ def _pictures(model: MLP, X, labels, history, classes: int, out: Path, name: str
     from matplotlib.colors import ListedColormap
 
     gx, gy = grid(X, steps=100, margin=0.25)
-    regions = [[_argmax(predict(model, [a, b])) for a in gx] for b in gy]
+    regions = outputs_on_grid(model, gx, gy).argmax(axis=0)  # the largest score's class
     colours = COLOURS[:classes] if classes <= len(COLOURS) else None
     ax = fig.add_subplot()
     cmap = ListedColormap(colours) if colours else "tab10"
