@@ -402,3 +402,80 @@ def test_a_minus_zero_in_the_code_is_the_engines_zero():
     out.backward()
     assert bits(x.grad) == bits(0.0)
     assert bits(fn(-1.0)[1][0]) == bits(0.0)
+
+
+# -- copies: a batch's examples, written once as a function ---------------------------------------------
+
+
+@st.composite
+def batches(draw):
+    """(parameters at trace time, their new numbers, each example's two numbers, an example's steps)."""
+    count = draw(st.integers(1, 3))
+    numbers = st.floats(-1.5, 1.5)
+    traced = draw(st.lists(numbers, min_size=count, max_size=count))
+    new = draw(st.lists(numbers, min_size=count, max_size=count))
+    examples = draw(st.lists(st.tuples(numbers, numbers), min_size=2, max_size=4))
+    steps = []
+    for _ in range(draw(st.integers(8, 14))):
+        name = draw(st.sampled_from(sorted(RULES)))
+        available = count + 4 + len(steps)  # parameters, a shared node, a shared constant, two numbers, steps
+        rest = tuple(draw(st.integers(0, available - 1)) for _ in range(RULES[name][0] - 1))
+        steps.append((name, (available - 1, *rest)))  # the previous node first: every step is used
+    return traced, new, examples, steps, draw(st.booleans())
+
+
+def build_batch(numbers, examples, steps, with_penalty):
+    """sum over the examples of the steps' output (each example the same steps, its own numbers),
+    plus a penalty on the parameters; also every example's nodes (for extras)."""
+    params = [Value(x, label=f"w{i}") for i, x in enumerate(numbers)]
+    shared = (params[0] * 0.5).tanh()  # used by every example: outside the copies
+    shared_constant = Value(0.25, requires_grad=False)
+    total, inside = 0.0, []
+    for x, y in examples:
+        nodes = [*params, shared, shared_constant, Value(x, requires_grad=False), Value(y, requires_grad=False)]
+        for name, operands in steps:
+            nodes.append(RULES[name][1](*(nodes[i] for i in operands)))
+        inside += nodes[len(params) + 4 :]
+        total = total + nodes[-1]
+    if with_penalty:
+        total = total + sum(p * p for p in params) * 0.01
+    return total, params, inside
+
+
+@given(batches())
+def test_copies_compiled_as_one_function_give_backwards_bits(batch):
+    traced, new, examples, steps, with_penalty = batch
+    try:
+        root, params, inside = build_batch(traced, examples, steps, with_penalty)
+    except (ArithmeticError, ValueError):
+        assume(False)
+    assume(root.requires_grad)
+    extras = inside[:: max(1, len(inside) // 5)]
+    fn = compile_graph(root, params, extras=extras)
+    try:
+        expected_root, expected_params, expected_inside = build_batch(new, examples, steps, with_penalty)
+        expected_root.backward()
+    except (ArithmeticError, ValueError):
+        with pytest.raises((ArithmeticError, ValueError)):
+            fn(*new)
+        return
+    value, grads, extra_values = fn(*new)
+    assert bits(value) == bits(expected_root.data)
+    assert [bits(g) for g in grads] == [bits(p.grad) for p in expected_params]
+    expected_extras = expected_inside[:: max(1, len(expected_inside) // 5)]
+    assert [bits(v) for v in extra_values] == [bits(x.data) for x in expected_extras]
+
+
+def test_a_batch_is_written_as_one_function_called_per_example():
+    model = MLP(2, [4, 1], seed=0)
+    points = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]]
+    loss = sum((model(x) - y) ** 2 for x, y in zip(points, [1.0, -1.0, 0.5]))
+    fn = compile_graph(loss, model.parameters())
+    source = fn.source
+    assert source.count("def block_1(") == 1 and source.count("def block_1_backward(") == 1
+    assert source.count("= block_1(shared_1, ") == 3 and source.count("= block_1_backward(shared_1, ") == 3
+    assert "# block_1: one computation the graph makes 3 times over" in source
+    model.zero_grad()
+    loss.backward()
+    value, grads = fn(*[p.data for p in model.parameters()])
+    assert (value, grads) == (loss.data, tuple(p.grad for p in model.parameters()))
