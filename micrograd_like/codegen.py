@@ -227,15 +227,13 @@ class SourceWriter:
                 self.codes[id(node._primitive)] = code_of(node._primitive, self.main.free, self.rows)
         self.groups: list[_Copies] = []
         self.owner: dict[Value, tuple[_Copies, Block]] = {}  # every node inside a copy (roots too)
-        for blocks_alike in repeated_blocks(order) if blocks else []:
-            number = len(self.groups) + 1
-            group = _Copies(blocks_alike, self.main.free(f"block_{number}"), "", "")
+        for number, alike in enumerate(repeated_blocks(order) if blocks else [], 1):
+            function = self.main.free(f"block_{number}")
+            self.main.used.add(f"{function}_backward")
+            shared, accumulated = self.main.free(f"shared_{number}"), self.main.free(f"accumulated_{number}")
+            group = _Copies(alike, function, shared, accumulated)
             self.groups.append(group)
-        self.groups = [g._replace(shared=self.main.free(f"shared_{i}"), accumulated=self.main.free(f"accumulated_{i}"))
-                       for i, g in enumerate(self.groups, 1)]
-        for group in self.groups:
-            self.main.used.add(f"{group.function}_backward")
-            for block in group.blocks:
+            for block in alike:
                 for node in (*block.nodes, *block.constants):
                     self.owner[node] = (group, block)
         self._name_main()
