@@ -205,12 +205,15 @@ def _unpack(names: list[str], source: str) -> list[str]:
 
 
 class _Copies(NamedTuple):
-    """One group of copies: the function written for them and what their calls pass."""
+    """One group of copies: the functions written for them, and the names its calls pass."""
 
     blocks: list[Block]
-    function: str  # block_1; its backward pass is block_1_backward
-    shared: str  # the name of the tuple of externals every call passes
-    accumulated: str  # the name of the tuple of their gradients, passed through the backward calls
+    function: str  # block_1, the forward pass of every copy; block_1_backward, their backward pass
+    copies: str  # the name of the tuple of each copy's own numbers
+    shared: str  # ... of the tuple of the externals, the same for every copy
+    saved: str  # ... of the list of each copy's values, from the forward pass for the backward pass
+    outputs: str  # ... of the list of each copy's output
+    accumulated: str  # ... of the tuple of the externals' gradients, passed through the backward calls
 
 
 class SourceWriter:
@@ -230,8 +233,9 @@ class SourceWriter:
         for number, alike in enumerate(repeated_blocks(order) if blocks else [], 1):
             function = self.main.free(f"block_{number}")
             self.main.used.add(f"{function}_backward")
-            shared, accumulated = self.main.free(f"shared_{number}"), self.main.free(f"accumulated_{number}")
-            group = _Copies(alike, function, shared, accumulated)
+            names = [self.main.free(f"{name}_{number}") for name in ("copies", "shared", "saved", "outputs",
+                                                                      "accumulated")]
+            group = _Copies(alike, function, *names)
             self.groups.append(group)
             for block in alike:
                 for node in (*block.nodes, *block.constants):
@@ -242,7 +246,7 @@ class SourceWriter:
         """Names in the main function; nodes inside copies are named in their block's function."""
         self.names: dict[Value, str] = {}
         self.expression: dict[Value, str] = {}  # how each node is written as an operand in the main function
-        self.saved: dict[Value, str] = {}  # a copy's root -> the name of the tuple of its values
+        self.copy_number: dict[Value, int] = {}  # a copy's root -> its place among its group's copies
         for i, x in enumerate(self.inputs, 1):
             self.names[x] = self.main.of(x, f"x{i}")
         for node in self.order:
@@ -255,14 +259,13 @@ class SourceWriter:
                 continue
             else:
                 self.names[node] = self.main.of(node)
-            if node in self.owner:
-                self.saved[node] = self.main.free(f"saved_{self.names[node]}")
         for node, name in self.names.items():
             self.expression[node] = name
         for group in self.groups:
-            for block in group.blocks:
+            for k, block in enumerate(group.blocks):
+                self.copy_number[block.root] = k
                 for i, node in enumerate(block.nodes[:-1]):
-                    self.expression[node] = f"{self.saved[block.root]}[{i}]"  # (for the extras)
+                    self.expression[node] = f"{group.saved}[{k}][{i}]"  # (for the extras)
 
     # -- the whole text --------------------------------------------------------------------------
 
@@ -307,28 +310,25 @@ class SourceWriter:
         return lines
 
     def _forward(self, interior: list[Value]) -> list[str]:
-        lines, defined = [], set()
+        lines = []
         for node in interior:
-            if node in self.saved:
-                group, block = self.owner[node]
-                if group.shared not in defined:
-                    defined.add(group.shared)
-                    lines += _assign(group.shared, [self.expression[e] for e in block.externals])
-                lines.append(f"    {self.saved[node]}, {self.names[node]} = "
-                             f"{group.function}({group.shared}, {self.constants(block)})")
-            else:
+            if node not in self.copy_number:
                 operands = [self.expression[p] for p in node._parents]
                 lines.append(f"    {self.names[node]} = {self.codes[id(node._primitive)].forward.format(*operands)}")
-        checked = [self.names[n] for n in interior if n not in self.saved]  # (a copy checks its own)
+            elif self.copy_number[node] == 0:  # every copy at once: they read only what is computed by now
+                group = self.owner[node][0]
+                blocks = group.blocks
+                lines += _assign(group.copies, [_tuple([literal(c.data) for c in b.constants]) if b.constants
+                                                else "()" for b in blocks])
+                lines += _assign(group.shared, [self.expression[e] for e in blocks[0].externals])
+                lines.append(f"    {group.saved}, {group.outputs} = {group.function}({group.shared}, {group.copies})")
+                lines += _unpack([self.names[b.root] for b in blocks], group.outputs)
+        checked = [self.names[n] for n in interior if n not in self.copy_number]  # (a copy checks its own)
         if checked:
             lines.append("    # a number too large for a float (inf, or nan)? "
                          "the engine refuses it, and so does this code")
             lines += _finite_or_raise(checked)
         return lines
-
-    def constants(self, block: Block) -> str:
-        """A copy's own numbers, as its calls pass them."""
-        return _tuple([literal(c.data) for c in block.constants]) if block.constants else "()"
 
     def _returned(self) -> str:
         """What the function returns: the output, the inputs' gradients (and the extras' values)."""
@@ -344,7 +344,8 @@ class SourceWriter:
 class _MainBackward:
     """The main function's backward pass: gradients summed where they are complete; the
     gradients that copies add to (the externals) accumulated, ``grad_w += ...``, as backward()
-    does, with the copies' calls taking them along as one tuple."""
+    does.  Copies whose turns come one after another (nothing else adds to their externals in
+    between) go back in one call, which loops over them in backward's order."""
 
     def __init__(self, writer: SourceWriter, interior: list[Value]) -> None:
         self.writer, self.interior = writer, interior
@@ -355,11 +356,11 @@ class _MainBackward:
             for external in group.blocks[0].externals:
                 self.accumulated.setdefault(external, []).append(group)
         self.packed: list[_Copies] = []  # groups whose externals' gradients are in their tuple just now
-        self.lines_: list[str] = []
+        self.waiting: dict[str, list[str]] = {}  # by function: (copy number, output's gradient) of copies to run
+        self.out: list[str] = []
 
     def lines(self) -> list[str]:
-        writer, root, grads = self.writer, self.writer.root, self.grads
-        out = self.lines_
+        writer, root, grads, out = self.writer, self.writer.root, self.grads, self.out
         out += ["    # backward pass: d(output)/d(node), from the output back. A node's gradient is the sum,",
                 "    # over the nodes that use it, of their gradient times the local derivative (the chain rule)"]
         if root in grads:
@@ -367,17 +368,16 @@ class _MainBackward:
         if self.accumulated:
             out.append("    # the gradients that copies add to, one after another as backward() does: from 0.0")
             out += _chunked("    ", [grads[n] for n in self.accumulated], " = ", "    ", end=" = 0.0")
-        main_users = [n for n in self.interior if n not in writer.saved]
+        main_users = [n for n in self.interior if n not in writer.copy_number]
         last_user = {parent: node for node in reversed(main_users) for parent in node._parents}
         terms: dict[Value, list[tuple[str, str]]] = {}
         for node in reversed(self.interior):
             self._unpack_for(node)
             grad = grads[node]
-            if node in writer.saved:
-                group, block = writer.owner[node]
+            if node in writer.copy_number:
+                group = writer.owner[node][0]
                 self._pack(group)
-                out.append(f"    {group.accumulated} = {group.function}_backward({group.shared}, "
-                           f"{writer.constants(block)}, {writer.saved[node]}, {grad}, {group.accumulated})")
+                self.waiting.setdefault(group.function, []).append(f"({writer.copy_number[node]}, {grad})")
                 continue
             operands, code = [writer.expression[p] for p in node._parents], writer.codes[id(node._primitive)]
             for i, parent in enumerate(node._parents):
@@ -400,33 +400,40 @@ class _MainBackward:
         return out
 
     def _pack(self, group: _Copies) -> None:
-        if group in self.packed:
+        if any(g is group for g in self.packed):
             return
         externals = set(group.blocks[0].externals)
         for other in [g for g in self.packed if externals & set(g.blocks[0].externals)]:
             self._unpack(other)
-        self.lines_ += _assign(group.accumulated, [self.grads[e] for e in group.blocks[0].externals])
+        self.out += _assign(group.accumulated, [self.grads[e] for e in group.blocks[0].externals])
         self.packed.append(group)
 
     def _unpack(self, group: _Copies) -> None:
-        self.packed.remove(group)
-        self.lines_ += _unpack([self.grads[e] for e in group.blocks[0].externals], group.accumulated)
+        """Run the copies waiting (their gradients go to the externals), then take the externals' out."""
+        waiting = self.waiting.pop(group.function, [])
+        if waiting:
+            run = _tuple(waiting, 8)
+            self.out.append(f"    {group.accumulated} = {group.function}_backward({group.shared}, {group.copies}, "
+                            f"{group.saved}, {run}, {group.accumulated})")
+        self.packed = [g for g in self.packed if g is not group]
+        self.out += _unpack([self.grads[e] for e in group.blocks[0].externals], group.accumulated)
 
     def _unpack_for(self, node: Value) -> None:
         for group in self.accumulated.get(node, ()):
-            if group in self.packed:
+            if any(g is group for g in self.packed):
                 self._unpack(group)
 
 
 class _BlockWriter:
-    """The two functions of a group of copies, written from its first copy: ``block_1``, its
-    forward pass, and ``block_1_backward``, its backward pass."""
+    """The two functions of a group of copies, written from its first copy: ``block_1``, the
+    forward pass of every copy, and ``block_1_backward``, the backward pass of those it is given."""
+
+    NAMES = {"shared", "copies", "saved", "outputs", "run", "k", "grad_out", "accumulated"}
 
     def __init__(self, writer: SourceWriter, group: _Copies) -> None:
         self.writer, self.group = writer, group
         block = self.block = group.blocks[0]
-        own = _Names(_RESERVED | {"shared", "constants", "values", "grad_out", "accumulated"}
-                     | set(writer.rows) | {g.function for g in writer.groups}
+        own = _Names(_RESERVED | self.NAMES | set(writer.rows) | {g.function for g in writer.groups}
                      | {f"{g.function}_backward" for g in writer.groups})
         self.expression: dict[Value, str] = {}
         for external in block.externals:
@@ -439,29 +446,30 @@ class _BlockWriter:
             self.expression[node] = own.of(node)
 
     def lines(self) -> list[str]:
-        group, block, expression = self.group, self.block, self.expression
+        group, block, expression, codes = self.group, self.block, self.expression, self.writer.codes
         externals = [expression[e] for e in block.externals]
         constants = [expression[c] for c in block.constants]
         values = [expression[n] for n in block.nodes]
-        codes = self.writer.codes
+        each = f"for {_tuple(constants, 8) if constants else '_'} in copies:"
+        body = []
+        for node in block.nodes:
+            operands = [expression[p] for p in node._parents]
+            body.append(f"    {expression[node]} = {codes[id(node._primitive)].forward.format(*operands)}")
+        body += _finite_or_raise(values)
+        body += [f"    saved.append({_tuple(values, 16)})", f"    outputs.append({values[-1]})"]
         lines = [
             "",
             f"# {group.function}: one computation the graph makes {len(group.blocks)} times over (each example of a",
-            "# batch, say), only its own numbers differ: written once, called for each copy.",
-            f"def {group.function}(shared, constants):",
+            "# batch, say), only its own numbers differ: written once, run for each copy.",
+            f"def {group.function}(shared, copies):",
             *_unpack(externals, "shared"),
-            *_unpack(constants, "constants"),
+            "    saved, outputs = [], []",
+            f"    {each}",
+            *_indented(body),
+            "    return saved, outputs",
         ]
-        for node in block.nodes:
-            operands = [expression[p] for p in node._parents]
-            lines.append(f"    {expression[node]} = {codes[id(node._primitive)].forward.format(*operands)}")
-        lines += _finite_or_raise(values)
-        lines.append(f"    return {_tuple(values, 12)}, {values[-1]}")
-        lines += ["", f"def {group.function}_backward(shared, constants, values, grad_out, accumulated):",
-                  *_unpack(externals, "shared"), *_unpack(constants, "constants"), *_unpack(values, "values")]
         grads = {n: f"grad_{expression[n]}" for n in (*block.externals, *block.nodes)}
-        lines += _unpack([grads[e] for e in block.externals], "accumulated")
-        lines.append(f"    {grads[block.root]} = grad_out")
+        body = [*_unpack(constants, "copies[k]"), *_unpack(values, "saved[k]"), f"    {grads[block.root]} = grad_out"]
         own = set(block.nodes)
         last_user = {parent: node for node in reversed(block.nodes) for parent in node._parents}
         terms: dict[Value, list[tuple[str, str]]] = {}
@@ -474,10 +482,23 @@ class _BlockWriter:
                 if parent in own:
                     terms.setdefault(parent, []).append((sign, term))
                 else:
-                    lines.append(f"    {grads[parent]} {sign}= {term}")
+                    body.append(f"    {grads[parent]} {sign}= {term}")
             for parent in dict.fromkeys(node._parents):
                 if parent in terms and last_user[parent] is node:
-                    lines += _sum_lines(grads[parent], terms.pop(parent))
-        lines += _finite_or_raise([grads[n] for n in block.nodes if all(type(p) is Constant for p in n._parents)])
-        lines.append(f"    return {_tuple([grads[e] for e in block.externals], 11) if block.externals else '()'}")
+                    body += _sum_lines(grads[parent], terms.pop(parent))
+        body += _finite_or_raise([grads[n] for n in block.nodes if all(type(p) is Constant for p in n._parents)])
+        returned = _tuple([grads[e] for e in block.externals], 11) if block.externals else "()"
+        lines += [
+            "",
+            f"def {group.function}_backward(shared, copies, saved, run, accumulated):",
+            *_unpack(externals, "shared"),
+            *_unpack([grads[e] for e in block.externals], "accumulated"),
+            "    for k, grad_out in run:  # the copies in backward's order, with their output's gradient",
+            *_indented(body),
+            f"    return {returned}",
+        ]
         return lines
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return [f"    {line}" for line in lines]
