@@ -177,12 +177,13 @@ def _tuple(items: list[str], indent: int = 4) -> str:
     text = f"({', '.join(items)})"
     if len(text) + indent <= LINE_WIDTH:
         return text
-    rows, row = [], []
+    rows, row, width = [], [], indent + 1
     for item in items:  # as many to a line as fit
-        if row and indent + 1 + len(", ".join([*row, item])) > LINE_WIDTH:
+        if row and width + len(item) > LINE_WIDTH:
             rows.append(", ".join(row))
-            row = []
+            row, width = [], indent + 1
         row.append(item)
+        width += len(item) + 2
     rows.append(", ".join(row))
     return "(" + f",\n{' ' * (indent + 1)}".join(rows) + ")"
 
@@ -355,8 +356,17 @@ class _MainBackward:
         for group in writer.groups:
             for external in group.blocks[0].externals:
                 self.accumulated.setdefault(external, []).append(group)
-        self.packed: list[_Copies] = []  # groups whose externals' gradients are in their tuple just now
-        self.waiting: dict[str, list[str]] = {}  # by function: (copy number, output's gradient) of copies to run
+        # Groups reading the same externals (a batch's examples of each class, say) pass one tuple of
+        # their gradients from call to call; it is known by the first group's name for it.
+        self.tuple_of: dict[str, str] = {}  # group's function -> the name of its externals' gradients' tuple
+        self.externals_of: dict[str, list[Value]] = {}  # that name -> the externals, in order
+        for group in writer.groups:
+            key = tuple(map(id, group.blocks[0].externals))
+            first = next((g for g in writer.groups if tuple(map(id, g.blocks[0].externals)) == key), group)
+            self.tuple_of[group.function] = first.accumulated
+            self.externals_of[first.accumulated] = first.blocks[0].externals
+        self.packed: list[str] = []  # the tuples holding their externals' gradients just now
+        self.waiting: dict[str, list[tuple[_Copies, str]]] = {}  # tuple -> (group, "(copy, output's grad)") to run
         self.out: list[str] = []
 
     def lines(self) -> list[str]:
@@ -376,8 +386,9 @@ class _MainBackward:
             grad = grads[node]
             if node in writer.copy_number:
                 group = writer.owner[node][0]
-                self._pack(group)
-                self.waiting.setdefault(group.function, []).append(f"({writer.copy_number[node]}, {grad})")
+                self._pack(self.tuple_of[group.function])
+                self.waiting.setdefault(self.tuple_of[group.function], []).append(
+                    (group, f"({writer.copy_number[node]}, {grad})"))
                 continue
             operands, code = [writer.expression[p] for p in node._parents], writer.codes[id(node._primitive)]
             for i, parent in enumerate(node._parents):
@@ -399,29 +410,33 @@ class _MainBackward:
         out += _finite_or_raise(sinks)
         return out
 
-    def _pack(self, group: _Copies) -> None:
-        if any(g is group for g in self.packed):
+    def _pack(self, name: str) -> None:
+        if name in self.packed:
             return
-        externals = set(group.blocks[0].externals)
-        for other in [g for g in self.packed if externals & set(g.blocks[0].externals)]:
+        externals = set(self.externals_of[name])
+        for other in [t for t in self.packed if externals & set(self.externals_of[t])]:
             self._unpack(other)
-        self.out += _assign(group.accumulated, [self.grads[e] for e in group.blocks[0].externals])
-        self.packed.append(group)
+        self.out += _assign(name, [self.grads[e] for e in self.externals_of[name]])
+        self.packed.append(name)
 
-    def _unpack(self, group: _Copies) -> None:
-        """Run the copies waiting (their gradients go to the externals), then take the externals' out."""
-        waiting = self.waiting.pop(group.function, [])
-        if waiting:
-            run = _tuple(waiting, 8)
-            self.out.append(f"    {group.accumulated} = {group.function}_backward({group.shared}, {group.copies}, "
-                            f"{group.saved}, {run}, {group.accumulated})")
-        self.packed = [g for g in self.packed if g is not group]
-        self.out += _unpack([self.grads[e] for e in group.blocks[0].externals], group.accumulated)
+    def _unpack(self, name: str) -> None:
+        """Run the copies waiting, in order (their gradients go to the externals), then take the
+        externals' gradients out of the tuple."""
+        waiting = self.waiting.pop(name, [])
+        while waiting:
+            group = waiting[0][0]
+            count = next((i for i, (g, _) in enumerate(waiting) if g is not group), len(waiting))
+            run = _tuple([copy for _, copy in waiting[:count]], 8)
+            self.out.append(f"    {name} = {group.function}_backward({group.shared}, {group.copies}, "
+                            f"{group.saved}, {run}, {name})")
+            waiting = waiting[count:]
+        self.packed.remove(name)
+        self.out += _unpack([self.grads[e] for e in self.externals_of[name]], name)
 
     def _unpack_for(self, node: Value) -> None:
         for group in self.accumulated.get(node, ()):
-            if any(g is group for g in self.packed):
-                self._unpack(group)
+            if self.tuple_of[group.function] in self.packed:
+                self._unpack(self.tuple_of[group.function])
 
 
 class _BlockWriter:

@@ -414,7 +414,8 @@ def batches(draw):
     numbers = st.floats(-1.5, 1.5)
     traced = draw(st.lists(numbers, min_size=count, max_size=count))
     new = draw(st.lists(numbers, min_size=count, max_size=count))
-    examples = draw(st.lists(st.tuples(numbers, numbers), min_size=2, max_size=4))
+    kinds = st.sampled_from(["plain", "negated", "squared"])  # examples of two or three shapes, mixed
+    examples = draw(st.lists(st.tuples(numbers, numbers, kinds), min_size=2, max_size=6))
     steps = []
     for _ in range(draw(st.integers(8, 14))):
         name = draw(st.sampled_from(sorted(RULES)))
@@ -431,10 +432,12 @@ def build_batch(numbers, examples, steps, with_penalty):
     shared = (params[0] * 0.5).tanh()  # used by every example: outside the copies
     shared_constant = Value(0.25, requires_grad=False)
     total, inside = 0.0, []
-    for x, y in examples:
+    for x, y, kind in examples:
         nodes = [*params, shared, shared_constant, Value(x, requires_grad=False), Value(y, requires_grad=False)]
         for name, operands in steps:
             nodes.append(RULES[name][1](*(nodes[i] for i in operands)))
+        if kind != "plain":  # one more step: another shape, over the same parameters
+            nodes.append(-nodes[-1] if kind == "negated" else nodes[-1] * nodes[-1])
         inside += nodes[len(params) + 4 :]
         total = total + nodes[-1]
     if with_penalty:
