@@ -3,9 +3,10 @@
 Each training step is about 170,000 chain-rule steps (one per edge of the loss's graph).
 Built as a graph and backpropagated node by node, the 300 steps take minutes.  Here the loss
 is traced once and compiled (:func:`~micrograd_like.compile_graph`): every step after that is
-straight-line Python on floats, several times faster.  (Writing and compiling that code costs
-about as much as a few hundred compiled steps: it pays off over a long run.)  The numbers are the engine's
-(see :mod:`~micrograd_like.demos.spiral`, which this demo scales up).
+plain Python on floats, an example's forward and backward pass written once and run for each
+example, several times faster.  (Tracing and compiling costs about as much as a few dozen
+steps.)  The numbers are the engine's (see :mod:`~micrograd_like.demos.spiral`, which this
+demo scales up).
 """
 
 from __future__ import annotations
