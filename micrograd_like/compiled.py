@@ -37,13 +37,13 @@ computation, are written once as a function called for each (:mod:`~micrograd_li
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import autodiff, engine, modes, ops
 from .codegen import CHECK, FUNCTION_NAME, SourceWriter
 from .engine import Value
 
-__all__ = ["compile_graph", "CompiledGraph", "CompileError"]
+__all__ = ["compile_graph", "CompiledGraph", "CompiledLoss", "CompileError"]
 
 
 
@@ -168,6 +168,56 @@ class CompiledGraph:
         except ImportError:
             return None  # Jupyter shows the Markdown instead
         return highlight(self.source, PythonLexer(), HtmlFormatter(noclasses=True))
+
+
+class CompiledLoss:
+    """A training loop's loss traced once and compiled: each step is then one call on floats.
+
+    ``CompiledLoss(model, X, labels, loss_of)`` traces ``loss_of(outputs, labels)``, where
+    ``outputs`` is ``[model.outputs(x) for x in X]``, for the model's parameters.  ``run()``
+    returns the loss and every point's outputs at the parameters' current numbers, and sets
+    each parameter's ``.grad`` (what ``zero_grad()`` then ``backward()`` leave), so an
+    optimiser's ``step()`` can follow.  If the loss's graph depends on the numbers (a choice
+    made in Python, say which class scores highest), ``retrace_when(outputs)`` gives a key of
+    those choices: when it changes, the loss is traced again.
+
+    >>> from micrograd_like import MLP, SGD
+    >>> from micrograd_like.losses import mse_loss
+    >>> model = MLP(1, [4, 1], seed=0)
+    >>> loss = CompiledLoss(model, [[0.0], [1.0]], [0.0, 1.0], lambda outputs, y: mse_loss([o[0] for o in outputs], y))
+    >>> optimiser = SGD(model.parameters(), lr=0.1)
+    >>> first, _ = loss.run()
+    >>> for _ in range(20):
+    ...     optimiser.step()
+    ...     last, _ = loss.run()
+    >>> last < first
+    True
+    """
+
+    def __init__(self, model, X: Sequence, labels: Sequence, loss_of: Callable,
+                 retrace_when: Callable[[list[list[float]]], object] | None = None) -> None:
+        self.model, self.X, self.labels, self.loss_of = model, X, labels, loss_of
+        self.key_of = retrace_when or (lambda outputs: None)
+        self.params = model.parameters()
+        self._trace()
+
+    def _trace(self) -> None:
+        outputs = [self.model.outputs(x) for x in self.X]
+        loss = self.loss_of(outputs, self.labels)
+        self.width = len(outputs[0])
+        self.key = self.key_of([[o.data for o in out] for out in outputs])
+        self.step = compile_graph(loss, self.params, extras=[o for out in outputs for o in out])
+
+    def run(self) -> tuple[float, list[list[float]]]:
+        """The loss and every point's outputs at the current parameters; their gradients set."""
+        loss, grads, flat = self.step(*[p.data for p in self.params])
+        outputs = [list(flat[i : i + self.width]) for i in range(0, len(flat), self.width)]
+        if self.key_of(outputs) != self.key:
+            self._trace()
+            return self.run()
+        for p, g in zip(self.params, grads):
+            p.grad = g
+        return loss, outputs
 
 
 def _check_inputs(inputs: tuple, extras: tuple, order: list[Value]) -> None:

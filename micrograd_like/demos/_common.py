@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..compiled import CompiledLoss
 from ..engine import Value
 from ..grids import grid, outputs_on_grid
 from ..nn import MLP
@@ -94,7 +95,7 @@ def train(
     """
     progress = Progress(steps, lines)
     history: list[tuple[float, float]] = []
-    fast = _CompiledLoss(model, X, labels, loss_of, retrace_when or (lambda outputs: None)) if compiled else None
+    fast = CompiledLoss(model, X, labels, loss_of, retrace_when) if compiled else None
     for step in range(steps + 1):
         try:
             loss, outputs = fast.run() if fast else (None, None)
@@ -126,35 +127,6 @@ def _engine_step(model, X, labels, loss_of, optimizer, step: int, steps: int) ->
         except OverflowError:
             raise Diverged(step + 1) from None
     return loss.data, [[o.data for o in out] for out in outputs]
-
-
-class _CompiledLoss:
-    """The loss traced once and compiled, traced again when the key of its choices changes."""
-
-    def __init__(self, model: MLP, X, labels, loss_of, retrace_when) -> None:
-        self.model, self.X, self.labels, self.loss_of, self.key_of = model, X, labels, loss_of, retrace_when
-        self.params = model.parameters()
-        self._trace()
-
-    def _trace(self) -> None:
-        from ..compiled import compile_graph
-
-        outputs = [self.model.outputs(x) for x in self.X]
-        loss = self.loss_of(outputs, self.labels)
-        self.width = len(outputs[0])
-        self.key = self.key_of([[o.data for o in out] for out in outputs])
-        self.step = compile_graph(loss, self.params, extras=[o for out in outputs for o in out])
-
-    def run(self) -> tuple[float, list[list[float]]]:
-        """The loss and every point's outputs at the current parameters; their gradients set."""
-        loss, grads, flat = self.step(*[p.data for p in self.params])
-        outputs = [list(flat[i : i + self.width]) for i in range(0, len(flat), self.width)]
-        if self.key_of(outputs) != self.key:
-            self._trace()
-            return self.run()
-        for p, g in zip(self.params, grads):
-            p.grad = g
-        return loss, outputs
 
 
 def figure(*, width: float = 6.0, height: float = 4.5):
