@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from helpers import need_dot
 
-from micrograd_like.cli import build_parser, main
+from micrograd_like.cli import main
+from micrograd_like.cli.command import build_parser
 from micrograd_like.cli.step import run as step_command
 
 LECTURE = ["step", "(a*b + c) * f", "--var", "a=2", "--var", "b=-3", "--var", "c=10", "--var", "f=-2"]

@@ -1,10 +1,11 @@
 """The widgets in a real JupyterLab, driven by headless Chromium.
 
 A JupyterLab server is started on a free localhost port with a token and a temporary root
-directory holding copies of the course's notebooks 2 and 4 (the package importable through
-PYTHONPATH, so nothing is written into the checkout).  Chromium opens each, runs all its cells,
-clicks the stepper widget's Next in notebook 2 and the training view's Play, Pause and chain-rule
-panel in notebook 4, and sees the words, the drawings and the loss change.
+directory holding copies of the course's notebooks 2 and 4 and a small notebook with a quiz on the
+lecture's example (the package importable through PYTHONPATH, so nothing is written into the
+checkout).  Chromium opens each, runs all its cells, clicks the stepper widget's Next in notebook 2
+and the training view's Play, Pause and chain-rule panel in notebook 4, types answers into the
+quiz, and sees the words, the drawings, the loss and the score change.
 
 These tests need JupyterLab, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
 variable set) a missing one is a failure, so the test cannot silently stop running; elsewhere it
@@ -35,6 +36,17 @@ NOTEBOOK_RUN = 300  # seconds for all of a notebook's cells to run on a loaded m
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 STEPPING = "02-stepping-through-backprop.ipynb"  # its cell `steps.widget()` shows the stepper
 TRAINING = "04-training-an-mlp.ipynb"  # its cell ending `playground` shows the training view
+QUIZ = "quiz.ipynb"  # written by the lab fixture: the lecture's example, then steps.quiz()
+QUIZ_CELLS = [
+    "from micrograd_like import Value\n"
+    "a, b = Value(2.0, label='a'), Value(-3.0, label='b')\n"
+    "c, f = Value(10.0, label='c'), Value(-2.0, label='f')\n"
+    "e = a * b; e.label = 'e'\n"
+    "d = e + c; d.label = 'd'\n"
+    "L = d * f; L.label = 'L'\n"
+    "steps = L.backward_steps()",
+    "steps.quiz(ask=('local', 'grad'))",
+]
 
 
 def require_jupyterlab() -> None:
@@ -64,6 +76,7 @@ def lab():
     root = Path(tempfile.mkdtemp(prefix="micrograd-lab-"))
     for name in (STEPPING, TRAINING):  # copies: running them writes nothing into the checkout
         shutil.copy(NOTEBOOKS / name, root / name)
+    write_notebook(root / QUIZ, QUIZ_CELLS)
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)  # no "would you like news?" toast over the widgets
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
@@ -75,6 +88,14 @@ def lab():
             yield from serve(root, port, token, env, log)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, str(path))
 
 
 def serve(root: Path, port: int, token: str, env: dict, log):
@@ -211,6 +232,19 @@ return [Math.min.apply(null, sizes), svg.getBoundingClientRect().right,
 """
 
 
+SMALL_WORDS = """
+var small = [];
+arguments[0].querySelectorAll('*').forEach(function (el) {  // every element with words of its own, but drawings
+    if (el.closest('svg')) return;
+    var words = el.tagName === 'INPUT' ? el.placeholder + el.value : Array.prototype.filter.call(el.childNodes,
+        function (n) { return n.nodeType === 3; }).map(function (n) { return n.textContent.trim(); }).join('');
+    var size = parseFloat(getComputedStyle(el).fontSize);
+    if (words && size < 14) small.push(size + 'px: ' + words.slice(0, 40));
+});
+return small;
+"""
+
+
 NO_SIDEWAYS_SCROLLING = """
 var areas = arguments[0] ? [arguments[0].closest('.jp-OutputArea')]  // the output of the widget's cell
                          : Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea'));  // every output
@@ -285,3 +319,59 @@ def test_notebook_4s_training_view_plays_in_jupyterlab(lab, browser):
     smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, panel)
     assert smallest >= 14 and drawing_right <= notebook_right + 1
     assert browser.execute_script(NO_SIDEWAYS_SCROLLING, view) == []  # in the widget's output
+
+
+def test_the_quiz_takes_typed_answers_in_jupyterlab(lab, browser):
+    """A student's session: a wrong answer gets the hint, the right one is taken and the quiz
+    moves on, Enter or Submit; at the end, the score and what went wrong."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, token = lab
+    run_notebook(browser, url, token, QUIZ)
+    quiz = widget_in_cell(browser, QUIZ_CELLS[-1], ".mgl-quiz")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", quiz)
+    wait = WebDriverWait(browser, WAIT)
+    box = quiz.find_element(By.CSS_SELECTOR, ".mgl-answer input")
+
+    def says(selector: str, words: str) -> None:
+        try:
+            wait.until(lambda b: words in text_in(quiz, selector))
+        except TimeoutException:
+            shown = {part: text_in(quiz, f".mgl-{part}") for part in ("question", "feedback", "score")}
+            pytest.fail(f"no {words!r} in the quiz's {selector} after {WAIT} s; it shows {shown}")
+
+    says(".mgl-question", "step 1/6: L = d*f sends dL/dL = 1.0 back to d")
+    says(".mgl-question", "local derivative d(d*f)/dd = ?")
+    assert "<svg" in drawing_of(quiz) and "score: 0/0" in text_in(quiz, ".mgl-score")
+    box.send_keys("3", Keys.ENTER)  # d(d*f)/dd is f, -2: 3 is wrong
+    says(".mgl-feedback", "not quite. Hint: the rule is d(d*f)/dd = f, with the numbers of the forward pass.")
+    wait.until(lambda b: box.get_attribute("value") == "")  # the box is emptied for the next try
+    assert "local derivative d(d*f)/dd = ?" in text_in(quiz, ".mgl-question")  # asked again
+    screenshot(browser, "quiz-hint.png")
+    box.send_keys("-2", Keys.ENTER)
+    says(".mgl-feedback", "right: d(d*f)/dd = f = -2.0")
+    says(".mgl-question", "d.grad after this step (it is 0.0 now) = ?")
+    assert "score: 1/1" in text_in(quiz, ".mgl-score")
+    before = drawing_of(quiz)
+    box.send_keys("-2")
+    button(quiz, "Submit").click()  # the button, this time
+    says(".mgl-question", "step 2/6: L = d*f sends dL/dL = 1.0 back to f")  # the step is taken: the next one
+    says(".mgl-feedback", "right")
+    wait.until(lambda b: drawing_of(quiz) != before)  # the graph moves on with the step
+    assert "score: 2/2" in text_in(quiz, ".mgl-score")
+
+    for answer in ["4", "4", "1", "-2", "1", "-2", "-3", "6", "2", "-4"]:  # the lecture's numbers
+        box.send_keys(answer, Keys.ENTER)
+        wait.until(lambda b: box.get_attribute("value") == "")
+    says(".mgl-question", "Finished.")
+    says(".mgl-score", "score: 12/12")
+    assert "step 1/6, the local derivative (d(d*f)/dd = f = -2.0): right after the hint" in text_in(quiz, ".mgl-score")
+    assert not box.is_enabled() and not button(quiz, "Submit").is_enabled()
+    screenshot(browser, "quiz-finished.png")
+    assert browser.execute_script(NO_SIDEWAYS_SCROLLING, quiz) == []
+    assert browser.execute_script(SMALL_WORDS, quiz) == []  # words at 14 px or more, for a projector
+    smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, quiz)
+    assert smallest >= 14 and drawing_right <= notebook_right + 1  # the graph's too, and it fits

@@ -266,6 +266,30 @@ def test_the_widget_asks_takes_answers_and_shows_the_graph():
     assert "score: 5/6" in score.value
 
 
+def test_submit_arriving_while_the_answer_is_taken_does_not_answer_the_next_question():
+    """In JupyterLab, Submit's click can reach the kernel while the answer the same click sent
+    (the box losing focus) is being taken: it must not answer the next question too."""
+    pytest.importorskip("ipywidgets")
+    quiz, _ = lecture_quiz(ask=("local", "grad"))
+    question, row, feedback, score, _ = quiz.widget().children
+    answer, submit, _ = row.children
+    taken = []
+    original = quiz.answer
+
+    def answer_and_meanwhile_the_click_arrives(text):
+        taken.append(text)
+        said = original(text)
+        submit.click()  # the click, handled in the middle of taking the answer
+        return said
+
+    quiz.answer = answer_and_meanwhile_the_click_arrives
+    answer.value = "-2"
+    assert taken == ["-2"] and quiz.score.right == 1 and quiz.score.out_of == 1
+    assert "d.grad after this step" in question.value and "right" in feedback.value
+    answer.value = "-2"  # the same number for the next question: taken as a new answer
+    assert taken == ["-2", "-2"] and "score: 2/2" in score.value
+
+
 def test_in_a_jupyter_kernel_steps_quiz_is_the_widget():
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
