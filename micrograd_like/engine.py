@@ -193,7 +193,7 @@ class Value:
         return _binary(ops.DIV, other, self)
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,), (self.data,))
+        return _unary(ops.NEG, self)
 
     def __pos__(self) -> Value:
         return self
@@ -206,57 +206,57 @@ class Value:
             return NotImplemented
         if not math.isfinite(number):
             raise ValueError(f"the exponent must be a finite number, got {number!r}")
-        return _apply(ops.power(number), (self,), (self.data,))
+        return _unary(ops.power(number), self)
 
     def __rpow__(self, base):
         return _binary(ops.POW, base, self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return _apply(ops.EXP, (self,), (self.data,))
+        return _unary(ops.EXP, self)
 
     def log(self) -> Value:
         """The natural logarithm (self must be positive)."""
-        return _apply(ops.LOG, (self,), (self.data,))
+        return _unary(ops.LOG, self)
 
     def tanh(self) -> Value:
         """The hyperbolic tangent."""
-        return _apply(ops.TANH, (self,), (self.data,))
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """The logistic function 1 / (1 + exp(-self))."""
-        return _apply(ops.SIGMOID, (self,), (self.data,))
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, self); its derivative at 0 is taken as 0."""
-        return _apply(ops.RELU, (self,), (self.data,))
+        return _unary(ops.RELU, self)
 
     def sqrt(self) -> Value:
         """The square root (self must be positive)."""
-        return _apply(ops.SQRT, (self,), (self.data,))
+        return _unary(ops.SQRT, self)
 
     def sin(self) -> Value:
         """The sine (radians)."""
-        return _apply(ops.SIN, (self,), (self.data,))
+        return _unary(ops.SIN, self)
 
     def cos(self) -> Value:
         """The cosine (radians)."""
-        return _apply(ops.COS, (self,), (self.data,))
+        return _unary(ops.COS, self)
 
     def abs(self) -> Value:
         """|self|; its derivative at 0 is taken as 0."""
-        return _apply(ops.ABS, (self,), (self.data,))
+        return _unary(ops.ABS, self)
 
     __abs__ = abs
 
     # Functions added as rows of the primitive table: one line each (their words are in ops.py).
-    def tan(self) -> Value: return _apply(ops.TAN, (self,), (self.data,))
-    def sinh(self) -> Value: return _apply(ops.SINH, (self,), (self.data,))
-    def cosh(self) -> Value: return _apply(ops.COSH, (self,), (self.data,))
-    def arctan(self) -> Value: return _apply(ops.ARCTAN, (self,), (self.data,))
-    def log1p(self) -> Value: return _apply(ops.LOG1P, (self,), (self.data,))
-    def expm1(self) -> Value: return _apply(ops.EXPM1, (self,), (self.data,))
-    def softplus(self) -> Value: return _apply(ops.SOFTPLUS, (self,), (self.data,))
+    def tan(self) -> Value: return _unary(ops.TAN, self)
+    def sinh(self) -> Value: return _unary(ops.SINH, self)
+    def cosh(self) -> Value: return _unary(ops.COSH, self)
+    def arctan(self) -> Value: return _unary(ops.ARCTAN, self)
+    def log1p(self) -> Value: return _unary(ops.LOG1P, self)
+    def expm1(self) -> Value: return _unary(ops.EXPM1, self)
+    def softplus(self) -> Value: return _unary(ops.SOFTPLUS, self)
     def maximum(self, other) -> Value: return apply(ops.MAXIMUM, self, other)
 
     # -- display -------------------------------------------------------------------------------
@@ -454,7 +454,32 @@ def _binary(primitive: Primitive, left, right):
         right = _constant(right)
         if right is None:
             return NotImplemented
-    return _apply(primitive, (left, right), (left.data, right.data))
+    a, b = left.data, right.data
+    try:  # the common case, in straight-line code: see _unary
+        out = primitive.forward(a, b)
+        if out - out == 0.0 and _mode() is _PLAIN:
+            return _node(Value, out, primitive, (left, right), primitive.local_grads(a, b, out))
+    except (ArithmeticError, ValueError):
+        pass
+    return _apply(primitive, (left, right), (a, b))
+
+
+def _unary(primitive: Primitive, x: Value) -> Value:
+    """The node ``primitive(x)``: what :func:`_apply` makes, faster.
+
+    The common case (a finite result, outside no_grad() and detect_anomaly()) is written
+    out in straight-line code, without _apply's tuples of inputs; anything else (an error,
+    an overflow, a mode) goes the general way through _apply, which computes the node
+    again and reports or applies it.  (:func:`_binary` does the same for two operands.)
+    """
+    a = x.data
+    try:
+        out = primitive.forward(a)
+        if out - out == 0.0 and _mode() is _PLAIN:
+            return _node(Value, out, primitive, (x,), primitive.local_grads(a, out))
+    except (ArithmeticError, ValueError):
+        pass
+    return _apply(primitive, (x,), (a,))
 
 
 def _constant(x: object) -> Constant | None:
