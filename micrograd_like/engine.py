@@ -11,12 +11,14 @@ Value(data=4.0, grad=0.0)
 >>> a.grad, b.grad
 (-3.0, 2.0)
 
-Every operation goes through one function, :func:`_apply`, which runs the primitive's
-forward rule and records the parents and the local derivatives from the table in
-:mod:`micrograd_like.ops`.  Those nodes hold no closures: what they record is all that
-``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.  (A
-node made micrograd's way, with its own ``_backward``, is a :mod:`~micrograd_like.closures`
-node.)
+Every operation is built by :func:`_apply`, which runs the primitive's forward rule and
+records the parents and the local derivatives from the table in :mod:`micrograd_like.ops`;
+:func:`_unary` and :func:`_binary` do the same for the common case of one or two operands,
+faster, making a :class:`UnaryNode` or a :class:`BinaryNode` (one object each, which
+Python's garbage collector scans far less than a node with tuples: see UnaryNode).  Those
+nodes hold no closures: what they record is all that ``backward()`` (in
+:mod:`micrograd_like.autodiff`) and the step-by-step views need.  (A node made
+micrograd's way, with its own ``_backward``, is a :mod:`~micrograd_like.closures` node.)
 
 The modules depend one way: :mod:`~micrograd_like.autodiff` works on Values, so it imports
 this module; the two Value methods that run it (``backward``, ``zero_grad``) import it
@@ -39,9 +41,6 @@ __all__ = [
     "Value", "Leaf", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError",
 ]
 
-_NO_PARENTS: tuple = ()
-
-
 class Value:
     """A scalar in a computation graph: its number, its gradient, and how it was made.
 
@@ -59,7 +58,11 @@ class Value:
     below; they are made by the million, and that room would cost each of them 32 bytes.
     """
 
-    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads")
+    __slots__ = ("data", "grad", "label", "_primitive")
+    # A leaf has no parents.  A node made by an operation keeps its own: see UnaryNode,
+    # BinaryNode and Node below.
+    _parents: tuple[Value, ...] = ()
+    _local_grads: tuple | None = ()
 
     def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
                 _children: Iterable[Value] = (), _op: str = "") -> Value:
@@ -81,13 +84,10 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._primitive: Primitive | None = None
-        self._parents: tuple[Value, ...] = _NO_PARENTS
-        self._local_grads: tuple | None = _NO_PARENTS
         if children:  # micrograd's way: the caller sets out._backward, a closure (see ClosureNode)
             if not requires_grad:
                 raise ValueError("a constant (requires_grad=False) has no parents: leave out _children")
             self._parents = children
-            self._local_grads = None
             self._symbol = op
 
     # -- read-only views of the graph ---------------------------------------------------------
@@ -200,7 +200,7 @@ class Value:
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            return _apply(ops.POW, (self, exponent), (self.data, exponent.data))
+            return _binary(ops.POW, self, exponent)
         number = _as_number(exponent, "the exponent")
         if number is None:
             return NotImplemented
@@ -301,6 +301,47 @@ class Constant(Value):
         return f"Value(data={self.data!r}{label}, requires_grad=False)"
 
 
+class UnaryNode(Value):
+    """A node made by an operation on one operand (``-x``, ``x.tanh()``, ``x ** 2``).
+
+    Why three kinds of node?  Python's cycle collector keeps an eye on every object that
+    can hold references to others, and scans all of them again and again while a graph
+    grows: the more such objects a node is made of, the more of the collector's time it
+    costs (a third of the time of a graph of 10^5 nodes).  A node that kept its parents and
+    its local derivatives in two tuples would be three such objects; these nodes keep them
+    in fields of their own, so each is one.  ``_parents`` and ``_local_grads`` read them as
+    tuples, the same for every kind of node.
+    """
+
+    __slots__ = ("_parent", "_local")
+
+    @property
+    def _parents(self) -> tuple[Value]:
+        return (self._parent,)
+
+    @property
+    def _local_grads(self) -> tuple[float]:
+        return (self._local,)
+
+
+class BinaryNode(Value):
+    """A node made by an operation on two operands (``a + b``, ``a * b``): the commonest
+    node, one object (see :class:`UnaryNode`)."""
+
+    __slots__ = ("_left", "_right", "_left_local", "_right_local")
+
+    # Read as tuples by a function of the standard library, at C speed: backward() reads them once per node.
+    _parents = property(operator.attrgetter("_left", "_right"))
+    _local_grads = property(operator.attrgetter("_left_local", "_right_local"))
+
+
+class Node(Value):
+    """A node made by any operation, with its parents and local derivatives in tuples: a
+    weighted sum's many operands, or a node made in one of the modes of :mod:`.modes`."""
+
+    __slots__ = ("_parents", "_local_grads")
+
+
 def _arguments(args: tuple, label, requires_grad, children, op) -> tuple[str, bool, tuple, str]:
     """Value's arguments, given in its own order ``Value(data, label, requires_grad)`` or in
     micrograd's ``Value(data, _children, _op, label)``; keywords work with either.
@@ -379,15 +420,7 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents, local=True) from None
-    # What _node does, written out: this is the hottest path of the engine.
-    node = object.__new__(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._primitive = primitive
-    node._parents = parents
-    node._local_grads = local_grads
-    return node
+    return _node(out, primitive, parents, local_grads)
 
 
 _DATA = operator.attrgetter("data")
@@ -412,9 +445,9 @@ def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ..
     return type(error)(message)
 
 
-def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: tuple, local_grads: tuple) -> Value:
+def _node(data: float, primitive: Primitive, parents: tuple, local_grads: tuple) -> Node:
     """A new graph node, its fields set directly (op results need none of __init__'s checks)."""
-    node = object.__new__(cls)
+    node = object.__new__(Node)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -424,11 +457,21 @@ def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: t
     return node
 
 
+def _constant_node(data: float) -> Constant:
+    """A new Constant, its fields set directly (``data`` is known to be a finite float)."""
+    node = object.__new__(Constant)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._primitive = None
+    return node
+
+
 def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
     mode = _mode()
     if not mode.recording:
-        return _node(Constant, out, None, _NO_PARENTS, _NO_PARENTS)
+        return _constant_node(out)
     try:
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
@@ -437,7 +480,7 @@ def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tup
         raise AnomalyError(
             f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
         )
-    return _node(Value, out, primitive, parents, local_grads)
+    return _node(out, primitive, parents, local_grads)
 
 
 def _describe(nodes) -> str:
@@ -458,7 +501,15 @@ def _binary(primitive: Primitive, left, right):
     try:  # the common case, in straight-line code: see _unary
         out = primitive.forward(a, b)
         if out - out == 0.0 and _mode() is _PLAIN:
-            return _node(Value, out, primitive, (left, right), primitive.local_grads(a, b, out))
+            node = object.__new__(BinaryNode)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node._primitive = primitive
+            node._left = left
+            node._right = right
+            node._left_local, node._right_local = primitive.local_grads(a, b, out)
+            return node
     except (ArithmeticError, ValueError):
         pass
     return _apply(primitive, (left, right), (a, b))
@@ -476,7 +527,14 @@ def _unary(primitive: Primitive, x: Value) -> Value:
     try:
         out = primitive.forward(a)
         if out - out == 0.0 and _mode() is _PLAIN:
-            return _node(Value, out, primitive, (x,), primitive.local_grads(a, out))
+            node = object.__new__(UnaryNode)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node._primitive = primitive
+            node._parent = x
+            (node._local,) = primitive.local_grads(a, out)
+            return node
     except (ArithmeticError, ValueError):
         pass
     return _apply(primitive, (x,), (a,))
@@ -489,7 +547,7 @@ def _constant(x: object) -> Constant | None:
         return None
     if not math.isfinite(number):
         raise ValueError(f"an operand must be a finite number, got {number!r}")
-    return _node(Constant, number, None, _NO_PARENTS, _NO_PARENTS)  # no second check of the number
+    return _constant_node(number)  # no second check of the number
 
 
 def _as_number(x: object, where: str) -> float | None:
