@@ -7,7 +7,8 @@ closure in backward() (see :mod:`micrograd_like.autodiff`) and the stepper shows
 
 from __future__ import annotations
 
-from .engine import Value, _as_number
+from ._numbers import _as_number
+from .engine import Value
 
 __all__ = ["ClosureNode"]
 
