@@ -7,7 +7,8 @@ closure in backward() (see :mod:`micrograd_like.autodiff`) and the stepper shows
 
 from __future__ import annotations
 
-from .engine import Value, _as_number
+from ._numbers import _as_number
+from .engine import Value
 
 __all__ = ["ClosureNode"]
 
@@ -40,7 +41,8 @@ class ClosureNode(Value):
     refuses a graph that holds one.
     """
 
-    __slots__ = ("_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
+    __slots__ = ("_parents", "_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
+    _local_grads = None  # the closure knows them (backward() reads None as "run the closure")
 
     @property
     def op(self) -> str:
@@ -81,6 +83,7 @@ class ClosureNode(Value):
     def _as_share(self, share: object) -> float:
         number = None if isinstance(share, Value) else _as_number(share, "a closure's share")
         if number is None:
+            kind = "Value" if isinstance(share, Value) else type(share).__name__
             raise TypeError(f"the _backward of the {self._symbol or 'closure'} node made a parent's grad "
-                            f"{type(share).__name__}: {share!r} (a closure must add numbers to .grad)")
+                            f"{kind}: {share!r} (a closure must add numbers to .grad)")
         return number

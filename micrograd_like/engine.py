@@ -11,12 +11,14 @@ Value(data=4.0, grad=0.0)
 >>> a.grad, b.grad
 (-3.0, 2.0)
 
-Every operation goes through one function, :func:`_apply`, which runs the primitive's
-forward rule and records the parents and the local derivatives from the table in
-:mod:`micrograd_like.ops`.  Those nodes hold no closures: what they record is all that
-``backward()`` (in :mod:`micrograd_like.autodiff`) and the step-by-step views need.  (A
-node made micrograd's way, with its own ``_backward``, is a :mod:`~micrograd_like.closures`
-node.)
+Every operation is built by :func:`_apply`, which runs the primitive's forward rule and
+records the parents and the local derivatives from the table in :mod:`micrograd_like.ops`;
+:func:`_unary` and :func:`_binary` do the same for the common case of one or two operands,
+faster, making a :class:`UnaryNode` or a :class:`BinaryNode` (one object each, which
+Python's garbage collector scans far less than a node with tuples: see UnaryNode).  Those
+nodes hold no closures: what they record is all that ``backward()`` (in
+:mod:`micrograd_like.autodiff`) and the step-by-step views need.  (A node made
+micrograd's way, with its own ``_backward``, is a :mod:`~micrograd_like.closures` node.)
 
 The modules depend one way: :mod:`~micrograd_like.autodiff` works on Values, so it imports
 this module; the two Value methods that run it (``backward``, ``zero_grad``) import it
@@ -26,21 +28,18 @@ when they are called.
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 
 from . import ops
+from ._numbers import _as_float, _as_number
 from .modes import _PLAIN, AnomalyError, _mode, detect_anomaly, no_grad
 from .ops import Primitive
 
 __all__ = [
     "Value", "Leaf", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError",
 ]
-
-_NO_PARENTS: tuple = ()
-
 
 class Value:
     """A scalar in a computation graph: its number, its gradient, and how it was made.
@@ -59,7 +58,11 @@ class Value:
     below; they are made by the million, and that room would cost each of them 32 bytes.
     """
 
-    __slots__ = ("data", "grad", "label", "_primitive", "_parents", "_local_grads")
+    __slots__ = ("data", "grad", "label", "_primitive")
+    # A leaf has no parents.  A node made by an operation keeps its own: see UnaryNode,
+    # BinaryNode and Node below.
+    _parents: tuple[Value, ...] = ()
+    _local_grads: tuple | None = ()
 
     def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
                 _children: Iterable[Value] = (), _op: str = "") -> Value:
@@ -81,13 +84,10 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._primitive: Primitive | None = None
-        self._parents: tuple[Value, ...] = _NO_PARENTS
-        self._local_grads: tuple | None = _NO_PARENTS
         if children:  # micrograd's way: the caller sets out._backward, a closure (see ClosureNode)
             if not requires_grad:
                 raise ValueError("a constant (requires_grad=False) has no parents: leave out _children")
             self._parents = children
-            self._local_grads = None
             self._symbol = op
 
     # -- read-only views of the graph ---------------------------------------------------------
@@ -193,70 +193,70 @@ class Value:
         return _binary(ops.DIV, other, self)
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,), (self.data,))
+        return _unary(ops.NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            return _apply(ops.POW, (self, exponent), (self.data, exponent.data))
+            return _binary(ops.POW, self, exponent)
         number = _as_number(exponent, "the exponent")
         if number is None:
             return NotImplemented
         if not math.isfinite(number):
             raise ValueError(f"the exponent must be a finite number, got {number!r}")
-        return _apply(ops.power(number), (self,), (self.data,))
+        return _unary(ops.power(number), self)
 
     def __rpow__(self, base):
         return _binary(ops.POW, base, self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return _apply(ops.EXP, (self,), (self.data,))
+        return _unary(ops.EXP, self)
 
     def log(self) -> Value:
         """The natural logarithm (self must be positive)."""
-        return _apply(ops.LOG, (self,), (self.data,))
+        return _unary(ops.LOG, self)
 
     def tanh(self) -> Value:
         """The hyperbolic tangent."""
-        return _apply(ops.TANH, (self,), (self.data,))
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """The logistic function 1 / (1 + exp(-self))."""
-        return _apply(ops.SIGMOID, (self,), (self.data,))
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, self); its derivative at 0 is taken as 0."""
-        return _apply(ops.RELU, (self,), (self.data,))
+        return _unary(ops.RELU, self)
 
     def sqrt(self) -> Value:
         """The square root (self must be positive)."""
-        return _apply(ops.SQRT, (self,), (self.data,))
+        return _unary(ops.SQRT, self)
 
     def sin(self) -> Value:
         """The sine (radians)."""
-        return _apply(ops.SIN, (self,), (self.data,))
+        return _unary(ops.SIN, self)
 
     def cos(self) -> Value:
         """The cosine (radians)."""
-        return _apply(ops.COS, (self,), (self.data,))
+        return _unary(ops.COS, self)
 
     def abs(self) -> Value:
         """|self|; its derivative at 0 is taken as 0."""
-        return _apply(ops.ABS, (self,), (self.data,))
+        return _unary(ops.ABS, self)
 
     __abs__ = abs
 
     # Functions added as rows of the primitive table: one line each (their words are in ops.py).
-    def tan(self) -> Value: return _apply(ops.TAN, (self,), (self.data,))
-    def sinh(self) -> Value: return _apply(ops.SINH, (self,), (self.data,))
-    def cosh(self) -> Value: return _apply(ops.COSH, (self,), (self.data,))
-    def arctan(self) -> Value: return _apply(ops.ARCTAN, (self,), (self.data,))
-    def log1p(self) -> Value: return _apply(ops.LOG1P, (self,), (self.data,))
-    def expm1(self) -> Value: return _apply(ops.EXPM1, (self,), (self.data,))
-    def softplus(self) -> Value: return _apply(ops.SOFTPLUS, (self,), (self.data,))
+    def tan(self) -> Value: return _unary(ops.TAN, self)
+    def sinh(self) -> Value: return _unary(ops.SINH, self)
+    def cosh(self) -> Value: return _unary(ops.COSH, self)
+    def arctan(self) -> Value: return _unary(ops.ARCTAN, self)
+    def log1p(self) -> Value: return _unary(ops.LOG1P, self)
+    def expm1(self) -> Value: return _unary(ops.EXPM1, self)
+    def softplus(self) -> Value: return _unary(ops.SOFTPLUS, self)
     def maximum(self, other) -> Value: return apply(ops.MAXIMUM, self, other)
 
     # -- display -------------------------------------------------------------------------------
@@ -299,6 +299,47 @@ class Constant(Value):
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}{label}, requires_grad=False)"
+
+
+class UnaryNode(Value):
+    """A node made by an operation on one operand (``-x``, ``x.tanh()``, ``x ** 2``).
+
+    Why three kinds of node?  Python's cycle collector keeps an eye on every object that
+    can hold references to others, and scans all of them again and again while a graph
+    grows: the more such objects a node is made of, the more of the collector's time it
+    costs (a third of the time of a graph of 10^5 nodes).  A node that kept its parents and
+    its local derivatives in two tuples would be three such objects; these nodes keep them
+    in fields of their own, so each is one.  ``_parents`` and ``_local_grads`` read them as
+    tuples, the same for every kind of node.
+    """
+
+    __slots__ = ("_parent", "_local")
+
+    @property
+    def _parents(self) -> tuple[Value]:
+        return (self._parent,)
+
+    @property
+    def _local_grads(self) -> tuple[float]:
+        return (self._local,)
+
+
+class BinaryNode(Value):
+    """A node made by an operation on two operands (``a + b``, ``a * b``): the commonest
+    node, one object (see :class:`UnaryNode`)."""
+
+    __slots__ = ("_left", "_right", "_left_local", "_right_local")
+
+    # Read as tuples by a function of the standard library, at C speed: backward() reads them once per node.
+    _parents = property(operator.attrgetter("_left", "_right"))
+    _local_grads = property(operator.attrgetter("_left_local", "_right_local"))
+
+
+class Node(Value):
+    """A node made by any operation, with its parents and local derivatives in tuples: a
+    weighted sum's many operands, or a node made in one of the modes of :mod:`.modes`."""
+
+    __slots__ = ("_parents", "_local_grads")
 
 
 def _arguments(args: tuple, label, requires_grad, children, op) -> tuple[str, bool, tuple, str]:
@@ -379,15 +420,7 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise _in_context(error, primitive, parents, local=True) from None
-    # What _node does, written out: this is the hottest path of the engine.
-    node = object.__new__(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._primitive = primitive
-    node._parents = parents
-    node._local_grads = local_grads
-    return node
+    return _node(out, primitive, parents, local_grads)
 
 
 _DATA = operator.attrgetter("data")
@@ -412,9 +445,9 @@ def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ..
     return type(error)(message)
 
 
-def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: tuple, local_grads: tuple) -> Value:
+def _node(data: float, primitive: Primitive, parents: tuple, local_grads: tuple) -> Node:
     """A new graph node, its fields set directly (op results need none of __init__'s checks)."""
-    node = object.__new__(cls)
+    node = object.__new__(Node)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -424,11 +457,21 @@ def _node(cls: type[Value], data: float, primitive: Primitive | None, parents: t
     return node
 
 
+def _constant_node(data: float) -> Constant:
+    """A new Constant, its fields set directly (``data`` is known to be a finite float)."""
+    node = object.__new__(Constant)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._primitive = None
+    return node
+
+
 def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
     mode = _mode()
     if not mode.recording:
-        return _node(Constant, out, None, _NO_PARENTS, _NO_PARENTS)
+        return _constant_node(out)
     try:
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
@@ -437,7 +480,7 @@ def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tup
         raise AnomalyError(
             f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
         )
-    return _node(Value, out, primitive, parents, local_grads)
+    return _node(out, primitive, parents, local_grads)
 
 
 def _describe(nodes) -> str:
@@ -454,7 +497,47 @@ def _binary(primitive: Primitive, left, right):
         right = _constant(right)
         if right is None:
             return NotImplemented
-    return _apply(primitive, (left, right), (left.data, right.data))
+    a, b = left.data, right.data
+    try:  # the common case, in straight-line code: see _unary
+        out = primitive.forward(a, b)
+        if out - out == 0.0 and _mode() is _PLAIN:
+            node = object.__new__(BinaryNode)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node._primitive = primitive
+            node._left = left
+            node._right = right
+            node._left_local, node._right_local = primitive.local_grads(a, b, out)
+            return node
+    except (ArithmeticError, ValueError):
+        pass
+    return _apply(primitive, (left, right), (a, b))
+
+
+def _unary(primitive: Primitive, x: Value) -> Value:
+    """The node ``primitive(x)``: what :func:`_apply` makes, faster.
+
+    The common case (a finite result, outside no_grad() and detect_anomaly()) is written
+    out in straight-line code, without _apply's tuples of inputs; anything else (an error,
+    an overflow, a mode) goes the general way through _apply, which computes the node
+    again and reports or applies it.  (:func:`_binary` does the same for two operands.)
+    """
+    a = x.data
+    try:
+        out = primitive.forward(a)
+        if out - out == 0.0 and _mode() is _PLAIN:
+            node = object.__new__(UnaryNode)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node._primitive = primitive
+            node._parent = x
+            (node._local,) = primitive.local_grads(a, out)
+            return node
+    except (ArithmeticError, ValueError):
+        pass
+    return _apply(primitive, (x,), (a,))
 
 
 def _constant(x: object) -> Constant | None:
@@ -464,40 +547,4 @@ def _constant(x: object) -> Constant | None:
         return None
     if not math.isfinite(number):
         raise ValueError(f"an operand must be a finite number, got {number!r}")
-    return _node(Constant, number, None, _NO_PARENTS, _NO_PARENTS)  # no second check of the number
-
-
-def _as_number(x: object, where: str) -> float | None:
-    """x as a float if it is a real number (int, float, numpy scalar, Fraction...), else None.
-
-    A number too large for a float is an OverflowError that says so (Python's own words are
-    "int too large to convert to float"); an infinity stays infinite for the caller to refuse.
-    """
-    if type(x) is float:
-        return x
-    if type(x) is not int and not isinstance(x, numbers.Real):
-        return None
-    try:
-        number = float(x)
-        if math.isinf(number) and x != number:  # a finite number (numpy's longdouble) that became inf
-            raise OverflowError
-    except OverflowError:
-        raise OverflowError(f"{where} needs a number a float can hold: {_describe_large(x)} is too large "
-                            "(the largest float is about 1.8e308)") from None
-    return number
-
-
-def _describe_large(x: object) -> str:
-    if isinstance(x, int):  # its digits may be too many even to print
-        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1} digits"
-    text = repr(x)
-    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
-
-
-def _as_float(x: object, where: str) -> float:
-    number = _as_number(x, where)
-    if number is None:
-        raise TypeError(f"{where} needs a real number, got {type(x).__name__}: {x!r}")
-    if not math.isfinite(number):
-        raise ValueError(f"{where} needs a finite number, got {number!r}")
-    return number
+    return _constant_node(number)  # no second check of the number
