@@ -386,7 +386,7 @@ RELU = register(Primitive(
     "relu", "ReLU", _relu,
     lambda x, out: (1.0,) if _value_of(x) > 0 else (0.0,),  # (constant tuples: nothing to allocate)
     "relu({0})", ("1 if {0} > 0 else 0",),
-    forward_code="_relu({0})", grads_code=("1.0 if {0} > 0 else 0.0",),
+    forward_code="({0} if {0} > 0 else 0.0)", grads_code=("1.0 if {0} > 0 else 0.0",),
     notes=(_dead("relu's input is not positive here"),),
 ))
 SQRT = register(Primitive("sqrt", "sqrt", _sqrt, lambda x, out: (0.5 / out,), "sqrt({0})", ("1/(2*sqrt({0}))",),
