@@ -19,7 +19,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import NamedTuple
 
 from . import ops
@@ -342,6 +342,35 @@ class SourceWriter:
         return returned
 
 
+class _ChainRule:
+    """The backward lines of one function, a node at a time, from the output back.  A parent's
+    gradient is summed in one line once its last user here has passed its share (``grad_a =
+    grad_e * b + ...``); the gradients in ``accumulated`` (those that other calls add to as
+    well) are added to instead, a line per share (``grad_w += ...``)."""
+
+    def __init__(self, users: list[Value], grads: dict[Value, str], accumulated: Container[Value]) -> None:
+        self.grads, self.accumulated = grads, accumulated
+        self.last_user = {parent: node for node in reversed(users) for parent in node._parents}
+        self.terms: dict[Value, list[tuple[str, str]]] = {}
+
+    def step(self, node: Value, operands: list[str], out: str, code: Code, lines: list[str],
+             before_adding: Callable[[Value], None] = lambda parent: None) -> None:
+        """Append to ``lines`` what ``node`` passes back to its parents (constants get nothing)."""
+        grads, terms = self.grads, self.terms
+        for i, parent in enumerate(node._parents):
+            if parent not in grads:
+                continue
+            sign, term = _term(grads[node], code.local(i, operands, out))
+            if parent in self.accumulated:
+                before_adding(parent)
+                lines.append(f"    {grads[parent]} {sign}= {term}")
+            else:
+                terms.setdefault(parent, []).append((sign, term))
+        for parent in dict.fromkeys(node._parents):  # whose gradient is complete now, in operand order
+            if parent in terms and self.last_user[parent] is node:
+                lines += _sum_lines(grads[parent], terms.pop(parent))
+
+
 class _MainBackward:
     """The main function's backward pass: gradients summed where they are complete; the
     gradients that copies add to (the externals) accumulated, ``grad_w += ...``, as backward()
@@ -378,31 +407,17 @@ class _MainBackward:
         if self.accumulated:
             out.append("    # the gradients that copies add to, one after another as backward() does: from 0.0")
             out += _chunked("    ", [grads[n] for n in self.accumulated], " = ", "    ", end=" = 0.0")
-        main_users = [n for n in self.interior if n not in writer.copy_number]
-        last_user = {parent: node for node in reversed(main_users) for parent in node._parents}
-        terms: dict[Value, list[tuple[str, str]]] = {}
+        chain = _ChainRule([n for n in self.interior if n not in writer.copy_number], grads, self.accumulated)
         for node in reversed(self.interior):
             self._unpack_for(node)
-            grad = grads[node]
             if node in writer.copy_number:
                 group = writer.owner[node][0]
                 self._pack(self.tuple_of[group.function])
                 self.waiting.setdefault(self.tuple_of[group.function], []).append(
-                    (group, f"({writer.copy_number[node]}, {grad})"))
+                    (group, f"({writer.copy_number[node]}, {grads[node]})"))
                 continue
-            operands, code = [writer.expression[p] for p in node._parents], writer.codes[id(node._primitive)]
-            for i, parent in enumerate(node._parents):
-                if parent not in grads:
-                    continue  # constants collect no gradient
-                sign, term = _term(grad, code.local(i, operands, writer.names[node]))
-                if parent in self.accumulated:
-                    self._unpack_for(parent)
-                    out.append(f"    {grads[parent]} {sign}= {term}")
-                else:
-                    terms.setdefault(parent, []).append((sign, term))
-            for parent in dict.fromkeys(node._parents):  # whose gradient is complete now, in operand order
-                if parent in terms and last_user[parent] is node:
-                    out += _sum_lines(grads[parent], terms.pop(parent))
+            operands = [writer.expression[p] for p in node._parents]
+            chain.step(node, operands, writer.names[node], writer.codes[id(node._primitive)], out, self._unpack_for)
         while self.packed:
             self._unpack(self.packed[0])
         sinks = [grads[n] for n in grads if all(type(p) is Constant for p in n._parents)]
@@ -485,22 +500,10 @@ class _BlockWriter:
         ]
         grads = {n: f"grad_{expression[n]}" for n in (*block.externals, *block.nodes)}
         body = [*_unpack(constants, "copies[k]"), *_unpack(values, "saved[k]"), f"    {grads[block.root]} = grad_out"]
-        own = set(block.nodes)
-        last_user = {parent: node for node in reversed(block.nodes) for parent in node._parents}
-        terms: dict[Value, list[tuple[str, str]]] = {}
+        chain = _ChainRule(block.nodes, grads, set(block.externals))
         for node in reversed(block.nodes):
-            operands, code = [expression[p] for p in node._parents], codes[id(node._primitive)]
-            for i, parent in enumerate(node._parents):
-                if type(parent) is Constant:
-                    continue
-                sign, term = _term(grads[node], code.local(i, operands, expression[node]))
-                if parent in own:
-                    terms.setdefault(parent, []).append((sign, term))
-                else:
-                    body.append(f"    {grads[parent]} {sign}= {term}")
-            for parent in dict.fromkeys(node._parents):
-                if parent in terms and last_user[parent] is node:
-                    body += _sum_lines(grads[parent], terms.pop(parent))
+            operands = [expression[p] for p in node._parents]
+            chain.step(node, operands, expression[node], codes[id(node._primitive)], body)
         body += _finite_or_raise([grads[n] for n in block.nodes if all(type(p) is Constant for p in n._parents)])
         returned = _tuple([grads[e] for e in block.externals], 11) if block.externals else "()"
         lines += [
