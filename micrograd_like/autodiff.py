@@ -16,11 +16,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import filterfalse
 from typing import NamedTuple
 
-from .closures import ClosureNode
 from .engine import BinaryNode, Constant, UnaryNode, Value
 from .modes import AnomalyError, anomaly_detection_enabled
 
@@ -95,25 +94,23 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
         raise ValueError("this Value is a constant (a number, detached, or made under no_grad()): it has no graph")
     if create_graph and record is not None:
         raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
-    edges = [] if record is not None or anomaly_detection_enabled() else None
     order = topological_order(root)
     if create_graph:
         _refuse_closures(order)
     held = [node.grad for node in order]
     try:
-        _pass(root, order, held, create_graph, edges)
+        _pass(root, order, held, create_graph)
         if any(held):
             _add_held(order, held, create_graph)
     except BaseException as error:
         _put_back(order, held)
-        if isinstance(error, (OverflowError, FloatingPointError)) and edges is not None \
-                and anomaly_detection_enabled():
-            anomaly = _first_anomaly(edges)  # names the very chain-rule step that overflowed
+        if isinstance(error, (OverflowError, FloatingPointError)) and anomaly_detection_enabled():
+            anomaly = _first_anomaly(_replayed_steps(root, order))  # names the very step that overflowed
             if anomaly:
                 raise anomaly from None
         raise
     if record is not None:
-        record.extend(_numbered(edges))
+        record.extend(_numbered(_replayed_steps(root, order)))
     return order
 
 
@@ -133,7 +130,7 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
         _refuse_closures(order)
     held = [node.grad for node in order]
     try:
-        _pass(root, order, held, create_graph, None)
+        _pass(root, order, held, create_graph)
         placed = set(order)
         result = [x.grad if x in placed else 0.0 for x in inputs]
     finally:
@@ -143,7 +140,7 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     return result
 
 
-def _pass(root: Value, order: list[Value], held: list, create_graph: bool, edges: list | None) -> None:
+def _pass(root: Value, order: list[Value], held: list, create_graph: bool) -> None:
     """One backward pass, its gradients built up from zero in the ``grad`` fields
     (``held`` is what they held before: the caller adds it back or puts it back)."""
     if any(held):
@@ -153,7 +150,7 @@ def _pass(root: Value, order: list[Value], held: list, create_graph: bool, edges
         with _collector_paused():
             _chain_rule_building_graphs(root, order)  # its operations check their own results
     else:
-        _chain_rule(root, order, edges)
+        _chain_rule(root, order)
 
 
 def _add_held(order: list[Value], held: list, create_graph: bool) -> None:
@@ -206,46 +203,64 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _chain_rule(root: Value, order: list[Value], edges: list | None) -> None:
-    """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent)."""
+def _chain_rule(root: Value, order: list[Value]) -> None:
+    """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent).
+
+    This loop runs once per node of every graph, so the two commonest kinds of node are
+    written out: their fields are read directly (the tuple views ``_parents`` and
+    ``_local_grads`` are properties, ten times dearer to read), with no tuple or loop per
+    node.  Any other node goes through its tuples, or its closure.
+    """
     root.grad = 1.0
     for node in reversed(order):
         upstream = node.grad  # complete now: every node that uses this one has passed its share
         if upstream - upstream != 0.0:  # inf, or nan (from inf - inf, inf * 0, or a closure)
             raise _not_finite(node, upstream)
-        # A node's parents and local derivatives.  The two commonest kinds keep them in fields,
-        # read here directly: their tuple views (_parents, _local_grads) are properties, which
-        # cost about ten times as much to read in Python 3.11, and this loop runs once per node.
         kind = type(node)
         if kind is BinaryNode:
-            parents, local_grads = (node._left, node._right), (node._left_local, node._right_local)
+            parent = node._left
+            if type(parent) is not Constant:  # constants collect no gradient
+                parent.grad += upstream * node._left_local  # the chain rule
+            parent = node._right
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._right_local
         elif kind is UnaryNode:
-            parents, local_grads = (node._parent,), (node._local,)
+            parent = node._parent
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._local
+        elif node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
+            for parent, share in zip(node.distinct_parents, node.closure_shares(upstream)):
+                if type(parent) is not Constant:
+                    parent.grad += share
         else:
-            parents, local_grads = node._parents, node._local_grads
-            if local_grads is None:  # a ClosureNode: its closure says what each parent gets
-                _closure_step(node, upstream, edges)
-                continue
-        for parent, local in zip(parents, local_grads):
+            for parent, local in zip(node._parents, node._local_grads):
+                if type(parent) is not Constant:
+                    parent.grad += upstream * local
+
+
+def _replayed_steps(root: Value, order: list[Value]) -> Iterator[tuple]:
+    """The chain-rule steps of a pass over ``order``, worked out again on the side, each as
+    (node, parent, local, upstream, contribution, before, after).
+
+    The same products added in the same order give the same bits as :func:`_chain_rule`,
+    so this is that very pass, step by step (for the stepper, and for naming the step that
+    overflowed).  No ``grad`` field is changed: the running sums are kept in a dict.
+    """
+    running = {root: 1.0}
+    for node in reversed(order):
+        upstream = running.get(node, 0.0)
+        if node._local_grads is None:  # a ClosureNode: what it adds, per unit of upstream too
+            parents, locals_ = node.distinct_parents, node.closure_shares(1.0)
+            contributions = node.closure_shares(upstream)
+        else:
+            parents, locals_ = node._parents, node._local_grads
+            contributions = [upstream * local for local in locals_]
+        for parent, local, contribution in zip(parents, locals_, contributions):
             if type(parent) is Constant:
-                continue  # constants collect no gradient
-            before = parent.grad
-            parent.grad = before + upstream * local  # the chain rule
-            if edges is not None:
-                edges.append((node, parent, local, upstream, upstream * local, before, parent.grad))
-
-
-def _closure_step(node: ClosureNode, upstream: float, edges: list | None) -> None:
-    """The chain rule through a node made micrograd's way: run its closure, add what it gave."""
-    shares = node.closure_shares(upstream)
-    locals_ = node.closure_shares(1.0) if edges is not None else shares
-    for parent, share, local in zip(node.distinct_parents, shares, locals_):
-        if type(parent) is Constant:
-            continue
-        before = parent.grad
-        parent.grad = before + share
-        if edges is not None:
-            edges.append((node, parent, local, upstream, share, before, parent.grad))
+                continue
+            before = running.get(parent, 0.0)
+            running[parent] = after = before + contribution
+            yield node, parent, local, upstream, contribution, before, after
 
 
 def _not_finite(node: Value, gradient: float) -> ArithmeticError:
@@ -301,7 +316,7 @@ def _sum(a, b):
     return a + b
 
 
-def _first_anomaly(edges: list[tuple]) -> AnomalyError | None:
+def _first_anomaly(edges: Iterable[tuple]) -> AnomalyError | None:
     """Under detect_anomaly(): the error naming the first chain-rule step that made a gradient
     NaN or infinite (None if there is none)."""
     for node, parent, local, upstream, _, before, after in edges:
@@ -318,7 +333,7 @@ def _name(node: Value) -> str:
     return repr(node.label) if node.label else f"the node with data {node.data!r}"
 
 
-def _numbered(edges: list[tuple]) -> list[ChainRuleStep]:
+def _numbered(edges: Iterable[tuple]) -> list[ChainRuleStep]:
     """Name each recorded edge by its operand index (a node's edges come together, in operand order)."""
     steps: list[ChainRuleStep] = []
     for node, parent, local, upstream, contribution, before, after in edges:

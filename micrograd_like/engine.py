@@ -498,8 +498,9 @@ def _binary(primitive: Primitive, left, right):
         if right is None:
             return NotImplemented
     a, b = left.data, right.data
+    forward, local_grads = primitive.forward, primitive.local_grads  # (see _unary)
     try:  # the common case, in straight-line code: see _unary
-        out = primitive.forward(a, b)
+        out = forward(a, b)
         if out - out == 0.0 and _mode() is _PLAIN:
             node = object.__new__(BinaryNode)
             node.data = out
@@ -508,7 +509,7 @@ def _binary(primitive: Primitive, left, right):
             node._primitive = primitive
             node._left = left
             node._right = right
-            node._left_local, node._right_local = primitive.local_grads(a, b, out)
+            node._left_local, node._right_local = local_grads(a, b, out)
             return node
     except (ArithmeticError, ValueError):
         pass
@@ -524,8 +525,11 @@ def _unary(primitive: Primitive, x: Value) -> Value:
     again and reports or applies it.  (:func:`_binary` does the same for two operands.)
     """
     a = x.data
+    # The row's two functions, read as attributes: called as ``primitive.forward(a)``, they
+    # would be looked up as methods, which a row's fields are not, and that costs more.
+    forward, local_grads = primitive.forward, primitive.local_grads
     try:
-        out = primitive.forward(a)
+        out = forward(a)
         if out - out == 0.0 and _mode() is _PLAIN:
             node = object.__new__(UnaryNode)
             node.data = out
@@ -533,7 +537,7 @@ def _unary(primitive: Primitive, x: Value) -> Value:
             node.label = ""
             node._primitive = primitive
             node._parent = x
-            (node._local,) = primitive.local_grads(a, out)
+            (node._local,) = local_grads(a, out)
             return node
     except (ArithmeticError, ValueError):
         pass
