@@ -37,8 +37,13 @@ def topological_order(root: Value) -> list[Value]:
     visited: set[Value] = set()
     seen = visited.__contains__
     stack: list = [root]
-    while stack:
-        node = stack.pop()
+    # (``while True`` rather than ``while stack``: Python 3.11 speeds a loop up as it runs
+    # only when the loop jumps back unconditionally; ``while stack`` would wait for the 9th call.)
+    while True:
+        try:
+            node = stack.pop()
+        except IndexError:  # the stack is empty: every node is placed
+            return order
         if node is _PLACE_NEXT:
             order.append(stack.pop())
         elif node not in visited:
@@ -57,7 +62,6 @@ def topological_order(root: Value) -> list[Value]:
                     stack.append(node._parent)
             else:  # (filterfalse skips the visited ones at C speed: most of a neuron's are, in a batch)
                 stack += filterfalse(seen, reversed(node._parents))
-    return order
 
 
 _PLACE_NEXT = object()  # the marker: "the node beneath me has all its parents placed"

@@ -424,6 +424,7 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
 
 
 _DATA = operator.attrgetter("data")
+_new_object = object.__new__  # an object of the class given, no field set yet (read once here: it is a dear lookup)
 _TOO_LARGE = "too large"
 
 
@@ -447,7 +448,7 @@ def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ..
 
 def _node(data: float, primitive: Primitive, parents: tuple, local_grads: tuple) -> Node:
     """A new graph node, its fields set directly (op results need none of __init__'s checks)."""
-    node = object.__new__(Node)
+    node = _new_object(Node)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -459,7 +460,7 @@ def _node(data: float, primitive: Primitive, parents: tuple, local_grads: tuple)
 
 def _constant_node(data: float) -> Constant:
     """A new Constant, its fields set directly (``data`` is known to be a finite float)."""
-    node = object.__new__(Constant)
+    node = _new_object(Constant)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -502,7 +503,7 @@ def _binary(primitive: Primitive, left, right):
     try:  # the common case, in straight-line code: see _unary
         out = forward(a, b)
         if out - out == 0.0 and _mode() is _PLAIN:
-            node = object.__new__(BinaryNode)
+            node = _new_object(BinaryNode)
             node.data = out
             node.grad = 0.0
             node.label = ""
@@ -531,7 +532,7 @@ def _unary(primitive: Primitive, x: Value) -> Value:
     try:
         out = forward(a)
         if out - out == 0.0 and _mode() is _PLAIN:
-            node = object.__new__(UnaryNode)
+            node = _new_object(UnaryNode)
             node.data = out
             node.grad = 0.0
             node.label = ""

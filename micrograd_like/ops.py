@@ -354,12 +354,12 @@ def _dead(reason: str) -> Note:
     return Note(reason + ", so its slope is 0: no gradient reaches {p}", when=lambda local: local == 0)
 
 
-ADD = register(Primitive("add", "+", lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), "{0} + {1}", ("1", "1"),
+ADD = register(Primitive("add", "+", operator.add, lambda a, b, out: (1.0, 1.0), "{0} + {1}", ("1", "1"),
                          forward_code="{0} + {1}", grads_code=("1.0", "1.0")))
-SUB = register(Primitive("sub", "-", lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), "{0} - {1}", ("1", "-1"),
+SUB = register(Primitive("sub", "-", operator.sub, lambda a, b, out: (1.0, -1.0), "{0} - {1}", ("1", "-1"),
                          forward_code="{0} - {1}", grads_code=("1.0", "-1.0"),
                          notes=(Note(_FLIPS_SIGN.text, operand=1),)))
-MUL = register(Primitive("mul", "*", lambda a, b: a * b, lambda a, b, out: (b, a), "{0}*{1}", ("{1}", "{0}"),
+MUL = register(Primitive("mul", "*", operator.mul, lambda a, b, out: (b, a), "{0}*{1}", ("{1}", "{0}"),
                          forward_code="{0} * {1}", grads_code=("{1}", "{0}")))
 DIV = register(Primitive("div", "/", _divide, lambda a, b, out: (1 / b, -out / b), "{0}/{1}", ("1/{1}", "-{0}/{1}²"),
                          forward_code="_divide({0}, {1})", grads_code=("1 / {1}", "-{out} / {1}")))
