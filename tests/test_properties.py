@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from random_graphs import complex_step, engine_gradients, plain, recipes
 
 from micrograd_like import Value
-from micrograd_like.autodiff import topological_order
+from micrograd_like.autodiff import backward, topological_order
 
 
 @given(recipes())
@@ -51,6 +51,29 @@ def test_zero_grad_then_backward_repeats_the_first_result(recipe):
     output.zero_grad()
     output.backward()
     assert [node.grad for node in nodes] == first
+
+
+@given(recipes())
+def test_recorded_steps_are_the_pass_itself_bit_for_bit(recipe):
+    """backward(record=...) works the steps out again on the side: replayed in order, they
+    must reach every gradient the pass left, to the last bit, from each node's own upstream."""
+    leaves, steps = recipe
+    output, _ = engine_gradients(leaves, steps)
+    nodes = topological_order(output)
+    grads = {node: node.grad for node in nodes}
+    output.zero_grad()
+    records = []
+    backward(output, record=records)
+    assert {node: node.grad for node in nodes} == grads
+    running = {node: 0.0 for node in nodes} | {output: 1.0}
+    for step in records:
+        assert step.upstream == grads[step.node]  # complete before it is passed on
+        assert step.contribution == step.upstream * step.local
+        assert step.before == running[step.parent]
+        assert step.after == step.before + step.contribution
+        running[step.parent] = step.after
+    assert [running[node].hex() for node in nodes if node.requires_grad] == \
+           [grads[node].hex() for node in nodes if node.requires_grad]
 
 
 finite = st.floats(-3.0, 3.0)
