@@ -37,8 +37,8 @@ def topological_order(root: Value) -> list[Value]:
     visited: set[Value] = set()
     seen = visited.__contains__
     stack: list = [root]
-    # (``while True`` rather than ``while stack``: Python 3.11 speeds a loop up as it runs
-    # only when the loop jumps back unconditionally; ``while stack`` would wait for the 9th call.)
+    # (``while True`` rather than ``while stack``: CPython 3.11 speeds a loop up as it runs
+    # only when it jumps back unconditionally; ``while stack`` would wait for the 9th call.)
     while True:
         try:
             node = stack.pop()
@@ -102,19 +102,22 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
     if create_graph:
         _refuse_closures(order)
     held = [node.grad for node in order]
+    shares: dict[Value, list[float]] = {}  # what each closure gave in this pass
     try:
-        _pass(root, order, held, create_graph)
+        _pass(root, order, held, create_graph, shares)
+        steps = _numbered(_replayed_steps(root, order, shares)) if record is not None else []
         if any(held):
             _add_held(order, held, create_graph)
     except BaseException as error:
         _put_back(order, held)
-        if isinstance(error, (OverflowError, FloatingPointError)) and anomaly_detection_enabled():
-            anomaly = _first_anomaly(_replayed_steps(root, order))  # names the very step that overflowed
+        if isinstance(error, (OverflowError, FloatingPointError)) and not create_graph \
+                and anomaly_detection_enabled():
+            anomaly = _first_anomaly(root, order, shares)  # names the very step that overflowed
             if anomaly:
                 raise anomaly from None
         raise
     if record is not None:
-        record.extend(_numbered(_replayed_steps(root, order)))
+        record.extend(steps)
     return order
 
 
@@ -134,7 +137,7 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
         _refuse_closures(order)
     held = [node.grad for node in order]
     try:
-        _pass(root, order, held, create_graph)
+        _pass(root, order, held, create_graph, {})
         placed = set(order)
         result = [x.grad if x in placed else 0.0 for x in inputs]
     finally:
@@ -144,17 +147,17 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     return result
 
 
-def _pass(root: Value, order: list[Value], held: list, create_graph: bool) -> None:
+def _pass(root: Value, order: list[Value], held: list, create_graph: bool, shares: dict) -> None:
     """One backward pass, its gradients built up from zero in the ``grad`` fields
-    (``held`` is what they held before: the caller adds it back or puts it back)."""
-    if any(held):
-        for node in order:
-            node.grad = 0.0
+    (``held`` is what they held before: the caller adds it back or puts it back;
+    ``shares`` gets what each closure gave)."""
+    for node in order:
+        node.grad = 0.0  # (even a held -0.0: the pass starts from 0.0, as its record does)
     if create_graph:
         with _collector_paused():
             _chain_rule_building_graphs(root, order)  # its operations check their own results
     else:
-        _chain_rule(root, order)
+        _chain_rule(root, order, shares)
 
 
 def _add_held(order: list[Value], held: list, create_graph: bool) -> None:
@@ -207,13 +210,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _chain_rule(root: Value, order: list[Value]) -> None:
+def _chain_rule(root: Value, order: list[Value], shares: dict) -> None:
     """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent).
 
     This loop runs once per node of every graph, so the two commonest kinds of node are
     written out: their fields are read directly (the tuple views ``_parents`` and
     ``_local_grads`` are properties, ten times dearer to read), with no tuple or loop per
-    node.  Any other node goes through its tuples, or its closure.
+    node.  Any other node goes through its tuples, or its closure (what a closure gives is
+    kept in ``shares``).  :func:`_replayed_steps` works out the same steps one by one, for
+    the stepper: a change here must be made there too.
     """
     root.grad = 1.0
     for node in reversed(order):
@@ -233,7 +238,8 @@ def _chain_rule(root: Value, order: list[Value]) -> None:
             if type(parent) is not Constant:
                 parent.grad += upstream * node._local
         elif node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
-            for parent, share in zip(node.distinct_parents, node.closure_shares(upstream)):
+            shares[node] = node.closure_shares(upstream)
+            for parent, share in zip(node.distinct_parents, shares[node]):
                 if type(parent) is not Constant:
                     parent.grad += share
         else:
@@ -242,20 +248,22 @@ def _chain_rule(root: Value, order: list[Value]) -> None:
                     parent.grad += upstream * local
 
 
-def _replayed_steps(root: Value, order: list[Value]) -> Iterator[tuple]:
-    """The chain-rule steps of a pass over ``order``, worked out again on the side, each as
-    (node, parent, local, upstream, contribution, before, after).
+def _replayed_steps(root: Value, order: list[Value], shares: dict) -> Iterator[tuple]:
+    """The chain-rule steps of :func:`_chain_rule`'s pass over ``order``, worked out again on
+    the side, each as (node, parent, local, upstream, contribution, before, after).
 
-    The same products added in the same order give the same bits as :func:`_chain_rule`,
-    so this is that very pass, step by step (for the stepper, and for naming the step that
-    overflowed).  No ``grad`` field is changed: the running sums are kept in a dict.
+    The same products added in the same order give the same bits, and a closure's step
+    adds what it gave in the pass (``shares``), so this is that very pass, step by step (for
+    the stepper, and for naming the step that overflowed).  No ``grad`` field is changed:
+    the running sums are kept in a dict.  It stops at a closure the pass did not reach.
     """
     running = {root: 1.0}
     for node in reversed(order):
         upstream = running.get(node, 0.0)
-        if node._local_grads is None:  # a ClosureNode: what it adds, per unit of upstream too
-            parents, locals_ = node.distinct_parents, node.closure_shares(1.0)
-            contributions = node.closure_shares(upstream)
+        if node._local_grads is None:  # a ClosureNode: what it gave, and what it adds per unit of upstream
+            if node not in shares:
+                return
+            parents, locals_, contributions = node.distinct_parents, node.closure_shares(1.0), shares[node]
         else:
             parents, locals_ = node._parents, node._local_grads
             contributions = [upstream * local for local in locals_]
@@ -320,16 +328,19 @@ def _sum(a, b):
     return a + b
 
 
-def _first_anomaly(edges: Iterable[tuple]) -> AnomalyError | None:
-    """Under detect_anomaly(): the error naming the first chain-rule step that made a gradient
-    NaN or infinite (None if there is none)."""
-    for node, parent, local, upstream, _, before, after in edges:
-        if not math.isfinite(after):
-            return AnomalyError(
-                f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
-                f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
-                f"upstream {upstream!r} * local {local!r} added to {before!r}"
-            )
+def _first_anomaly(root: Value, order: list[Value], shares: dict) -> AnomalyError | None:
+    """Under detect_anomaly(): the error naming the first chain-rule step of a failed pass that
+    made a gradient NaN or infinite (None if there is none)."""
+    try:
+        for node, parent, local, upstream, _, before, after in _replayed_steps(root, order, shares):
+            if not math.isfinite(after):
+                return AnomalyError(
+                    f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
+                    f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
+                    f"upstream {upstream!r} * local {local!r} added to {before!r}"
+                )
+    except Exception:  # a closure failing again as the steps are replayed: the pass's own error says more
+        return None
     return None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.autodiff import gradients
+from micrograd_like.autodiff import backward, gradients
 
 ENGINE_FILES = {str(p) for p in (Path(__file__).resolve().parent.parent / "micrograd_like").glob("*.py")}
 
@@ -57,8 +57,9 @@ def interrupted_at(event_number: int, run) -> bool:
         sys.settrace(None)
 
 
+@pytest.mark.parametrize("recording", [False, True], ids=["plain", "recording its steps"])
 @pytest.mark.parametrize("passes_before", [0, 1])
-def test_ctrl_c_at_every_point_of_backward_leaves_all_or_nothing(passes_before):
+def test_ctrl_c_at_every_point_of_backward_leaves_all_or_nothing(passes_before, recording):
     nodes, loss = small_graph()
     loss.backward()
     one_pass = [n.grad for n in nodes]
@@ -69,7 +70,8 @@ def test_ctrl_c_at_every_point_of_backward_leaves_all_or_nothing(passes_before):
         for _ in range(passes_before):
             loss.backward()
         before = [n.grad for n in nodes]
-        finished = interrupted_at(k, loss.backward)
+        run = functools.partial(backward, loss, record=[]) if recording else loss.backward
+        finished = interrupted_at(k, run)
         grads = [n.grad for n in nodes]
         after = [g + p for g, p in zip(before, one_pass)]
         assert grads in (before, after), f"interrupted at event {k}: a half-applied pass"

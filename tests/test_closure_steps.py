@@ -167,3 +167,50 @@ def test_the_stepper_draws_a_closure_step(tmp_path):
     paths = steps.save_svgs(tmp_path / "frames")
     assert len(paths) == len(steps) + 1 and steps.position == tanh_step.number
     assert f"the closure added {num(tanh_step.contribution)}" in paths[tanh_step.number].read_text()
+
+
+def test_the_record_of_a_closure_is_what_it_gave_in_the_pass_even_if_it_would_give_other_numbers_again():
+    """The record replays the pass; a closure's step shows what the closure added then, not what
+    a new call would add (here a closure that adds a little more each time it runs)."""
+    x = Value(0.5, label="x")
+    calls = []
+    out = Value(2 * x.data, (x,), "twice")
+
+    def _backward():
+        calls.append(1)
+        x.grad += (2 + len(calls) / 1000) * out.grad
+    out._backward = _backward
+    loss = out * 3.0
+    records = []
+    backward(loss, record=records)
+    (step,) = [r for r in records if r.node is out]
+    assert step.closure
+    assert step.after == x.grad  # what the pass really gave x, to the last bit
+    assert step.contribution == x.grad
+
+
+def test_a_closure_that_fails_when_its_step_is_recorded_leaves_every_grad_as_it_was():
+    """Recording a closure's step runs it once more (for its local derivative): if that run
+    fails, backward(record=...) fails as a whole, as any pass does."""
+    x = Value(0.5, label="x")
+    saved = [math.tanh(x.data)]
+    out = Value(saved[0], (x,), "tanh")
+
+    def _backward():
+        x.grad += (1 - saved.pop() ** 2) * out.grad  # works once only
+    out._backward = _backward
+    loss = out * 2.0
+    with pytest.raises(IndexError):
+        backward(loss, record=[])
+    assert (x.grad, out.grad, loss.grad) == (0.0, 0.0, 0.0)
+
+
+def test_a_held_negative_zero_gradient_is_recorded_as_the_pass_uses_it():
+    x, w = Value(0.0, label="x"), Value(-0.0, label="w")
+    y = x * w
+    x.grad = -0.0
+    records = []
+    backward(y, record=records)
+    (step,) = [r for r in records if r.parent is x]
+    assert step.after.hex() == (step.before + step.contribution).hex()
+    assert x.grad.hex() == (-0.0 + step.after).hex()  # the pass, then what x held, added

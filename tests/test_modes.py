@@ -204,3 +204,14 @@ def test_blocks_ended_in_any_order_leave_the_mode_of_the_blocks_still_open(data,
         del still_open[k]
         assert current_mode() == expected_mode(still_open.values())
     assert current_mode() == PLAIN
+
+
+def test_an_overflow_in_a_graph_building_pass_under_detect_anomaly_is_that_passs_own_error():
+    """create_graph builds Values, which report their own overflow: detect_anomaly() must not
+    answer with a step of some other, plain-number pass."""
+    tiny, big = Value(1e-300, label="tiny"), Value(1e300, label="big")
+    y = (tiny * big) * 1e10 + tiny
+    with detect_anomaly(), pytest.raises(OverflowError) as caught:
+        y.backward(create_graph=True)
+    assert not isinstance(caught.value, AnomalyError)
+    assert tiny.grad == 0.0 and big.grad == 0.0

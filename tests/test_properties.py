@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from random_graphs import complex_step, engine_gradients, plain, recipes
 
-from micrograd_like import Value
+from micrograd_like import Value, weighted_sum
 from micrograd_like.autodiff import backward, topological_order
 
 
@@ -56,24 +56,36 @@ def test_zero_grad_then_backward_repeats_the_first_result(recipe):
 @given(recipes())
 def test_recorded_steps_are_the_pass_itself_bit_for_bit(recipe):
     """backward(record=...) works the steps out again on the side: replayed in order, they
-    must reach every gradient the pass left, to the last bit, from each node's own upstream."""
+    must reach every gradient the pass gave, to the last bit, from each node's own upstream.
+    On top of the random graph: a weighted sum (a node with many parents, one a constant), a
+    closure made micrograd's way, and gradients held from an earlier pass."""
     leaves, steps = recipe
-    output, _ = engine_gradients(leaves, steps)
-    nodes = topological_order(output)
-    grads = {node: node.grad for node in nodes}
-    output.zero_grad()
+    output, inputs = engine_gradients(leaves, steps)
+    z = weighted_sum([output, inputs[0]], [inputs[-1], 0.5], Value(0.25))
+    closure = Value(2 * z.data, (z, z), "twice")
+
+    def _backward():
+        z.grad += 2 * closure.grad
+    closure._backward = _backward
+    root = closure * output
+    nodes = topological_order(root)
+    root.zero_grad()  # (engine_gradients ran a pass on output)
+    root.backward()
+    one_pass = {node: node.grad for node in nodes}
     records = []
-    backward(output, record=records)
-    assert {node: node.grad for node in nodes} == grads
-    running = {node: 0.0 for node in nodes} | {output: 1.0}
+    backward(root, record=records)  # on top of the first pass's gradients
+    running = {node: 0.0 for node in nodes} | {root: 1.0}
     for step in records:
-        assert step.upstream == grads[step.node]  # complete before it is passed on
-        assert step.contribution == step.upstream * step.local
+        assert step.upstream == one_pass[step.node]  # complete before it is passed on
+        if not step.closure:
+            assert step.contribution == step.upstream * step.local
         assert step.before == running[step.parent]
         assert step.after == step.before + step.contribution
         running[step.parent] = step.after
-    assert [running[node].hex() for node in nodes if node.requires_grad] == \
-           [grads[node].hex() for node in nodes if node.requires_grad]
+    for node in nodes:
+        if node.requires_grad:
+            assert running[node].hex() == one_pass[node].hex()
+            assert node.grad == one_pass[node] + one_pass[node]
 
 
 finite = st.floats(-3.0, 3.0)
