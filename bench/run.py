@@ -279,7 +279,8 @@ def w2(config: Config, progress: Progress) -> list[Target]:
     engines, notes = chains.engines()
     per_node: dict[tuple[str, int], Samples] = {}
     rows = []
-    full_reps = {10**2: 15, 10**3: 15, 10**4: 9, 10**5: 5, 10**6: 3}
+    # The small sizes take milliseconds, where a noisy machine shows most: more of them, for a steady median.
+    full_reps = {10**2: 15, 10**3: 45, 10**4: 15, 10**5: 5, 10**6: 3}
     for links in config.chain_sizes:
         impls = {e.key: chains.ChainRun(e, links) for e in engines if e.max_links is None or links <= e.max_links}
         impls["floats"] = chains.FloatChain(links)
