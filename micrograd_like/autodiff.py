@@ -104,7 +104,7 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
     held = [node.grad for node in order]
     shares: dict[Value, list[float]] = {}  # what each closure gave in this pass
     try:
-        _pass(root, order, held, create_graph, shares)
+        _pass(root, order, create_graph, shares)
         steps = _numbered(_replayed_steps(root, order, shares)) if record is not None else []
         if any(held):
             _add_held(order, held, create_graph)
@@ -137,7 +137,7 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
         _refuse_closures(order)
     held = [node.grad for node in order]
     try:
-        _pass(root, order, held, create_graph, {})
+        _pass(root, order, create_graph, {})
         placed = set(order)
         result = [x.grad if x in placed else 0.0 for x in inputs]
     finally:
@@ -147,10 +147,10 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     return result
 
 
-def _pass(root: Value, order: list[Value], held: list, create_graph: bool, shares: dict) -> None:
-    """One backward pass, its gradients built up from zero in the ``grad`` fields
-    (``held`` is what they held before: the caller adds it back or puts it back;
-    ``shares`` gets what each closure gave)."""
+def _pass(root: Value, order: list[Value], create_graph: bool, shares: dict) -> None:
+    """One backward pass, its gradients built up from zero in the ``grad`` fields (the caller
+    has kept what they held before, to add it back or put it back); ``shares`` gets what each
+    closure gave."""
     for node in order:
         node.grad = 0.0  # (even a held -0.0: the pass starts from 0.0, as its record does)
     if create_graph:
