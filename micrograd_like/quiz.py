@@ -3,7 +3,8 @@
 Watching the stepper is not the same as computing the steps yourself.  A :class:`Quiz` walks
 the same pass and, at each step, asks for the numbers the stepper would show: the local
 derivative, the contribution (upstream × local) and the parent's new gradient.  A first wrong
-answer gets a hint (the derivative rule, the upstream gradient); a second one shows the answer
+answer gets a hint (the derivative rule, or, where the rule is a plain number, the nudge that
+finds it; the upstream gradient); a second one shows the answer
 and why.  The Values' grads follow the quiz as they follow the stepper: a step is applied (the
 stepper's ``next()``) once its questions are answered.
 
@@ -190,7 +191,7 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
         for kind in ask:
             if kind == "local":
                 asked.append((step, kind, f"local derivative {lhs} = ?", step.local, step.derivative,
-                              f"the rule is {words}{numbers}"))
+                              _local_hint(stepper, step, words) or f"the rule is {words}{numbers}"))
             elif kind == "contribution":
                 worked = f"upstream × local = {_product(step.upstream, step.local)} = {_num(step.contribution)}"
                 asked.append((step, kind, "contribution (upstream × local derivative) = ?", step.contribution,
@@ -202,6 +203,37 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
                               f"gradients add up: {grad_name} is {now} now; add this step's contribution "
                               f"({upstream}, times the local derivative {words})"))
     return asked
+
+
+_ORDINALS = ("first", "second", "third")
+
+
+def _local_hint(stepper: Stepper, step: Step, words: str) -> str | None:
+    """The hint for a local derivative whose rule is a plain number (``d(e + c)/de = 1``),
+    where "the rule is ..." would give the answer away: the question that finds it instead,
+    a nudge of the one operand while the node's other operands stay put (None for any other
+    rule, which the hint states)."""
+    try:
+        float(words.rpartition(" = ")[2])
+    except ValueError:
+        return None
+    if step.closure:
+        return None
+    parents = step.node.parents
+
+    def called(i: int) -> str:  # a + a: "the first a", "the second a"
+        name = stepper.names[parents[i]]
+        if sum(p is parents[i] for p in parents) == 1:
+            return name
+        return f"the {_ORDINALS[i]} {name}" if i < len(_ORDINALS) else f"operand {i + 1}, {name},"
+
+    others = [called(i) for i in range(len(parents)) if i != step.operand]
+    if len(others) == 1:
+        stay = f" while {others[0]} stays as it is"
+    else:
+        stay = " while its other operands stay as they are" if others else ""
+    return (f"nudge it: if {called(step.operand)} grows by a small amount h{stay}, by how much does "
+            f"{stepper.formula(step.node)} grow? The local derivative is that growth divided by h")
 
 
 class Quiz:

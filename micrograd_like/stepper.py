@@ -238,11 +238,15 @@ class Stepper:
         """The forward pass in words, with the same node names as the steps."""
         return ForwardWalk(self.root, self.order, self._terms)
 
+    def formula(self, node: Value) -> str:
+        """How ``node`` was made, in the names the steps use: ``a*b``, ``e + c``, ``tanh(n)``."""
+        return formula_of(node, self._terms).text
+
     def table(self, limit: int = _TABLE_ROWS) -> str:
         """Every node (output first, up to ``limit``): name, how it was made, data, grad, status."""
         rows = [("node", "made as", "data", "grad", "")]
         for node in reversed(self.order[-limit:] if limit < len(self.order) else self.order):
-            made = formula_of(node, self._terms).text if node.parents else leaf_kind(node)
+            made = self.formula(node) if node.parents else leaf_kind(node)
             status = "" if made == "constant" else self.status(node)
             rows.append((self.names[node], made, num(node.data), num(node.grad), status))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]

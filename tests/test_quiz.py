@@ -8,6 +8,7 @@ from hypothesis import given
 from random_graphs import evaluate, recipes
 
 from micrograd_like import Value
+from micrograd_like.export import rule
 from micrograd_like.quiz import ABS_TOL, REL_TOL, NotANumberError, Quiz, check_ask, read_number
 from micrograd_like.words import num as _num
 
@@ -322,3 +323,32 @@ def test_the_usual_confusions_are_named_in_the_hint():
     twice.answer("3")
     assert twice.answer("3").text.startswith("not quite. That is this step's contribution alone")  # 3 + 3
     assert "Hint" in Quiz((x * x).backward_steps(), ask="grad").answer("5").text
+
+
+def test_a_hint_never_gives_a_plain_number_rule_away():
+    """Where the rule is the answer (d(e + c)/de = 1), the hint asks for the nudge instead."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    roots = [a + b, a - b, -a, 3 * a, a + a, (a * b).tanh(), a / b, (a - b).relu()]
+    plain = 0
+    for root in roots:
+        for question in Quiz(root.backward_steps(), ask="local").questions:
+            rhs = rule(question.step).rpartition(" = ")[2]
+            if rhs.lstrip("-").replace(".", "", 1).isdigit():  # the rule is a number: it is the answer
+                plain += 1
+                assert float(rhs) == question.expected and f"= {rhs}" not in question.hint
+                assert question.hint.startswith("nudge it: if ") and "grows by a small amount h" in question.hint
+            else:
+                assert question.hint.startswith(f"the rule is {rule(question.step)}")
+    assert plain == 10  # two each in a + b, a - b, a + a and the a - b inside relu(a - b); -a; 3*a
+
+    e, c = a * b, Value(10.0, label="c")
+    e.label = "e"
+    hint = Quiz((e + c).backward_steps(), ask="local").questions[0].hint
+    assert hint == ("nudge it: if e grows by a small amount h while c stays as it is, by how much does e + c "
+                    "grow? The local derivative is that growth divided by h")
+    first, second = (q.hint for q in Quiz((a + a).backward_steps(), ask="local").questions)
+    assert "if the first a grows by a small amount h while the second a stays as it is" in first
+    assert "if the second a grows by a small amount h while the first a stays as it is" in second
+    x = Value(3.0, label="x")  # the operand nudged alone, not x everywhere: that would be the total derivative
+    assert "if x grows by a small amount h while x*x stays as it is" in Quiz(
+        (x * x + x).backward_steps(), ask="local").questions[1].hint
