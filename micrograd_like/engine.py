@@ -35,6 +35,7 @@ from itertools import repeat
 from . import ops
 from ._numbers import _as_float, _as_number
 from .modes import _PLAIN, AnomalyError, _mode, detect_anomaly, no_grad
+from .operation_errors import TOO_LARGE, describe, in_context
 from .ops import Primitive
 
 __all__ = [
@@ -411,41 +412,20 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
     try:
         out = primitive.forward(*inputs)
         if out - out != 0.0:  # inf or nan: only an overflow can make one from finite inputs
-            raise OverflowError(_TOO_LARGE)
+            raise OverflowError(TOO_LARGE)
     except (ArithmeticError, ValueError) as error:
-        raise _in_context(error, primitive, parents) from None
+        raise in_context(error, primitive, parents) from None
     if _mode() is not _PLAIN:
         return _apply_in_mode(primitive, parents, inputs, out)
     try:
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
-        raise _in_context(error, primitive, parents, local=True) from None
+        raise in_context(error, primitive, parents, local=True) from None
     return _node(out, primitive, parents, local_grads)
 
 
 _DATA = operator.attrgetter("data")
 _new_object = object.__new__  # an object of the class given, no field set yet (read once here: it is a dear lookup)
-_TOO_LARGE = "too large"
-
-
-def _in_context(error: Exception, primitive: Primitive, parents: tuple[Value, ...], local: bool = False) -> Exception:
-    """The same kind of error, naming the operation and its labelled operands.
-
-    ``local`` says the error came from the local derivatives, not from the forward rule.
-    """
-    names = [p.label or repr(p.data) for p in parents]
-    written = primitive.notation.format(*names)
-    message = str(error)
-    if message == _TOO_LARGE or (isinstance(error, OverflowError) and "float" not in message):
-        # our own inf check, or Python's bare "(34, 'Numerical result out of range')"
-        what = "a local derivative" if local else "the result"
-        message = f"{written}: {what} is too large for a float"
-    labelled = [f"{p.label} = {p.data!r}" for p in dict.fromkeys(parents) if p.label]  # each operand once
-    if labelled:
-        message += f" (in {written} with {', '.join(labelled)})"
-    return type(error)(message)
-
-
 def _node(data: float, primitive: Primitive, parents: tuple, local_grads: tuple) -> Node:
     """A new graph node, its fields set directly (op results need none of __init__'s checks)."""
     node = _new_object(Node)
@@ -476,16 +456,12 @@ def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tup
     try:
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
-        raise _in_context(error, primitive, parents, local=True) from None
+        raise in_context(error, primitive, parents, local=True) from None
     if mode.checking and not all(map(math.isfinite, local_grads)):
         raise AnomalyError(
-            f"{primitive.name} has local derivatives {local_grads!r} at {_describe(parents)} (output {out!r})"
+            f"{primitive.name} has local derivatives {local_grads!r} at {describe(parents)} (output {out!r})"
         )
     return _node(out, primitive, parents, local_grads)
-
-
-def _describe(nodes) -> str:
-    return ", ".join(f"{n.label} = {n.data!r}" if n.label else repr(n.data) for n in nodes)
 
 
 def _binary(primitive: Primitive, left, right):
