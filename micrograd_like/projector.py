@@ -22,13 +22,26 @@ from .autodiff import topological_order
 from .dot import number_text
 from .engine import Value
 
-__all__ = ["BELOW", "BESIDE", "rankdir_for", "arrangement", "fit", "responsive_svg", "inline_svg"]
+__all__ = ["BELOW", "BESIDE", "NOTEBOOK", "LEGIBLE", "rankdir_for", "text_size", "arrangement", "fit",
+           "responsive_svg", "inline_svg"]
 
 BELOW = (1000.0, 380.0)
 """The drawing's space in pixels (width, height) with the words below it, on a 1024×768 projector."""
 
 BESIDE = (640.0, 500.0)
 """The drawing's space in pixels with the words beside it."""
+
+NOTEBOOK = (825.0, 537.0)
+"""A notebook's space for a drawing on a 1024×768 projector, in pixels: the width of JupyterLab's
+output with the file browser folded (measured in Chromium), by the widgets' cap of 70% of the
+window's height."""
+
+LEGIBLE = 14.0
+"""Pixels: the smallest text a room reads on a projector.  A whole graph whose values would be
+drawn smaller is shown one step at a time instead (see :func:`text_size`)."""
+
+_TEXT = 16.0  # pixels: a projector drawing's 12-point text at the drawing's own size
+_LARGEST = 2.0  # how far responsive_svg enlarges a drawing at most (its ``largest``)
 
 # Sizes, in points, of what a projector drawing is made of (12-point Helvetica), from Graphviz's output.
 _CHARACTER = 6.7  # the average width of a character
@@ -57,7 +70,36 @@ def rankdir_for(root: Value, labels: dict[Value, str] | None = None, digits: int
     bottom, a row.  A long chain reads best left to right, a wide sum (a neuron with many
     inputs) top to bottom.
     """
+    sizes = _estimated_sizes(root, labels or {}, digits)
+    return "LR" if _best_fit(sizes["LR"]) >= _best_fit(sizes["TB"]) else "TB"
+
+
+def text_size(root: Value, spaces: tuple[tuple[float, float], ...] = (BELOW, BESIDE),
+              labels: dict[Value, str] | None = None, digits: int = 4, rankdir: str | None = None) -> float:
+    """The size in pixels, estimated as :func:`rankdir_for` does, of the values' text in
+    ``root``'s whole projector drawing, laid out ``rankdir`` (default: as rankdir_for
+    chooses) and scaled to fit the roomiest of ``spaces`` (default: a slide's).
+
+    Scaling a drawing to its place undoes the size its text had in points, so a graph of a
+    dozen values already comes out below :data:`LEGIBLE` in a notebook (:data:`NOTEBOOK`):
+
+    >>> from micrograd_like import Value
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> round(text_size(a * b + a, (NOTEBOOK,)))
+    22
+    >>> x = [Value(1.0, label=f"x{i}") for i in range(3)]
+    >>> w = [Value(0.5, label=f"w{i}") for i in range(3)]
+    >>> round(text_size((x[0]*w[0] + x[1]*w[1] + x[2]*w[2]).tanh(), (NOTEBOOK,)))
+    13
+    """
     labels = labels or {}
+    direction = {"LR": "LR", "RL": "LR", "TB": "TB", "BT": "TB"}.get(rankdir or "")  # (a bad one: the drawing says so)
+    size = _estimated_sizes(root, labels, digits)[direction or rankdir_for(root, labels, digits)]
+    return _TEXT * min(_LARGEST, max(fit(size, space) for space in spaces))
+
+
+def _estimated_sizes(root: Value, labels: dict[Value, str], digits: int) -> dict[str, tuple[float, float]]:
+    """The size in pixels of ``root``'s projector drawing, left to right and top to bottom."""
     order = topological_order(root)
     longest: dict[Value, int] = {}  # the longest path from an input, in operations
     for node in order:  # parents first: no recursion
@@ -76,9 +118,10 @@ def rankdir_for(root: Value, labels: dict[Value, str] | None = None, digits: int
             ranks.setdefault(2 * level[node] - 1, []).append(_OP)
     columns = [(max(w for w, _ in rank), sum(h for _, h in rank) + _GAP * len(rank)) for rank in ranks.values()]
     rows = [(sum(w for w, _ in rank) + _GAP * len(rank), max(h for _, h in rank)) for rank in ranks.values()]
-    left_to_right = _pixels(sum(w for w, _ in columns) + _GAP * len(columns), max(h for _, h in columns))
-    top_to_bottom = _pixels(max(w for w, _ in rows), sum(h for _, h in rows) + _GAP * len(rows))
-    return "LR" if _best_fit(left_to_right) >= _best_fit(top_to_bottom) else "TB"
+    return {
+        "LR": _pixels(sum(w for w, _ in columns) + _GAP * len(columns), max(h for _, h in columns)),
+        "TB": _pixels(max(w for w, _ in rows), sum(h for _, h in rows) + _GAP * len(rows)),
+    }
 
 
 def _pixels(width: float, height: float) -> tuple[float, float]:

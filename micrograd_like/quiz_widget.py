@@ -27,9 +27,11 @@ def quiz_widget(quiz: Quiz) -> ipywidgets.VBox:
     """A widget that asks ``quiz``'s questions; ``.children`` are, in order: the question
     (HTML), the answer row (Text, Button), the feedback (HTML), the score (HTML) and the
     drawing (HTML)."""
+    from .projector import NOTEBOOK
     from .slideshow import slide_options
 
-    draw_options = slide_options(quiz.stepper, {})  # the stepper widget's look, the direction chosen once
+    # The stepper widget's look, the direction chosen once; one step at a time if the graph is too big to read.
+    draw_options = slide_options(quiz.stepper, {}, (NOTEBOOK,))
     question = ipywidgets.HTML()
     answer = ipywidgets.Text(placeholder="a number: -2, 0.5 or 1/2", continuous_update=False,
                              layout=ipywidgets.Layout(width="16em"), style={"font_size": _SIZE})
@@ -98,8 +100,12 @@ def _drawing(quiz: Quiz, options: dict) -> str:
         step = asked.step
         highlight = Highlight(nodes={step.node, step.parent}, edges={(step.node, step.operand)},
                               done=done, dimmed=waiting)
+    options = dict(options)
     try:
-        svg = stepper._draw(highlight, **options).svg()
+        if options.pop("around"):  # the question's node and its operands, large
+            svg = stepper._draw_node_around(asked.step.node if asked else stepper.root, highlight, **options).svg()
+        else:
+            svg = stepper._draw(highlight, **options).svg()
     except (GraphvizNotFoundError, LayoutTimeoutError, ValueError):
         return ""
     return responsive_svg(svg, max_height=MAX_HEIGHT)

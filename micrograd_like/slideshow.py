@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .dot import COLOURS
 from .files import folders_made, plain_file, write_over
-from .projector import arrangement, inline_svg, rankdir_for, responsive_svg
+from .projector import BELOW, BESIDE, LEGIBLE, NOTEBOOK, arrangement, inline_svg, rankdir_for, responsive_svg, text_size
 from .words import formula_of, whole_formula
 
 if TYPE_CHECKING:
@@ -91,15 +91,25 @@ def _written_before(directory: Path) -> set[str]:
 _FRAME = re.compile(r"step-\d+\.svg")  # the names save_svgs gives its files
 
 
-def slide_options(stepper: Stepper, options: dict) -> dict:
-    """``draw_dot``'s options for slides: ``options``, with the projector look
-    (``projector=True``) and the direction that fits a projector best (:func:`rankdir_for`)
-    unless they are given.  A step drawn ``around=True`` (its node and operands only) is
-    small already and keeps ``draw_around``'s look."""
-    if options.get("around"):
-        return dict(options)
+def slide_options(stepper: Stepper, options: dict,
+                  spaces: tuple[tuple[float, float], ...] = (BELOW, BESIDE)) -> dict:
+    """``Stepper.draw``'s options for slides: ``options``, with the projector look
+    (``projector=True``) and, for the whole graph, the direction that fits a projector best
+    (:func:`rankdir_for`) unless they are given.
+
+    ``around`` (each step's node and operands only, in ``draw_around``'s look) is decided
+    here unless it is given: a pass whose whole graph, scaled to the roomiest of ``spaces``
+    (a slide's; :data:`~micrograd_like.projector.NOTEBOOK` for a notebook), would draw its
+    values' text smaller than :data:`~micrograd_like.projector.LEGIBLE` is shown one step at
+    a time.  ``around=False`` keeps the whole graph however small.
+    """
+    options = dict(options)
+    if options.get("around") is None:
+        labels = {**stepper.names, **(options.get("labels") or {})}
+        size = text_size(stepper.root, spaces, labels, options.get("digits", 4), options.get("rankdir"))
+        options["around"] = size < LEGIBLE
     options = {"projector": True, **options}
-    if options["projector"] and "rankdir" not in options:
+    if options["projector"] and "rankdir" not in options and not options["around"]:
         options["rankdir"] = rankdir_for(stepper.root, stepper.names, options.get("digits", 4))
     return options
 
@@ -108,14 +118,14 @@ def slide_svg(stepper: Stepper, *, max_height: str | None = None, **options) -> 
     """The drawing of the stepper's current position as a slide shows it, without the caption:
     SVG that scales to the width of its place on a page, for Jupyter or a widget to show
     (``max_height``, CSS such as ``"70vh"``, caps its height; see :func:`responsive_svg`)."""
-    drawing = stepper.draw(caption=False, **slide_options(stepper, options))
+    drawing = stepper.draw(caption=False, **slide_options(stepper, options, (NOTEBOOK,)))
     return responsive_svg(drawing.svg(), max_height=max_height)
 
 
 def _check_drawable(stepper: Stepper, options: dict) -> None:
     """Refuse a drawing that will be refused (too many nodes, a bad option, a label that cannot be
     drawn) now, before the pass is put into words or anything is rendered: one drawing's DOT."""
-    stepper._draw(stepper.highlight(), **options)
+    stepper.draw(caption=False, **options)
 
 
 def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
@@ -224,10 +234,8 @@ def _frames(stepper: Stepper, progress: Callable[[int, int], None] | None, optio
     """
     captions, sources = [], []
     for _ in stepper._each_position():
-        highlight = stepper.highlight()
-        captions.append(highlight.caption)
-        highlight.caption = ""
-        sources.append(stepper._draw(highlight, **options))
+        captions.append(stepper.highlight().caption)
+        sources.append(stepper.draw(caption=False, **options))
     kept = {drawing.source: stepper._rendered[drawing.source] for drawing in sources
             if drawing.source in stepper._rendered}
     new = {drawing.source: drawing for drawing in sources if drawing.source not in kept}

@@ -48,6 +48,7 @@ __all__ = ["Stepper", "Step", "Undone", "ForwardWalk", "backward_steps", "forwar
 
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
 _LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go in the caption instead
+_WHOLE_GRAPH_ONLY = ("max_nodes", "force")  # draw_dot's limits on the whole graph's size
 
 
 # -- the stepper ------------------------------------------------------------------------------------
@@ -355,16 +356,21 @@ class Stepper:
         return self._draw(highlight, **options)
 
     def _draw_around(self, caption: bool, **options) -> Drawing:
-        from .viz import draw_around
-
         highlight = self.highlight()
         step = self.current
         if step is not None:  # the step's arithmetic on its edge, short: the words say the rest
             highlight.edge_labels = {(step.node, step.operand): f"local {num(step.local)}\n{step.arithmetic('×')}"}
         highlight.caption = (step.headline if step else self.where()) if caption else ""
         step = step or self.upcoming
-        return draw_around(step.node if step else self.root, highlight=highlight, labels=self._labels(options),
-                           **options)
+        return self._draw_node_around(step.node if step else self.root, highlight, **options)
+
+    def _draw_node_around(self, node: Value, highlight: Highlight, **options) -> Drawing:
+        """``draw_around(node)`` with the steps' names; the limits on the whole graph's size are
+        left out: a neighbourhood is small."""
+        from .viz import draw_around
+
+        options = {name: value for name, value in options.items() if name not in _WHOLE_GRAPH_ONLY}
+        return draw_around(node, highlight=highlight, labels=self._labels(options), **options)
 
     def _draw(self, highlight: Highlight, **options) -> Drawing:
         from .viz import draw_dot

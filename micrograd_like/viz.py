@@ -391,6 +391,7 @@ def draw_around(
     digits: int = 4,
     timeout: float = DEFAULT_TIMEOUT,
     labels: dict[Value, str] | None = None,
+    projector: bool = False,
 ) -> Drawing:
     """Draw only ``node``, the operation that made it and its operands: its neighbourhood.
 
@@ -399,7 +400,7 @@ def draw_around(
     graph around it: a neuron of eight inputs draws 18 Values, whatever the network.  An
     operand made by an operation of its own is drawn dashed, without its inputs; each
     Value's label is written above its numbers, so long labels keep the drawing narrow.
-    ``highlight`` and ``labels`` work as in :func:`draw_dot`.
+    ``highlight``, ``labels`` and ``projector`` (every text one size) work as in :func:`draw_dot`.
     """
     if not isinstance(node, Value):
         raise TypeError(f"draw_around() needs a Value, got {type(node).__name__}")
@@ -419,6 +420,7 @@ def draw_around(
         digits=digits,
         timeout=timeout,
         labels=labels,
+        projector=projector,
         label_above=True,
     )
 

@@ -24,7 +24,7 @@ import html
 import weakref
 from typing import TYPE_CHECKING
 
-from .projector import responsive_svg
+from .projector import NOTEBOOK, responsive_svg
 from .slideshow import legend, slide_options
 
 if TYPE_CHECKING:
@@ -93,8 +93,13 @@ class StepperWidget:
     ``slider``, ``play``, ``pace``), and ``words`` and ``drawing`` are the HTML they update.
 
     ``draw_options`` go to ``Stepper.draw``, as for a slide (:func:`micrograd_like.slideshow.slide_svg`:
-    ``rankdir="TB"`` fixes the direction, ``projector=False`` gives ``draw_dot``'s plain look,
-    ``around=True`` draws each step's node and its operands only).
+    ``rankdir="TB"`` fixes the direction, ``projector=False`` gives ``draw_dot``'s plain look).
+
+    The toggle ``zoom`` ("Zoom to the step") draws each step's node and its operands only
+    (``around=True``), large, in place of the whole graph.  It starts on when the whole graph
+    would draw its values smaller than a room can read on a projector (14 px in a notebook's
+    width, :data:`~micrograd_like.projector.LEGIBLE`): from about a dozen values, a neuron of
+    two inputs.  ``around=True`` or ``around=False`` sets where it starts.
     """
 
     def __init__(self, stepper: Stepper, **draw_options) -> None:
@@ -102,7 +107,9 @@ class StepperWidget:
 
         self.stepper = stepper
         self._rendered: dict[str, str] = {}  # DOT source -> HTML of the drawing
-        self._draw_options = slide_options(stepper, draw_options)  # the direction chosen once: no jumping
+        zoomed = slide_options(stepper, draw_options, (NOTEBOOK,))["around"]
+        # Both views' options, the whole graph's direction chosen once: no jumping.
+        self._views = {around: slide_options(stepper, {**draw_options, "around": around}) for around in (False, True)}
         self._shown = -1  # the position the words and the drawing show
         n = len(stepper)
         button = widgets.Layout(width="auto", min_width="84px")
@@ -120,6 +127,9 @@ class StepperWidget:
         self.pace = widgets.FloatSlider(value=1.0, min=0.2, max=3.0, step=0.1, description="s / step",
                                         readout_format=".1f", layout=widgets.Layout(width="180px"),
                                         style={"description_width": "52px"})
+        self.zoom = widgets.ToggleButton(value=zoomed, description="Zoom to the step", icon="search-plus",
+                                         tooltip="only the step's node and its operands, large (off: the whole graph)",
+                                         layout=button)
         widgets.link((self.play, "value"), (self.slider, "value"))
         self.pace.observe(self._on_pace, names="value")
         # Every click reads where the stepper really is first: code may have moved it since.
@@ -128,11 +138,12 @@ class StepperWidget:
         self.next.on_click(lambda _: self.goto(self.stepper.position + 1))
         self.slider.observe(self._on_slider, names="value")
         self.play.observe(self._on_playing, names="playing")
+        self.zoom.observe(lambda _: self._show(), names="value")
 
         self.words = widgets.HTML()
         self.drawing = widgets.HTML()
         self.play.layout = widgets.Layout(width="110px")
-        controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace],
+        controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace, self.zoom],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
         self.box = widgets.VBox([controls, self.words, self.drawing, widgets.HTML(legend_html(stepper))],
@@ -185,7 +196,7 @@ class StepperWidget:
         from .render import GraphvizNotFoundError, LayoutTimeoutError
 
         try:
-            drawing = self.stepper.draw(caption=False, **self._draw_options)
+            drawing = self.stepper.draw(caption=False, **self._views[self.zoom.value])
             if drawing.source not in self._rendered:
                 svg = responsive_svg(drawing.svg(), max_height=MAX_HEIGHT)
                 self._rendered[drawing.source] = f'<div class="mgl-drawing">{svg}</div>'

@@ -232,8 +232,9 @@ def test_a_key_that_looks_like_a_digit_but_is_not_a_number_is_not_understood():
 
 def test_a_refused_drawing_leaves_no_folders_behind(tmp_path, capsys):
     chain = "*".join(["x"] * 1001)  # 2,001 Graphviz nodes: over the limit
-    assert main(["step", chain, "--var", "x=1", "--html", str(tmp_path / "a" / "b" / "pass.html")]) == 2
-    assert main(["step", chain, "--var", "x=1", "--svg-dir", str(tmp_path / "c" / "d")]) == 2
+    whole = ["--var", "x=1", "--whole-graph"]
+    assert main(["step", chain, *whole, "--html", str(tmp_path / "a" / "b" / "pass.html")]) == 2
+    assert main(["step", chain, *whole, "--svg-dir", str(tmp_path / "c" / "d")]) == 2
     assert capsys.readouterr().err.count("the limit is 2,000") == 2
     assert list(tmp_path.iterdir()) == []
 

@@ -1,10 +1,11 @@
 """The widgets in a real JupyterLab, driven by headless Chromium.
 
 A JupyterLab server is started on a free localhost port with a token and a temporary root
-directory holding copies of the course's notebooks 2 and 4 and a small notebook with a quiz on the
-lecture's example (the package importable through PYTHONPATH, so nothing is written into the
-checkout).  Chromium opens each, runs all its cells, clicks the stepper widget's Next in notebook 2
-and the training view's Play, Pause and chain-rule panel in notebook 4, types answers into the
+directory holding copies of the course's notebooks 2 and 4, a small notebook with a quiz on the
+lecture's example and one with the stepper over a neuron too big to read whole (the package
+importable through PYTHONPATH, so nothing is written into the checkout).  Chromium opens each,
+runs all its cells, clicks the stepper widget's Next in notebook 2 and the zoom toggle in the
+neuron's, the training view's Play, Pause and chain-rule panel in notebook 4, types answers into the
 quiz, and sees the words, the drawings, the loss and the score change.
 
 These tests need JupyterLab, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
@@ -48,6 +49,18 @@ QUIZ_CELLS = [
     "steps.quiz(ask=('local', 'grad'))",
 ]
 
+ZOOM = "neuron.ipynb"  # written by the lab fixture: a neuron of four inputs, too big to read whole
+ZOOM_CELLS = [
+    "from micrograd_like import Value\n"
+    "n = Value(6.88, label='b')\n"
+    "for i in range(1, 5):\n"
+    "    n = Value(float(i), label=f'x{i}') * Value(0.5 - i, label=f'w{i}') + n\n"
+    "n.label = 'n'\n"
+    "o = n.tanh(); o.label = 'o'\n"
+    "steps = o.backward_steps()",
+    "steps.widget()",
+]
+
 
 def require_jupyterlab() -> None:
     if importlib.util.find_spec("jupyterlab") is None or importlib.util.find_spec("ipywidgets") is None:
@@ -77,6 +90,7 @@ def lab():
     for name in (STEPPING, TRAINING):  # copies: running them writes nothing into the checkout
         shutil.copy(NOTEBOOKS / name, root / name)
     write_notebook(root / QUIZ, QUIZ_CELLS)
+    write_notebook(root / ZOOM, ZOOM_CELLS)
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)  # no "would you like news?" toast over the widgets
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
@@ -375,3 +389,32 @@ def test_the_quiz_takes_typed_answers_in_jupyterlab(lab, browser):
     assert browser.execute_script(SMALL_WORDS, quiz) == []  # words at 14 px or more, for a projector
     smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, quiz)
     assert smallest >= 14 and drawing_right <= notebook_right + 1  # the graph's too, and it fits
+
+
+def test_a_pass_too_big_to_read_whole_is_zoomed_to_the_step_in_jupyterlab(lab, browser):
+    """A neuron of four inputs would draw its text at 8 px whole: the widget starts zoomed to
+    the step, legible, and its toggle shows the whole graph and back."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, token = lab
+    run_notebook(browser, url, token, ZOOM)
+    stepper = widget_in_cell(browser, ZOOM_CELLS[-1], ".mgl-stepper")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda b: "<svg" in drawing_of(stepper))
+    zoom = stepper.find_element(By.XPATH, ".//button[normalize-space()='Zoom to the step']")
+    assert "mod-active" in zoom.get_attribute("class")  # on: the graph is too big to read whole
+    button(stepper, "Next").click()
+    wait.until(lambda b: "step 1/" in text_in(stepper, ".mgl-words"))
+    wait.until(lambda b: "tanh" in text_in(stepper, ".mgl-drawing") and "x4" not in text_in(stepper, ".mgl-drawing"))
+    screenshot(browser, "zoomed-step-1.png")
+    smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, stepper)
+    assert smallest >= 14 and drawing_right <= notebook_right + 1  # legible, and it fits
+    zoom.click()  # off: the whole graph, every value, smaller
+    wait.until(lambda b: "x4" in text_in(stepper, ".mgl-drawing"))
+    assert "mod-active" not in zoom.get_attribute("class") and "step 1/" in text_in(stepper, ".mgl-words")
+    assert browser.execute_script(FONT_SIZES, stepper)[0] < 14  # why the widget starts zoomed
+    zoom.click()
+    wait.until(lambda b: "x4" not in text_in(stepper, ".mgl-drawing"))
+    assert browser.execute_script(NO_SIDEWAYS_SCROLLING, stepper) == []

@@ -336,6 +336,26 @@ def test_the_slideshow_fits_a_1024_by_768_projector_legibly(tmp_path, projector)
         body.send_keys(Keys.ARROW_RIGHT)
 
 
+def test_a_pass_too_big_to_read_whole_is_legible_step_by_step(tmp_path, projector):
+    """A neuron of four inputs (18 values) would draw its text at 10 px whole: its slides show
+    each step's node and operands instead, every text at 14 px or more."""
+    need("dot")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from test_legibility import neuron
+
+    steps = backward_steps(neuron(4))
+    projector.get(steps.save_html(tmp_path / "pass.html").as_uri())
+    body = projector.find_element(By.TAG_NAME, "body")
+    for position in range(len(steps) + 1):
+        fit = projector.execute_script(FIT)
+        scroll_width, client_width, scroll_height, client_height, width, height = fit["page"]
+        assert scroll_width <= client_width and scroll_height <= client_height  # no scrollbar, either way
+        assert inside(fit["drawing"], width, height), (position, fit)
+        assert fit["smallest"] >= 14 and fit["measured"] >= 14, (position, fit)
+        body.send_keys(Keys.ARROW_RIGHT)
+
+
 def test_the_slide_drawing_takes_the_width_it_is_given_anywhere(projector):
     need("dot")
     from micrograd_like.slideshow import slide_svg

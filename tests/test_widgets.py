@@ -77,7 +77,8 @@ def test_the_drawing_is_the_slides_scaled_to_its_place():
     assert "width:100.00%" in slide and "max-height:min(" in slide and 'width="' not in slide.split(">")[0]
     x = Value(3.0, label="x")
     tall = (x * x).backward_steps().widget(rankdir="TB", projector=False)
-    assert 'class="node"' in tall.drawing.value and tall._draw_options == {"rankdir": "TB", "projector": False}
+    assert 'class="node"' in tall.drawing.value
+    assert tall._views[False] == {"rankdir": "TB", "projector": False, "around": False}
 
 
 def test_the_widget_catches_up_with_a_stepper_moved_in_code():
@@ -159,7 +160,9 @@ def test_a_graph_too_big_to_draw_keeps_its_words():
     y = x
     for _ in range(30):
         y = y * 1.01
-    widget = y.backward_steps().widget(max_nodes=10)
-    assert "(no drawing: this drawing would have" in widget.drawing.value
+    widget = y.backward_steps().widget(max_nodes=10, around=False)
+    assert "(no drawing: this drawing would have" in widget.drawing.value and not widget.zoom.value
     widget.next.click()
     assert "step 1/" in words(widget)
+    widget.zoom.value = True  # each step's node and operands: small whatever the graph
+    assert "<svg" in widget.drawing.value and "step 1/" in words(widget)

@@ -34,6 +34,9 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     parser.add_argument("--all", action="store_true", help="print every step at once instead of stepping")
     parser.add_argument("--html", metavar="FILE", help="write the whole pass as an offline HTML slideshow")
     parser.add_argument("--svg-dir", metavar="DIR", help="write one SVG drawing per step into DIR")
+    parser.add_argument("--whole-graph", action="store_true",
+                        help="with --html or --svg-dir, draw the whole graph at every step even where its text "
+                        "would be too small to read on a projector (then each step's node and operands are drawn)")
     parser.add_argument("--format", choices=FORMATS,
                         help="print the whole pass as a table for slides: md (Markdown) or csv")
     parser.set_defaults(run=run)
@@ -54,13 +57,13 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     if args.svg_dir:
         with folders_made(args.svg_dir), writing(args.svg_dir):
             prepare_output_path(args.svg_dir, directory=True)
-            paths = steps.save_svgs(args.svg_dir, progress=_progress)
+            paths = steps.save_svgs(args.svg_dir, progress=_progress, **_view(args))
         print(f"wrote {len(paths)} SVG files ({paths[0].name} to {paths[-1].name}) in {args.svg_dir}", file=stdout)
         wrote = True
     if args.html:
         with folders_made(Path(args.html).parent), writing(args.html):
             prepare_output_path(args.html)
-            steps.save_html(args.html, progress=_progress)
+            steps.save_html(args.html, progress=_progress, **_view(args))
         print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
     if args.format:
@@ -72,6 +75,11 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     elif not wrote:
         return _interactive(steps, stdin, stdout)
     return 0
+
+
+def _view(args: argparse.Namespace) -> dict:
+    """The drawings' options: the whole graph if asked for, else as the slideshow decides."""
+    return {"around": False} if args.whole_graph else {}
 
 
 PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawings (when there are over 20)

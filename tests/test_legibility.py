@@ -1,0 +1,137 @@
+"""A pass too big to read whole on a projector is shown one step at a time.
+
+The whole graph, scaled to the width of a slide or a notebook, draws its values' text smaller
+the more values it has: at 1024×768 a neuron of two inputs is already under 14 px in JupyterLab.
+The slides, the stepper widget and the quiz widget then draw each step's node and operands
+(``around=True``), large; the whole graph stays one option (or click) away.
+"""
+
+import re
+
+import pytest
+from examples import lecture, micrograd_readme
+from helpers import need
+
+from micrograd_like import Value
+from micrograd_like.projector import BELOW, BESIDE, LEGIBLE, NOTEBOOK, _size, fit, text_size
+from micrograd_like.slideshow import slide_options
+from micrograd_like.stepper import backward_steps
+
+
+def neuron(inputs: int) -> Value:
+    """The lecture's neuron o = tanh(x1*w1 + ... + b), every leaf labelled."""
+    n = Value(6.88, label="b")
+    for i in range(1, inputs + 1):
+        n = Value(float(i), label=f"x{i}") * Value(0.5 - i, label=f"w{i}") + n
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def tanh_from_exp() -> Value:
+    """The lecture's second neuron, its tanh written as (e - 1)/(e + 1) with e = exp(2n)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.88, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    e = (2 * n).exp()
+    o = (e - 1) / (e + 1)
+    o.label = "o"
+    return o
+
+
+GRAPHS = {
+    "lecture": lambda: lecture()["L"],
+    "neuron of 2": lambda: neuron(2),
+    "neuron of 4": lambda: neuron(4),
+    "tanh from exp": tanh_from_exp,
+    "micrograd's README": lambda: micrograd_readme()[2],
+}
+
+
+@pytest.mark.parametrize("name", GRAPHS)
+def test_the_text_size_estimate_agrees_with_graphviz(name):
+    """The estimate (made without Graphviz) against the size of the drawing Graphviz lays out."""
+    need("dot")
+    steps = backward_steps(GRAPHS[name]())
+    options = slide_options(steps, {"around": False})
+    drawn = _size(steps.draw(caption=False, **options).svg())
+    for spaces in ((BELOW, BESIDE), (NOTEBOOK,)):
+        laid_out = 16 * min(2.0, max(fit(drawn, space) for space in spaces))
+        estimated = text_size(steps.root, spaces, steps.names, rankdir=options["rankdir"])
+        assert estimated == pytest.approx(laid_out, rel=0.15), (spaces, drawn)
+
+
+def test_a_pass_too_big_to_read_whole_is_drawn_one_step_at_a_time():
+    def zoomed(root, spaces=(BELOW, BESIDE), **options):
+        return slide_options(backward_steps(root), options, spaces)["around"]
+
+    assert not zoomed(lecture()["L"]) and not zoomed(lecture()["L"], (NOTEBOOK,))  # 7 values: whole
+    assert not zoomed(neuron(2)) and zoomed(neuron(2), (NOTEBOOK,))  # a slide is wider than a notebook
+    for big in (neuron(4), tanh_from_exp(), micrograd_readme()[2]):
+        assert zoomed(big) and zoomed(big, (NOTEBOOK,))
+        assert not zoomed(big, around=False)  # asked for: the whole graph, however small
+    assert zoomed(lecture()["L"], around=True)
+    for rankdir in ("TB", "BT", "RL"):  # the estimate follows a direction given
+        assert isinstance(zoomed(neuron(3), rankdir=rankdir), bool)
+    with pytest.raises(ValueError, match="rankdir"):  # a bad one: the drawing says what is wrong with it
+        backward_steps(neuron(4)).draw(**slide_options(backward_steps(neuron(4)), {"rankdir": "XY", "around": False}))
+    assert text_size(neuron(4), (NOTEBOOK,)) < LEGIBLE <= text_size(lecture()["L"], (NOTEBOOK,))
+
+
+def drawn_labels(svg: str) -> set[str]:
+    """The first line (the name) of every value drawn in an SVG of Graphviz's."""
+    names = set()
+    for group in re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg, flags=re.S):
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", group)
+        if any(t.startswith("data") for t in texts):
+            names.add(texts[0])
+    return names
+
+
+def test_the_slides_of_a_big_pass_show_each_steps_node_and_operands(tmp_path):
+    need("dot")
+    steps = backward_steps(neuron(4))
+    frames = [path.read_text(encoding="utf-8") for path in steps.save_svgs(tmp_path / "frames")]
+    assert len(frames) == len(steps) + 1
+    assert drawn_labels(frames[0]) == {"o", "n"}  # the start: the output and its operand
+    for step, frame in zip(steps.steps, frames[1:]):
+        shown = drawn_labels(frame)
+        assert steps.names[step.node] in shown and steps.names[step.parent] in shown
+        assert len(shown) <= 3  # a node and its (at most two) operands, not the 18 values
+    page = steps.save_html(tmp_path / "pass.html").read_text(encoding="utf-8")
+    assert page.count('class="slide"') == len(steps) + 1 and ">x1<" in page  # x1 appears, at its step
+    whole = steps.save_svgs(tmp_path / "whole", around=False)[0].read_text(encoding="utf-8")
+    assert {"x1", "w4", "b", "o"} <= drawn_labels(whole)
+    small = backward_steps(lecture()["L"])  # a pass asked to zoom, although it is small
+    assert small.save_html(tmp_path / "lecture.html", around=True).exists()
+
+
+def test_the_stepper_widget_starts_zoomed_on_a_big_pass_and_the_toggle_shows_it_whole():
+    pytest.importorskip("ipywidgets")
+    need("dot")
+    widget = backward_steps(neuron(3)).widget()
+    assert widget.zoom.value and drawn_labels(widget.drawing.value) == {"o", "n"}
+    widget.next.click()
+    assert drawn_labels(widget.drawing.value) == {"o", "n"}
+    widget.zoom.value = False
+    assert {"x1", "x3", "w3", "b", "o"} <= drawn_labels(widget.drawing.value)
+    widget.next.click()  # the view stays as chosen
+    assert {"x1", "x3"} <= drawn_labels(widget.drawing.value) and "step 2/" in widget.words.value
+    widget.zoom.value = True
+    assert len(drawn_labels(widget.drawing.value)) <= 3
+    assert not backward_steps(lecture()["L"]).widget().zoom.value  # small enough to read whole
+    assert not backward_steps(neuron(3)).widget(around=False).zoom.value
+
+
+def test_the_quiz_widget_on_a_big_pass_shows_the_questions_node_and_operands():
+    pytest.importorskip("ipywidgets")
+    need("dot")
+    from micrograd_like.quiz import Quiz
+
+    quiz = Quiz(backward_steps(neuron(4)), ask="local")
+    drawing = quiz.widget().children[-1]
+    step = quiz.question.step
+    assert drawn_labels(drawing.value) == {quiz.stepper.names[step.node], quiz.stepper.names[step.parent]}
+    assert "1 - tanh" not in drawing.value  # the answer is not drawn
