@@ -198,11 +198,12 @@ def test_forced_a_long_chain_is_drawn(capsys):
 
 
 def test_step_pictures_of_a_graph_too_large_are_one_line(tmp_path, capsys):
-    status = main(["step", chain(1001), "--var", "x=1", "--svg-dir", str(tmp_path / "frames")])
+    status = main(["step", chain(1001), "--var", "x=1", "--whole-graph", "--svg-dir", str(tmp_path / "frames")])
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("micrograd-like step: error: this drawing would have 2,001 Graphviz nodes")
     assert "force=True" not in err[-1] and "merge_sums" not in err[-1]
+    assert "without --whole-graph each step's node and operands are drawn alone" in err[-1]
 
 
 def test_a_layout_that_runs_too_long_names_the_command_line_options(monkeypatch, tmp_path, capsys):

@@ -34,6 +34,7 @@ def _drawing_advice(error: Exception, args: argparse.Namespace) -> str:
         advice = [
             ("merge_sums", "--merge-sums folds sum chains into one Σ node"),
             ("force", "--force draws it anyway"),
+            ("whole_graph", "without --whole-graph each step's node and operands are drawn alone"),
             ("all", "--all steps through it in words"),
         ]
     elif isinstance(error, LayoutTimeoutError):
