@@ -51,6 +51,11 @@ def legend_html(stepper: Stepper) -> str:
             f'line-height:1.7;color:#1f2328">{legend(states)}</div>')
 
 
+_LARGE = {"font_size": "15px"}  # the buttons' words: 13 px by default, too small for a projector
+# The sliders' names and numbers, which no style of theirs sizes (the buttons' are set by _LARGE).
+_CONTROLS_CSS = "<style>.mgl-stepper .widget-label, .mgl-stepper .widget-readout { font-size: 15px; }</style>"
+
+
 def _words_html(lines: list[str]) -> str:
     text = html.escape("\n".join(lines))
     return ('<pre class="mgl-words" style="font-size:16px;line-height:1.45;white-space:pre-wrap;word-break:normal;'
@@ -114,22 +119,22 @@ class StepperWidget:
         n = len(stepper)
         button = widgets.Layout(width="auto", min_width="84px")
         self.reset = widgets.Button(description="Reset", icon="fast-backward", tooltip="back to the start",
-                                    layout=button)
+                                    layout=button, style=_LARGE)
         self.previous = widgets.Button(description="Previous", icon="step-backward", tooltip="undo one step",
-                                       layout=button)
+                                       layout=button, style=_LARGE)
         self.next = widgets.Button(description="Next", icon="step-forward", tooltip="apply the next step",
-                                   button_style="primary", layout=button)
+                                   button_style="primary", layout=button, style=_LARGE)
         self.slider = widgets.IntSlider(value=stepper.position, min=0, max=n, description="step",
                                         continuous_update=False, layout=widgets.Layout(width="220px"),
-                                        style={"description_width": "36px"})
+                                        style={"description_width": "40px"})
         self.play = widgets.Play(value=stepper.position, min=0, max=n, interval=1000, description="Play",
                                  tooltip="play the pass at the chosen pace", show_repeat=False)
         self.pace = widgets.FloatSlider(value=1.0, min=0.2, max=3.0, step=0.1, description="s / step",
                                         readout_format=".1f", layout=widgets.Layout(width="180px"),
-                                        style={"description_width": "52px"})
+                                        style={"description_width": "60px"})
         self.zoom = widgets.ToggleButton(value=zoomed, description="Zoom to the step", icon="search-plus",
                                          tooltip="only the step's node and its operands, large (off: the whole graph)",
-                                         layout=button)
+                                         layout=button, style=_LARGE)
         widgets.link((self.play, "value"), (self.slider, "value"))
         self.pace.observe(self._on_pace, names="value")
         # Every click reads where the stepper really is first: code may have moved it since.
@@ -146,7 +151,8 @@ class StepperWidget:
         controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace, self.zoom],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
-        self.box = widgets.VBox([controls, self.words, self.drawing, widgets.HTML(legend_html(stepper))],
+        legend = widgets.HTML(_CONTROLS_CSS + legend_html(stepper))
+        self.box = widgets.VBox([controls, self.words, self.drawing, legend],
                                 layout=widgets.Layout(overflow="hidden"))
         self.box.add_class("mgl-stepper")  # a stable name for the page's stylesheets and tests
         self._show()

@@ -249,7 +249,7 @@ return [Math.min.apply(null, sizes), svg.getBoundingClientRect().right,
 SMALL_WORDS = """
 var small = [];
 arguments[0].querySelectorAll('*').forEach(function (el) {  // every element with words of its own, but drawings
-    if (el.closest('svg')) return;
+    if (el.closest('svg') || el.tagName === 'STYLE' || el.tagName === 'SCRIPT') return;  // not shown as words
     var words = el.tagName === 'INPUT' ? el.placeholder + el.value : Array.prototype.filter.call(el.childNodes,
         function (n) { return n.nodeType === 3; }).map(function (n) { return n.textContent.trim(); }).join('');
     var size = parseFloat(getComputedStyle(el).fontSize);
@@ -418,3 +418,4 @@ def test_a_pass_too_big_to_read_whole_is_zoomed_to_the_step_in_jupyterlab(lab, b
     zoom.click()
     wait.until(lambda b: "x4" not in text_in(stepper, ".mgl-drawing"))
     assert browser.execute_script(NO_SIDEWAYS_SCROLLING, stepper) == []
+    assert browser.execute_script(SMALL_WORDS, stepper) == []  # the buttons' and sliders' words too
