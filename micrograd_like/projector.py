@@ -75,10 +75,13 @@ def rankdir_for(root: Value, labels: dict[Value, str] | None = None, digits: int
 
 
 def text_size(root: Value, spaces: tuple[tuple[float, float], ...] = (BELOW, BESIDE),
-              labels: dict[Value, str] | None = None, digits: int = 4, rankdir: str | None = None) -> float:
+              labels: dict[Value, str] | None = None, digits: int = 4, rankdir: str | None = None,
+              edge_label: int = 0) -> float:
     """The size in pixels, estimated as :func:`rankdir_for` does, of the values' text in
     ``root``'s whole projector drawing, laid out ``rankdir`` (default: as rankdir_for
     chooses) and scaled to fit the roomiest of ``spaces`` (default: a slide's).
+    ``edge_label``: the characters of the longest line written on an edge (a step's
+    derivative), which widens the drawing by as much.
 
     Scaling a drawing to its place undoes the size its text had in points, so a graph of a
     dozen values already comes out below :data:`LEGIBLE` in a notebook (:data:`NOTEBOOK`):
@@ -94,7 +97,9 @@ def text_size(root: Value, spaces: tuple[tuple[float, float], ...] = (BELOW, BES
     """
     labels = labels or {}
     direction = {"LR": "LR", "RL": "LR", "TB": "TB", "BT": "TB"}.get(rankdir or "")  # (a bad one: the drawing says so)
-    size = _estimated_sizes(root, labels, digits)[direction or rankdir_for(root, labels, digits)]
+    direction = direction or rankdir_for(root, labels, digits)
+    width, height = _estimated_sizes(root, labels, digits)[direction]
+    size = (width + _pixels(_CHARACTER * edge_label, 0)[0], height)  # a label widens its rank's gap, or its row
     return _TEXT * min(_LARGEST, max(fit(size, space) for space in spaces))
 
 

@@ -188,36 +188,37 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
         grad_name = step.update.split(" = ")[0]  # d.grad, (a*b).grad
         now = _num(step.held + step.before)
         upstream = f"the upstream gradient {stepper.names[step.node]} sends back is {_num(step.upstream)}"
+        # A rule that is a number is the answer to "local": a hint asked before it must not tell it.
+        later = "local" in ask and _rule_is_a_number(step)
         for kind in ask:
+            local = "the local derivative (this step asks for it later)" if later and kind != "local" \
+                else f"the local derivative {words}"
             if kind == "local":
                 asked.append((step, kind, f"local derivative {lhs} = ?", step.local, step.derivative,
-                              _local_hint(stepper, step, words) or f"the rule is {words}{numbers}"))
+                              _local_hint(stepper, step) or f"the rule is {words}{numbers}"))
             elif kind == "contribution":
                 worked = f"upstream × local = {_product(step.upstream, step.local)} = {_num(step.contribution)}"
                 asked.append((step, kind, "contribution (upstream × local derivative) = ?", step.contribution,
-                              worked, f"contribution = upstream × local derivative: {upstream}, and the "
-                              f"local derivative is {words}"))
+                              worked, f"contribution = upstream × local derivative: {upstream}, times {local}"))
             else:
                 asked.append((step, kind, f"{grad_name} after this step (it is {now} now) = ?",
                               step.held + step.after, step.update,
                               f"gradients add up: {grad_name} is {now} now; add this step's contribution "
-                              f"({upstream}, times the local derivative {words})"))
+                              f"({upstream}, times {local})"))
+            if kind == "local":
+                later = False  # asked: the hints after it may use it
     return asked
 
 
 _ORDINALS = ("first", "second", "third")
 
 
-def _local_hint(stepper: Stepper, step: Step, words: str) -> str | None:
+def _local_hint(stepper: Stepper, step: Step) -> str | None:
     """The hint for a local derivative whose rule is a plain number (``d(e + c)/de = 1``),
     where "the rule is ..." would give the answer away: the question that finds it instead,
     a nudge of the one operand while the node's other operands stay put (None for any other
     rule, which the hint states)."""
-    try:
-        float(words.rpartition(" = ")[2])
-    except ValueError:
-        return None
-    if step.closure:
+    if not _rule_is_a_number(step):
         return None
     parents = step.node.parents
 
@@ -227,13 +228,29 @@ def _local_hint(stepper: Stepper, step: Step, words: str) -> str | None:
             return name
         return f"the {_ORDINALS[i]} {name}" if i < len(_ORDINALS) else f"operand {i + 1}, {name},"
 
+    node = stepper.formula(step.node)
     others = [called(i) for i in range(len(parents)) if i != step.operand]
-    if len(others) == 1:
-        stay = f" while {others[0]} stays as it is"
+    if not others:
+        nudge = f"if {called(step.operand)} grows by a small amount h"
     else:
-        stay = " while its other operands stay as they are" if others else ""
-    return (f"nudge it: if {called(step.operand)} grows by a small amount h{stay}, by how much does "
-            f"{stepper.formula(step.node)} grow? The local derivative is that growth divided by h")
+        stay = f"{others[0]} stays as it is" if len(others) == 1 else "its other inputs stay as they are"
+        nudge = f"take the inputs of {node} as separate numbers: if {called(step.operand)} grows by a small amount h " \
+                f"while {stay}"
+    return f"nudge it: {nudge}, by how much does {node} grow? The local derivative is that growth divided by h"
+
+
+def _rule_is_a_number(step: Step) -> bool:
+    """Whether the rule for this step's local derivative, as words, is its number: the table's
+    rule is one (``d(e + c)/de = 1``), or names a constant operand (``d(3.0*a)/da = 3.0``).
+    Told as a rule, it would be the answer."""
+    if step.closure:
+        return False
+    if "{" not in step.node.primitive.grad_words[step.operand]:
+        return True
+    try:
+        return float(rule(step).rpartition(" = ")[2]) == step.local  # (a label "2" on a 1.0 is no number)
+    except ValueError:
+        return False
 
 
 class Quiz:

@@ -45,7 +45,8 @@ def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[in
               **options) -> list[Path]:
     """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
     into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
-    called as each drawing is rendered; ``options`` go to ``draw_dot``.  Drawings the last
+    called as each drawing is rendered; ``options`` go to ``Stepper.draw`` (see
+    :func:`slide_options`: a pass too big to read whole is drawn a step at a time).  Drawings the last
     ``save_svgs`` or ``save_html`` rendered are not rendered again: writing both costs one.
 
     The folder may hold the user's own files: nothing this project did not write is replaced
@@ -104,13 +105,13 @@ def slide_options(stepper: Stepper, options: dict,
     a time.  ``around=False`` keeps the whole graph however small.
     """
     options = dict(options)
+    labels, digits = {**stepper.names, **(options.get("labels") or {})}, options.get("digits", 4)
     if options.get("around") is None:
-        labels = {**stepper.names, **(options.get("labels") or {})}
-        size = text_size(stepper.root, spaces, labels, options.get("digits", 4), options.get("rankdir"))
+        size = text_size(stepper.root, spaces, labels, digits, options.get("rankdir"), stepper._widest_edge_label())
         options["around"] = size < LEGIBLE
     options = {"projector": True, **options}
     if options["projector"] and "rankdir" not in options and not options["around"]:
-        options["rankdir"] = rankdir_for(stepper.root, stepper.names, options.get("digits", 4))
+        options["rankdir"] = rankdir_for(stepper.root, labels, digits)
     return options
 
 
@@ -134,8 +135,9 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
 
     Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
     and the arrow keys move through them.  Nothing is fetched from the network, so the file
-    opens offline in any browser.  ``options`` go to ``draw_dot``.  Labels and the title are
-    the user's text: they go into the page escaped, as data, never as markup or template.
+    opens offline in any browser.  ``options`` go to ``Stepper.draw``, as for :func:`save_svgs`.
+    Labels and the title are the user's text: they go into the page escaped, as data, never as
+    markup or template.
     """
     path = Path(path)
     options = slide_options(stepper, options)
@@ -154,7 +156,8 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
                 position=position,
                 focus=html.escape(focus),
                 words="\n".join(html.escape(line) for line in words),
-                svg=responsive_svg(frames[position], among=frames),  # all at one scale
+                # The whole graph at one scale on every slide; a step's neighbourhood each its own.
+                svg=responsive_svg(frames[position], among=None if options["around"] else frames),
                 table=html.escape(stepper.table()),
             ))
         page = _page().substitute(

@@ -346,14 +346,26 @@ class Stepper:
 
         ``around=True`` draws only the step's node and its operands
         (:func:`micrograd_like.viz.draw_around`; at the start, the output's): legible and quick
-        however big the graph, as for one point of a network.
+        however big the graph, as for one point of a network.  ``options`` go to
+        ``draw_around`` then, but for ``max_nodes`` and ``force``, the whole graph's limits.
         """
+        if options.get("merge_sums"):
+            raise ValueError("Stepper.draw() cannot merge sums: each step is one edge of the whole graph, and "
+                             "merge_sums folds sum nodes (and their edges) away; draw without merge_sums")
+        options.pop("merge_sums", None)
         if around:
             return self._draw_around(caption, **options)
         highlight = self.highlight()
         if not caption:
             highlight.caption = ""
         return self._draw(highlight, **options)
+
+    def _widest_edge_label(self) -> int:
+        """The characters of the longest line written on an edge of the whole graph's drawings,
+        at any step (0 when the edges carry none, as in a graph too big for them)."""
+        if len(self.order) > _LABELLED_EDGE_LIMIT:
+            return 0
+        return max((len(line) for step in self.steps for line in (step.derivative, step.arithmetic("×"))), default=0)
 
     def _draw_around(self, caption: bool, **options) -> Drawing:
         highlight = self.highlight()

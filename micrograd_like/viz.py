@@ -384,9 +384,11 @@ def draw_path(
 
 def draw_around(
     node: Value,
+    format: str = "svg",
     *,
     rankdir: str = "LR",
     show_local_grads: bool = False,
+    show_grads: bool = True,
     highlight: Highlight | None = None,
     digits: int = 4,
     timeout: float = DEFAULT_TIMEOUT,
@@ -400,7 +402,8 @@ def draw_around(
     graph around it: a neuron of eight inputs draws 18 Values, whatever the network.  An
     operand made by an operation of its own is drawn dashed, without its inputs; each
     Value's label is written above its numbers, so long labels keep the drawing narrow.
-    ``highlight``, ``labels`` and ``projector`` (every text one size) work as in :func:`draw_dot`.
+    ``format``, ``show_grads``, ``highlight``, ``labels`` and ``projector`` (every text one size)
+    work as in :func:`draw_dot`.
     """
     if not isinstance(node, Value):
         raise TypeError(f"draw_around() needs a Value, got {type(node).__name__}")
@@ -410,10 +413,10 @@ def draw_around(
     view = _View([*operands, node], inputs, {node: node.op}, cut={p for p in operands if p.parents})
     return _draw_view(
         view,
-        format="svg",
+        format=format,
         rankdir=rankdir,
         show_local_grads=show_local_grads,
-        show_grads=True,
+        show_grads=show_grads,
         highlight=highlight,
         max_nodes=MAX_NODES,
         force=False,

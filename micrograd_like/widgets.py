@@ -20,6 +20,7 @@ source, so a graph whose numbers changed is drawn again).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import weakref
 from typing import TYPE_CHECKING
@@ -115,6 +116,9 @@ class StepperWidget:
         zoomed = slide_options(stepper, draw_options, (NOTEBOOK,))["around"]
         # Both views' options, the whole graph's direction chosen once: no jumping.
         self._views = {around: slide_options(stepper, {**draw_options, "around": around}) for around in (False, True)}
+        for view in self._views.values():  # an option a view does not take fails here, not on a later click
+            with contextlib.suppress(ValueError):  # a drawing refused (too big): the widget says so in its place
+                stepper.draw(caption=False, **view)  # the DOT source only: nothing is rendered
         self._shown = -1  # the position the words and the drawing show
         n = len(stepper)
         button = widgets.Layout(width="auto", min_width="84px")

@@ -252,3 +252,9 @@ def test_format_prints_the_pass_as_the_stepper_exports_it(format):
     steps = root.backward_steps()
     assert out.getvalue() == (steps.to_markdown() if format == "md" else steps.to_csv())
     assert "-4.0" in out.getvalue()  # b.grad, in the last step's running total
+
+
+def test_whole_graph_without_a_drawing_to_make_is_refused(capsys):
+    assert main(["step", "a*b", "--var", "a=2", "--var", "b=3", "--whole-graph"]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "error: --whole-graph is for the drawings of --html and --svg-dir: add one of them, or leave it out")

@@ -336,7 +336,7 @@ def test_a_hint_never_gives_a_plain_number_rule_away():
             if rhs.lstrip("-").replace(".", "", 1).isdigit():  # the rule is a number: it is the answer
                 plain += 1
                 assert float(rhs) == question.expected and f"= {rhs}" not in question.hint
-                assert question.hint.startswith("nudge it: if ") and "grows by a small amount h" in question.hint
+                assert question.hint.startswith("nudge it: ") and "grows by a small amount h" in question.hint
             else:
                 assert question.hint.startswith(f"the rule is {rule(question.step)}")
     assert plain == 10  # two each in a + b, a - b, a + a and the a - b inside relu(a - b); -a; 3*a
@@ -344,11 +344,25 @@ def test_a_hint_never_gives_a_plain_number_rule_away():
     e, c = a * b, Value(10.0, label="c")
     e.label = "e"
     hint = Quiz((e + c).backward_steps(), ask="local").questions[0].hint
-    assert hint == ("nudge it: if e grows by a small amount h while c stays as it is, by how much does e + c "
-                    "grow? The local derivative is that growth divided by h")
+    assert hint == ("nudge it: take the inputs of e + c as separate numbers: if e grows by a small amount h "
+                    "while c stays as it is, by how much does e + c grow? The local derivative is that growth "
+                    "divided by h")
+    assert Quiz((-a).backward_steps(), ask="local").questions[0].hint.startswith("nudge it: if a grows by")
     first, second = (q.hint for q in Quiz((a + a).backward_steps(), ask="local").questions)
     assert "if the first a grows by a small amount h while the second a stays as it is" in first
     assert "if the second a grows by a small amount h while the first a stays as it is" in second
     x = Value(3.0, label="x")  # the operand nudged alone, not x everywhere: that would be the total derivative
     assert "if x grows by a small amount h while x*x stays as it is" in Quiz(
         (x * x + x).backward_steps(), ask="local").questions[1].hint
+
+
+def test_a_hint_asked_before_the_local_derivative_does_not_tell_it():
+    """In the order asked, a contribution before the local derivative of a + b must not say it is 1."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    contribution, local = Quiz((a + b).backward_steps(), ask=("contribution", "local")).questions[:2]
+    assert "= 1" not in contribution.hint and "this step asks for it later" in contribution.hint
+    assert local.hint.startswith("nudge it:")
+    after = Quiz((a + b).backward_steps(), ask=("local", "contribution")).questions[1]
+    assert "the local derivative d(a + b)/da = 1" in after.hint  # asked already: the hint may use it
+    x = Value(1.0, label="2")  # a label that reads as a number is not a rule that is one
+    assert Quiz((a * x).backward_steps(), ask="local").questions[0].hint.startswith("the rule is d(a*2)/da = 2")

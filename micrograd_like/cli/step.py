@@ -13,7 +13,7 @@ from pathlib import Path
 from ..export import FORMATS
 from ..files import folders_made
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
-from .errors import writing
+from .errors import UserError, writing
 from .terminal import is_terminal
 
 STEP_KEYS = "Enter = next step, b = back, a number = go to that step, e = to the end, r = restart, " \
@@ -35,8 +35,9 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     parser.add_argument("--html", metavar="FILE", help="write the whole pass as an offline HTML slideshow")
     parser.add_argument("--svg-dir", metavar="DIR", help="write one SVG drawing per step into DIR")
     parser.add_argument("--whole-graph", action="store_true",
-                        help="with --html or --svg-dir, draw the whole graph at every step even where its text "
-                        "would be too small to read on a projector (then each step's node and operands are drawn)")
+                        help="with --html or --svg-dir: draw the whole graph at every step, however small its text "
+                        "(by default a graph too big to read on a projector is drawn one step's node and operands "
+                        "at a time)")
     parser.add_argument("--format", choices=FORMATS,
                         help="print the whole pass as a table for slides: md (Markdown) or csv")
     parser.set_defaults(run=run)
@@ -49,6 +50,8 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     stdout = stdout or sys.stdout
     from ..stepper import backward_steps
 
+    if args.whole_graph and not (args.html or args.svg_dir):
+        raise UserError("--whole-graph is for the drawings of --html and --svg-dir: add one of them, or leave it out")
     root = expression_from_args(args)  # refuses an expression without variables: nothing to step through
     if not root.label and "L" not in {name for name, _ in args.var}:
         root.label = "L"  # the lecture's name for the output
