@@ -70,7 +70,10 @@ def rankdir_for(root: Value, labels: dict[Value, str] | None = None, digits: int
     bottom, a row.  A long chain reads best left to right, a wide sum (a neuron with many
     inputs) top to bottom.
     """
-    sizes = _estimated_sizes(root, labels or {}, digits)
+    return _best_direction(_estimated_sizes(root, labels or {}, digits))
+
+
+def _best_direction(sizes: dict[str, tuple[float, float]]) -> str:
     return "LR" if _best_fit(sizes["LR"]) >= _best_fit(sizes["TB"]) else "TB"
 
 
@@ -95,10 +98,9 @@ def text_size(root: Value, spaces: tuple[tuple[float, float], ...] = (BELOW, BES
     >>> round(text_size((x[0]*w[0] + x[1]*w[1] + x[2]*w[2]).tanh(), (NOTEBOOK,)))
     13
     """
-    labels = labels or {}
+    sizes = _estimated_sizes(root, labels or {}, digits)
     direction = {"LR": "LR", "RL": "LR", "TB": "TB", "BT": "TB"}.get(rankdir or "")  # (a bad one: the drawing says so)
-    direction = direction or rankdir_for(root, labels, digits)
-    width, height = _estimated_sizes(root, labels, digits)[direction]
+    width, height = sizes[direction or _best_direction(sizes)]
     size = (width + _pixels(_CHARACTER * edge_label, 0)[0], height)  # a label widens its rank's gap, or its row
     return _TEXT * min(_LARGEST, max(fit(size, space) for space in spaces))
 

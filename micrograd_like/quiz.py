@@ -189,9 +189,9 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
         now = _num(step.held + step.before)
         upstream = f"the upstream gradient {stepper.names[step.node]} sends back is {_num(step.upstream)}"
         # A rule that is a number is the answer to "local": a hint asked before it must not tell it.
-        later = "local" in ask and _rule_is_a_number(step)
-        for kind in ask:
-            local = "the local derivative (this step asks for it later)" if later and kind != "local" \
+        hidden_until = ask.index("local") if "local" in ask and _rule_is_a_number(step) else -1
+        for index, kind in enumerate(ask):
+            local = "the local derivative (this step asks for it later)" if index < hidden_until \
                 else f"the local derivative {words}"
             if kind == "local":
                 asked.append((step, kind, f"local derivative {lhs} = ?", step.local, step.derivative,
@@ -205,8 +205,6 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
                               step.held + step.after, step.update,
                               f"gradients add up: {grad_name} is {now} now; add this step's contribution "
                               f"({upstream}, times {local})"))
-            if kind == "local":
-                later = False  # asked: the hints after it may use it
     return asked
 
 

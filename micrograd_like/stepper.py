@@ -51,6 +51,11 @@ _LABELLED_EDGE_LIMIT = 60  # above this many values the current edge's words go 
 _WHOLE_GRAPH_ONLY = ("max_nodes", "force")  # draw_dot's limits on the whole graph's size
 
 
+def _edge_label(step: Step) -> tuple[str, str]:
+    """The lines written on a step's edge in the whole graph: its derivative, its arithmetic."""
+    return step.derivative, step.arithmetic("×")
+
+
 # -- the stepper ------------------------------------------------------------------------------------
 
 
@@ -328,7 +333,7 @@ class Stepper:
         if step is None:
             return Highlight(nodes={self.root}, done=done, dimmed=waiting, constants=constants, caption=self.where())
         edge = (step.node, step.operand)
-        label = f"{step.derivative}\n{step.arithmetic('×')}"
+        label = "\n".join(_edge_label(step))
         if len(self.order) > _LABELLED_EDGE_LIMIT:  # dot lays a labelled edge out far more slowly
             return Highlight(nodes={step.node, step.parent}, edges={edge}, done=done, dimmed=waiting,
                              constants=constants, caption=f"{step.headline}\n{label}")
@@ -365,7 +370,7 @@ class Stepper:
         at any step (0 when the edges carry none, as in a graph too big for them)."""
         if len(self.order) > _LABELLED_EDGE_LIMIT:
             return 0
-        return max((len(line) for step in self.steps for line in (step.derivative, step.arithmetic("×"))), default=0)
+        return max((len(line) for step in self.steps for line in _edge_label(step)), default=0)
 
     def _draw_around(self, caption: bool, **options) -> Drawing:
         highlight = self.highlight()
@@ -387,9 +392,6 @@ class Stepper:
     def _draw(self, highlight: Highlight, **options) -> Drawing:
         from .viz import draw_dot
 
-        if options.get("merge_sums"):
-            raise ValueError("Stepper.draw() cannot merge sums: each step is one edge of the whole graph, and "
-                             "merge_sums folds sum nodes (and their edges) away; draw without merge_sums")
         return draw_dot(self.root, highlight=highlight, labels=self._labels(options), **options)
 
     def _labels(self, options: dict) -> dict[Value, str]:
