@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from micrograd_like.expression import ExpressionError, parse
+from micrograd_like.teach.expression import ExpressionError, parse
 
 VARIABLES = {"a": 0.5, "b": -1.5, "c": 2.0}
 

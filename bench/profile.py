@@ -26,7 +26,10 @@ import statistics
 import time
 from collections.abc import Callable
 
-from micrograd_like import Value, autodiff, engine
+from micrograd_like import Value
+from micrograd_like.engine import backward as autodiff
+from micrograd_like.engine import value as engine
+from micrograd_like.engine.backward import topological_order
 
 from . import moons
 from .chains import X0, A, B
@@ -57,7 +60,7 @@ def _one_repetition(build: Callable[[], Value], gc_on: bool) -> tuple[int, dict[
         t0 = time.perf_counter()
         root = build()
         t1 = time.perf_counter()
-        order = autodiff.topological_order(root)
+        order = topological_order(root)
         t2 = time.perf_counter()
         nodes = len(order)
         del order
@@ -106,7 +109,7 @@ def _order(item):
 
 def construction_parts(root: Value, reps: int) -> list[list[str]]:
     """Rebuild every interior node of ``root``'s graph piece by piece; median time per node of each piece."""
-    nodes = [n for n in autodiff.topological_order(root) if n._parents]
+    nodes = [n for n in topological_order(root) if n._parents]
     recorded = [(n._primitive, n._parents) for n in nodes]
     inputs = [[p.data for p in parents] for _, parents in recorded]
     outs = [n.data for n in nodes]

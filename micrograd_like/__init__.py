@@ -15,72 +15,116 @@ at once, so Ctrl-C there is always answered by the command, and a notebook that 
 
 import importlib
 
+from . import offers
+
 TYPE_CHECKING = False  # True for type checkers; spelled out so that loading typing costs no time
 
 __version__ = "0.1.0"
 
+# The house, from the ground up.  A module may import from its own part and from the parts
+# below it, never from one above (tests/test_imports.py reads every import, those inside
+# functions included).  This face stands above them all: it wires them together.
+LAYERS = (
+    "offers",  # methods a lower part offers and a higher one provides (see below)
+    "engine",  # Value, the chain rule, the primitive table: what a student reads first
+    "nn",  # neurons, layers, MLPs, losses, optimisers, data sets
+    "compiler",  # backprop written out as Python code
+    "drawing",  # DOT, Graphviz, fitting a drawing to a projector
+    "teach",  # expressions, steps in words, the stepper, the quiz, worksheets
+    "pages",  # slideshows, exports, printed worksheets
+    "notebook",  # the widgets
+    "demos",  # the classroom demos
+    "cli",  # the micrograd-like command
+)
+
+# What a lower part offers and a higher part provides: "Value.backward_steps" is a method
+# of the engine's Value whose stepper is made by teach.  Each is imported on first use.
+PROVIDED = {
+    "Value.backward_steps": "teach.stepper:Stepper",
+    "Stepper.quiz": "teach.quiz:quiz",
+    "Stepper.to_markdown": "pages.export:to_markdown",
+    "Stepper.to_csv": "pages.export:to_csv",
+    "Stepper.save_svgs": "pages.slideshow:save_svgs",
+    "Stepper.save_html": "pages.slideshow:save_html",
+    "Stepper._repr_html_": "pages.slideshow:notebook_html",
+    "Stepper.widget": "notebook.stepper_widget:stepper_widget",
+    "Module.to_torch": "nn.pytorch:to_torch",
+    "Quiz.widget": "notebook.quiz_widget:quiz_widget",
+    "Playground.widget": "notebook.playground_view:playground_widget",
+}
+for _offer, _where in PROVIDED.items():
+    offers.provide(_offer, f"{__name__}.{_where}")
+
 # Each public name, and the module it comes from (a module's own name: the module itself).
 _HOME = {
     # the engine
-    "Value": "engine",
-    "Constant": "engine",
-    "Primitive": "ops",
-    "apply": "engine",
-    "weighted_sum": "engine",
-    "no_grad": "engine",
-    "detect_anomaly": "engine",
-    "AnomalyError": "engine",
+    "Value": "engine.value",
+    "Constant": "engine.value",
+    "Primitive": "engine.ops",
+    "apply": "engine.value",
+    "weighted_sum": "engine.value",
+    "no_grad": "engine.modes",
+    "detect_anomaly": "engine.modes",
+    "AnomalyError": "engine.modes",
+    "ops": "engine.ops",
     # derivatives as functions, and checks
-    "grad": "functional",
-    "value_and_grad": "functional",
-    "hessian": "functional",
-    "gradcheck": "checks",
-    "check_nodes": "checks",
+    "grad": "engine.functional",
+    "value_and_grad": "engine.functional",
+    "hessian": "engine.functional",
+    "gradcheck": "engine.checks",
+    "check_nodes": "engine.checks",
     # backprop written out as code
-    "compile_graph": "compiled",
+    "compile_graph": "compiler.compiled",
     # expressions, drawings and the stepper
-    "parse": "expression",
-    "ExpressionError": "expression",
-    "draw_dot": "viz",
-    "draw_path": "viz",
-    "draw_network": "viz",
-    "Highlight": "viz",
-    "GraphvizNotFoundError": "viz",
-    "backward_steps": "stepper",
-    "forward_walk": "stepper",
-    "Stepper": "stepper",
-    "name_nodes": "naming",
+    "parse": "teach.expression",
+    "ExpressionError": "teach.expression",
+    "draw_dot": "drawing.graphs",
+    "draw_path": "drawing.graphs",
+    "draw_network": "drawing.graphs",
+    "Highlight": "drawing.graphs",
+    "GraphvizNotFoundError": "drawing.graphs",
+    "backward_steps": "teach.stepper",
+    "forward_walk": "teach.stepper",
+    "Stepper": "teach.stepper",
+    "name_nodes": "teach.naming",
     # neural networks
-    "Module": "nn",
-    "Neuron": "nn",
-    "Layer": "nn",
-    "MLP": "nn",
-    "SGD": "optim",
-    "Adam": "optim",
+    "Module": "nn.modules",
+    "Neuron": "nn.modules",
+    "Layer": "nn.modules",
+    "MLP": "nn.modules",
+    "SGD": "nn.optim",
+    "Adam": "nn.optim",
     "nn": "nn",
-    "optim": "optim",
-    "losses": "losses",
-    "datasets": "datasets",
+    "optim": "nn.optim",
+    "losses": "nn.losses",
+    "datasets": "nn.datasets",
 }
 __all__ = list(_HOME)
 
 if TYPE_CHECKING:  # what editors and type checkers read; at run time __getattr__ does the importing
-    from . import datasets, losses, nn, optim
-    from .checks import check_nodes, gradcheck
-    from .compiled import compile_graph
-    from .engine import AnomalyError, Constant, Value, apply, detect_anomaly, no_grad, weighted_sum
-    from .expression import ExpressionError, parse
-    from .functional import grad, hessian, value_and_grad
-    from .naming import name_nodes
-    from .nn import MLP, Layer, Module, Neuron
-    from .ops import Primitive
-    from .optim import SGD, Adam
-    from .stepper import Stepper, backward_steps, forward_walk
-    from .viz import GraphvizNotFoundError, Highlight, draw_dot, draw_network, draw_path
+    from . import nn
+    from .compiler.compiled import compile_graph
+    from .drawing.graphs import GraphvizNotFoundError, Highlight, draw_dot, draw_network, draw_path
+    from .engine import ops
+    from .engine.checks import check_nodes, gradcheck
+    from .engine.functional import grad, hessian, value_and_grad
+    from .engine.modes import AnomalyError, detect_anomaly, no_grad
+    from .engine.ops import Primitive
+    from .engine.value import Constant, Value, apply, weighted_sum
+    from .nn import datasets, losses, optim
+    from .nn.modules import MLP, Layer, Module, Neuron
+    from .nn.optim import SGD, Adam
+    from .teach.expression import ExpressionError, parse
+    from .teach.naming import name_nodes
+    from .teach.stepper import Stepper, backward_steps, forward_walk
+
+
+def _is_module(name: str, module_name: str) -> bool:
+    return module_name.rpartition(".")[2] == name
 
 
 def __getattr__(name: str):
-    """Import ``name`` on first use: a public name from its module, or any of the package's modules."""
+    """Import ``name`` on first use: a public name from its module, or any of the package's parts."""
     module_name = _HOME.get(name, name)
     try:
         module = importlib.import_module(f"{__name__}.{module_name}")
@@ -88,7 +132,7 @@ def __getattr__(name: str):
         if missing.name != f"{__name__}.{module_name}":
             raise  # a module of ours that needs something not installed: say so
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = module if module_name == name else getattr(module, name)
+    value = module if _is_module(name, module_name) else getattr(module, name)
     globals()[name] = value  # the next use is an ordinary lookup
     return value
 

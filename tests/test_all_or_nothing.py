@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.autodiff import backward, gradients
+from micrograd_like.engine.backward import backward, gradients
 
-ENGINE_FILES = {str(p) for p in (Path(__file__).resolve().parent.parent / "micrograd_like").glob("*.py")}
+ENGINE_FILES = {str(p) for p in (Path(__file__).resolve().parent.parent / "micrograd_like").rglob("*.py")}
 
 
 def closure_tanh(x: Value) -> Value:

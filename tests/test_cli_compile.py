@@ -9,7 +9,7 @@ def test_compile_prints_code_that_runs_and_gives_backwards_numbers(capsys):
     source = capsys.readouterr().out
     assert status == 0
     assert "def forward_backward(a, b, c):" in source and "grad_a = grad_t1 * b" in source
-    from micrograd_like.compiled import _check_finite
+    from micrograd_like.compiler.compiled import _check_finite
 
     namespace = {**ops.CODE_GLOBALS, "_finite_or_raise": _check_finite}  # what the code runs with
     exec(source, namespace)

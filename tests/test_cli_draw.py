@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from helpers import need_dot
 
-from micrograd_like import render
 from micrograd_like.cli import main
 from micrograd_like.cli.arguments import QUOTE_LIMIT, prepare_output_path
 from micrograd_like.cli.errors import UserError
+from micrograd_like.drawing import render
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c=7"]

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from micrograd_like.cli.quiz import RANDOM_VALUES, draw_values
-from micrograd_like.expression import parse
+from micrograd_like.teach.expression import parse
 
 LECTURE = ["quiz", "(a*b + c) * f", "--var", "a=2", "--var", "b=-3", "--var", "c=10", "--var", "f=-2"]
 # The lecture's 18 answers, step by step: local derivative, contribution, parent's new gradient.

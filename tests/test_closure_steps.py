@@ -8,11 +8,11 @@ from examples import lecture_tanh, micrograd_readme, use_micrograds_operators
 from helpers import need
 
 from micrograd_like import Value
-from micrograd_like.autodiff import backward, topological_order
-from micrograd_like.export import to_csv, to_markdown
-from micrograd_like.quiz import Quiz
-from micrograd_like.stepper import Step, backward_steps
-from micrograd_like.words import notation_of, num
+from micrograd_like.engine.backward import backward, topological_order
+from micrograd_like.pages.export import to_csv, to_markdown
+from micrograd_like.teach.quiz import Quiz
+from micrograd_like.teach.stepper import Step, backward_steps
+from micrograd_like.teach.words import notation_of, num
 
 
 @pytest.fixture(autouse=True)

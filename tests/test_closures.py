@@ -7,7 +7,7 @@ import pytest
 from examples import lecture_tanh, micrograd_readme, use_micrograds_operators
 
 from micrograd_like import MLP, Adam, Value, check_nodes, draw_dot, gradcheck
-from micrograd_like.autodiff import ChainRuleStep, backward
+from micrograd_like.engine.backward import ChainRuleStep, backward
 
 
 @pytest.fixture

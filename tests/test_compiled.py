@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from random_graphs import OPERATIONS
 
 from micrograd_like import MLP, SGD, Value, apply, compile_graph, detect_anomaly, no_grad, ops, weighted_sum
-from micrograd_like.compiled import CompileError
-from micrograd_like.ops import Primitive
+from micrograd_like.compiler.compiled import CompileError
+from micrograd_like.engine.ops import Primitive
 
 # Every primitive of the table, with constants, raw domains (log, sqrt, 1/x can fail) and
 # weighted_sum(n) mixing Values and numbers, on top of the shared random graphs' operations.
@@ -338,9 +338,9 @@ def test_a_notebook_shows_the_source_highlighted():
 
 
 def test_a_demo_training_loop_compiled_is_the_engines_bit_for_bit():
-    from micrograd_like.datasets import make_moons
     from micrograd_like.demos._common import train
-    from micrograd_like.losses import hinge_loss
+    from micrograd_like.nn.datasets import make_moons
+    from micrograd_like.nn.losses import hinge_loss
 
     X, labels = make_moons(12, noise=0.1, seed=2)
     labels = [2 * y - 1 for y in labels]

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from micrograd_like.datasets import make_circles, make_curve, make_moons, make_spiral, make_xor
+from micrograd_like.nn.datasets import make_circles, make_curve, make_moons, make_spiral, make_xor
 
 MAKERS = [make_moons, make_circles, make_xor, make_spiral, make_curve]
 

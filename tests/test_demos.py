@@ -7,8 +7,8 @@ import pytest
 from helpers import need_dot
 
 from micrograd_like.cli import main
-from micrograd_like.datasets import make_moons
 from micrograd_like.demos import DEMOS, neuron, textbook
+from micrograd_like.nn.datasets import make_moons
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -219,8 +219,8 @@ def test_textbook_equations_agree_with_the_engine_to_1e_12(seed, capsys):
 
 @pytest.mark.parametrize(("activation", "output"), [("relu", "linear"), ("sigmoid", "tanh"), ("linear", "sigmoid")])
 def test_layer_equations_agree_with_the_engine_for_other_activations(activation, output):
-    from micrograd_like.losses import mse_loss
     from micrograd_like.nn import MLP
+    from micrograd_like.nn.losses import mse_loss
 
     model = MLP(4, [5, 3, 2], activation=activation, output=output, init="he", seed=7)
     x, y = [0.3, -0.8, 0.5, 1.1], [0.2, -0.4]
@@ -332,8 +332,8 @@ def test_every_demo_says_where_it_wrote_as_out_gave_it(name, tmp_path, capsys, m
 def test_the_pictures_grid_outputs_are_the_models_own(activation, fused):
     import random
 
-    from micrograd_like.grids import grid, outputs_on_grid
     from micrograd_like.nn import MLP
+    from micrograd_like.nn.grids import grid, outputs_on_grid
 
     rng = random.Random(3)
     model = MLP(2, [5, 4, 3], activation=activation, output="tanh", seed=rng, fused=fused)

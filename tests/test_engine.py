@@ -8,7 +8,7 @@ import pytest
 from examples import micrograd_readme
 
 from micrograd_like import Value
-from micrograd_like.autodiff import topological_order
+from micrograd_like.engine.backward import topological_order
 
 
 @pytest.mark.parametrize(

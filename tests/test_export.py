@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from random_graphs import evaluate, recipes
 
 from micrograd_like import Value
-from micrograd_like.export import FORMATS, render, rule, to_csv, to_markdown
-from micrograd_like.words import num as _num
+from micrograd_like.pages.export import FORMATS, render, to_csv, to_markdown
+from micrograd_like.teach.words import num as _num
 
 CELL = re.compile(r"(?<!\\)\|")  # a cell boundary: a | not escaped
 
@@ -105,7 +105,7 @@ def test_the_csvs_last_running_totals_are_the_gradients_of_backward(recipe):
         if node.label in last:
             assert last[node.label] == _num(node.grad)
     for row, step in zip(rows, steps.steps):
-        assert rule(step) in step.derivative and row["local derivative"] == _num(step.local)
+        assert step.rule in step.derivative and row["local derivative"] == _num(step.local)
 
 
 def test_render_writes_either_format_and_refuses_others():

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.autodiff import topological_order
-from micrograd_like.expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
+from micrograd_like.engine.backward import topological_order
+from micrograd_like.teach.expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
 
 
 def leaves(root):
@@ -203,7 +203,7 @@ def test_a_long_chain_is_built_without_recursion():
 
 
 def test_deep_nesting_up_to_the_limit_is_fine():
-    from micrograd_like.expression import MAX_NESTING
+    from micrograd_like.teach.expression import MAX_NESTING
 
     depth = MAX_NESTING - 1
     assert parse("(" * depth + "x" + ")" * depth, {"x": 2.0}).data == 2.0
@@ -299,7 +299,8 @@ def test_the_new_functions_follow_their_rows():
 
 
 def test_the_functions_module_attribute_is_read_from_the_registry():
-    from micrograd_like import expression, ops
+    from micrograd_like import ops
+    from micrograd_like.teach import expression
 
     assert ops.function_names() == expression.FUNCTIONS
     assert "maximum" in expression.FUNCTIONS
@@ -310,7 +311,7 @@ def test_the_functions_module_attribute_is_read_from_the_registry():
 
 def test_long_runs_of_any_character_parse_in_one_pass():
     """Each of these took time quadratic in its length (100,000 trailing spaces: hours)."""
-    from micrograd_like.expression import MAX_LENGTH
+    from micrograd_like.teach.expression import MAX_LENGTH
 
     assert parse("a" + " " * (MAX_LENGTH - 1), {"a": 2.0}).data == 2.0
     assert parse(" \t\n" * 30_000 + "a", {"a": 2.0}).data == 2.0
@@ -319,7 +320,7 @@ def test_long_runs_of_any_character_parse_in_one_pass():
 
 
 def test_text_over_the_length_limit_is_refused_before_it_is_read():
-    from micrograd_like.expression import MAX_LENGTH
+    from micrograd_like.teach.expression import MAX_LENGTH
 
     for text in ["a" * (MAX_LENGTH + 1), "(" * 10**6, " " * 10**7]:
         with pytest.raises(ExpressionError, match=r"expression too long: [\d,]+ characters \(at most 100,000\)$"):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from random_graphs import OPERATIONS, complex_step, recipes
 
 from micrograd_like import Constant, Value, grad, hessian, no_grad, value_and_grad
-from micrograd_like.autodiff import topological_order
+from micrograd_like.engine.backward import topological_order
 
 
 def nth(f, n):
@@ -195,7 +195,7 @@ def test_an_input_the_function_ignores_gets_zero_not_a_stale_gradient():
     w = Value(3.0)
     (w * w).backward()  # w.grad = 6.0 from an earlier pass
     assert grad(lambda a: Value(5.0) * 2)(w).data == 0.0
-    from micrograd_like.autodiff import gradients
+    from micrograd_like.engine.backward import gradients
 
     y = Value(2.0)
     assert gradients(y * y, [w]) == [0.0]
@@ -221,7 +221,7 @@ def test_constants_collect_nothing_even_after_create_graph():
 
 
 def test_differentiating_something_that_is_not_a_value():
-    from micrograd_like.autodiff import gradients
+    from micrograd_like.engine.backward import gradients
 
     with pytest.raises(TypeError, match="can only differentiate a Value"):
         gradients(3.0, [Value(1.0)])

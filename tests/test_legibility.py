@@ -13,9 +13,10 @@ from examples import lecture, micrograd_readme
 from helpers import need
 
 from micrograd_like import Value
-from micrograd_like.projector import BELOW, BESIDE, LEGIBLE, NOTEBOOK, _size, fit, text_size
-from micrograd_like.slideshow import slide_options
-from micrograd_like.stepper import backward_steps
+from micrograd_like.drawing.projector import BELOW, BESIDE, LEGIBLE, NOTEBOOK, fit, text_size
+from micrograd_like.drawing.svg import svg_size as _size
+from micrograd_like.pages.slideshow import slide_options
+from micrograd_like.teach.stepper import backward_steps
 
 
 def neuron(inputs: int) -> Value:
@@ -147,7 +148,7 @@ def test_the_stepper_widget_starts_zoomed_on_a_big_pass_and_the_toggle_shows_it_
 def test_the_quiz_widget_on_a_big_pass_shows_the_questions_node_and_operands():
     pytest.importorskip("ipywidgets")
     need("dot")
-    from micrograd_like.quiz import Quiz
+    from micrograd_like.teach.quiz import Quiz
 
     quiz = Quiz(backward_steps(neuron(4)), ask="local")
     drawing = quiz.widget().children[-1]

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_like import Value
-from micrograd_like.losses import (
+from micrograd_like.nn.losses import (
     binary_cross_entropy,
     hinge_loss,
     l2_penalty,

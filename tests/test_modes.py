@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import AnomalyError, Value, detect_anomaly, no_grad
-from micrograd_like.modes import anomaly_detection_enabled
+from micrograd_like.engine.modes import anomaly_detection_enabled
 
 
 def lecture_gradients() -> tuple[float, float]:

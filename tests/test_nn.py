@@ -110,7 +110,7 @@ def test_the_forward_pass_is_the_weighted_sum_then_the_activation():
 
 
 def test_fused_and_unfused_neurons_agree_bit_for_bit():
-    from micrograd_like.autodiff import topological_order
+    from micrograd_like.engine.backward import topological_order
 
     x = [0.5, -1.25, 2.0]
     fused, chain = MLP(3, [4, 4, 1], seed=7), MLP(3, [4, 4, 1], seed=7, fused=False)

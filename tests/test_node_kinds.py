@@ -9,8 +9,8 @@ from hypothesis import given
 from random_graphs import evaluate, recipes
 
 from micrograd_like import Value, apply, detect_anomaly, no_grad, weighted_sum
-from micrograd_like.autodiff import topological_order
 from micrograd_like.engine import BinaryNode, Constant, Node, UnaryNode
+from micrograd_like.engine.backward import topological_order
 
 
 def bits(numbers):

@@ -19,8 +19,8 @@ CELL_TIMEOUT = 60  # seconds; the slowest cell takes a few
 
 # Notebooks written against modules another branch provides; skipped until it is merged.
 NEEDS = {
-    "02-stepping-through-backprop.ipynb": ("micrograd_like.widgets", "micrograd_like.naming"),
-    "04-training-an-mlp.ipynb": ("micrograd_like.playground",),
+    "02-stepping-through-backprop.ipynb": ("micrograd_like.notebook.stepper_widget", "micrograd_like.teach.naming"),
+    "04-training-an-mlp.ipynb": ("micrograd_like.notebook.playground",),
 }
 
 

@@ -1,7 +1,7 @@
 """Every row of the primitive table: its derivatives against central differences, calculus and
 PyTorch; its words and its code against its own rules; its domain errors.
 
-Every test here is driven by the registry itself, so a row added to ``micrograd_like.ops``
+Every test here is driven by the registry itself, so a row added to ``micrograd_like.engine.ops``
 is checked without a line of new test code (a row whose inputs are not all real numbers
 away from 0 says where to sample them in DOMAINS).
 """
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from random_graphs import evaluate, recipes
 
 from micrograd_like import Value, apply, ops
-from micrograd_like.autodiff import topological_order
-from micrograd_like.words import NEGATION, NUMBER, Term, binding, formula_of, write
+from micrograd_like.engine.backward import topological_order
+from micrograd_like.teach.words import NEGATION, NUMBER, Term, binding, formula_of, write
 
 BUILT_IN = list(ops.registry().values())  # the rows as the package ships them
 CASES = [

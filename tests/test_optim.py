@@ -5,7 +5,7 @@ import math
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.optim import SGD, Adam, CosineDecay, ExponentialDecay, LinearDecay
+from micrograd_like.nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, LinearDecay
 
 
 def _steps(optimizer, param, grads):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from micrograd_like import check_nodes
-from micrograd_like.playground import Diverged, Playground
+from micrograd_like.notebook.playground import Diverged, Playground
 
 
 def test_training_lowers_the_loss_and_records_one_loss_per_state():
@@ -20,7 +20,7 @@ def test_training_lowers_the_loss_and_records_one_loss_per_state():
 
 
 def test_each_step_is_one_step_of_gradient_descent():
-    from micrograd_like.losses import softmax_cross_entropy
+    from micrograd_like.nn.losses import softmax_cross_entropy
 
     playground = Playground(dataset="xor", hidden=(3,), learning_rate=0.1, seed=1)
     model = playground.model

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from random_graphs import complex_step, engine_gradients, plain, recipes
 
 from micrograd_like import Value, weighted_sum
-from micrograd_like.autodiff import backward, topological_order
+from micrograd_like.engine.backward import backward, topological_order
 
 
 @given(recipes())

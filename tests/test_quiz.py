@@ -8,9 +8,8 @@ from hypothesis import given
 from random_graphs import evaluate, recipes
 
 from micrograd_like import Value
-from micrograd_like.export import rule
-from micrograd_like.quiz import ABS_TOL, REL_TOL, NotANumberError, Quiz, check_ask, read_number
-from micrograd_like.words import num as _num
+from micrograd_like.teach.quiz import ABS_TOL, REL_TOL, NotANumberError, Quiz, check_ask, read_number
+from micrograd_like.teach.words import num as _num
 
 
 def lecture_quiz(ask=("local", "contribution", "grad")):
@@ -332,13 +331,13 @@ def test_a_hint_never_gives_a_plain_number_rule_away():
     plain = 0
     for root in roots:
         for question in Quiz(root.backward_steps(), ask="local").questions:
-            rhs = rule(question.step).rpartition(" = ")[2]
+            rhs = question.step.rule.rpartition(" = ")[2]
             if rhs.lstrip("-").replace(".", "", 1).isdigit():  # the rule is a number: it is the answer
                 plain += 1
                 assert float(rhs) == question.expected and f"= {rhs}" not in question.hint
                 assert question.hint.startswith("nudge it: ") and "grows by a small amount h" in question.hint
             else:
-                assert question.hint.startswith(f"the rule is {rule(question.step)}")
+                assert question.hint.startswith(f"the rule is {question.step.rule}")
     assert plain == 10  # two each in a + b, a - b, a + a and the a - b inside relu(a - b); -a; 3*a
 
     e, c = a * b, Value(10.0, label="c")

@@ -21,7 +21,7 @@ from micrograd_like import (
     parse,
 )
 from micrograd_like.cli import main
-from micrograd_like.expression import ExpressionError
+from micrograd_like.teach.expression import ExpressionError
 
 
 def _cube(name="cube", **fields):

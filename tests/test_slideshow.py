@@ -12,9 +12,10 @@ import pytest
 from examples import lecture as lectures_nodes
 from helpers import chromium, need
 
-from micrograd_like import Value, render
-from micrograd_like.stepper import backward_steps
-from micrograd_like.viz import COLOURS
+from micrograd_like import Value
+from micrograd_like.drawing import render
+from micrograd_like.drawing.graphs import COLOURS
+from micrograd_like.teach.stepper import backward_steps
 
 RED = COLOURS["emphasis"]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -79,7 +80,7 @@ def test_the_slideshow_is_one_offline_file(tmp_path):
 
 
 def test_the_title_is_the_whole_expression_down_to_the_inputs():
-    from micrograd_like.slideshow import slideshow_title
+    from micrograd_like.pages.slideshow import slideshow_title
 
     assert slideshow_title(backward_steps(lecture())) == "L = (a*b + c)*f"
     x = Value(0.5, label="x")
@@ -220,7 +221,7 @@ def test_a_users_file_with_a_frames_name_is_refused_and_left_alone(tmp_path, kin
 
 
 def test_a_drawing_too_large_is_refused_at_once_leaving_no_folders(tmp_path, monkeypatch):
-    from micrograd_like.stepper import Stepper
+    from micrograd_like.teach.stepper import Stepper
 
     L = lecture()
     steps = backward_steps(L)
@@ -358,7 +359,7 @@ def test_a_pass_too_big_to_read_whole_is_legible_step_by_step(tmp_path, projecto
 
 def test_the_slide_drawing_takes_the_width_it_is_given_anywhere(projector):
     need("dot")
-    from micrograd_like.slideshow import slide_svg
+    from micrograd_like.pages.slideshow import slide_svg
 
     steps = backward_steps(lecture()).goto(3)
     svg = slide_svg(steps)
@@ -406,7 +407,7 @@ def attributes(line: str) -> dict[str, str]:
 
 
 def test_the_legend_names_every_state_a_node_is_drawn_in():
-    from micrograd_like.slideshow import LEGEND, legend
+    from micrograd_like.pages.slideshow import LEGEND, legend
 
     assert [states for states, _, _ in LEGEND] == list(DRAWN_AS)
     a, b, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(-2.0, label="f")
@@ -440,8 +441,8 @@ def test_the_slideshow_legend_names_the_ready_state(tmp_path):
 
 
 def test_the_direction_is_the_one_that_fits_a_projector():
+    from micrograd_like.drawing.projector import rankdir_for
     from micrograd_like.nn import Neuron
-    from micrograd_like.projector import rankdir_for
 
     assert rankdir_for(lecture()) == "LR"  # as in the lecture
     x = Value(0.3, label="x")

@@ -9,8 +9,8 @@ from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
 from micrograd_like import Value
-from micrograd_like.autodiff import topological_order
-from micrograd_like.stepper import Stepper, backward_steps, forward_walk
+from micrograd_like.engine.backward import topological_order
+from micrograd_like.teach.stepper import Stepper, backward_steps, forward_walk
 
 # Hand-checked: (node, parent, local, upstream, contribution, parent's grad after).
 LECTURE_STEPS = [
@@ -320,7 +320,7 @@ def test_the_highlight_marks_the_current_edge_and_finished_and_waiting_nodes():
 
 def red_lines(source: str) -> dict[str, set[str]]:
     """The DOT lines drawn in the emphasis colour: node names (ops end in _op) and edges."""
-    from micrograd_like.viz import COLOURS
+    from micrograd_like.drawing.graphs import COLOURS
 
     red = [line.strip() for line in source.splitlines() if COLOURS["emphasis"] in line]
     return {"ops": {line.split(" ")[0] for line in red if line.split(" ")[0].endswith("_op") and "->" not in line},
@@ -503,7 +503,7 @@ def test_merged_sums_are_refused_in_step_drawings():
 
 
 def test_drawings_render_several_at_a_time_in_order_and_stop_at_an_error():
-    from micrograd_like.slideshow import _render_all
+    from micrograd_like.pages.slideshow import _render_all
 
     seen = []
     assert _render_all(lambda k: k * k, list(range(30)), lambda done, total: seen.append((done, total))) == [

@@ -4,10 +4,10 @@ import random
 
 import pytest
 
-from micrograd_like.datasets import make_moons, make_xor
-from micrograd_like.losses import binary_cross_entropy, hinge_loss, l2_penalty
 from micrograd_like.nn import MLP, Neuron
-from micrograd_like.optim import SGD, LinearDecay
+from micrograd_like.nn.datasets import make_moons, make_xor
+from micrograd_like.nn.losses import binary_cross_entropy, hinge_loss, l2_penalty
+from micrograd_like.nn.optim import SGD, LinearDecay
 
 
 def _train_xor(model, steps=100):

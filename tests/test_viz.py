@@ -15,9 +15,9 @@ import pytest
 from examples import lecture
 from helpers import need_dot
 
-from micrograd_like import Value, dot, render, viz
-from micrograd_like.expression import parse
-from micrograd_like.viz import (
+from micrograd_like import Value
+from micrograd_like.drawing import dot, graphs, render
+from micrograd_like.drawing.graphs import (
     COLOURS,
     Drawing,
     GraphTooLargeError,
@@ -28,6 +28,7 @@ from micrograd_like.viz import (
     draw_network,
     draw_path,
 )
+from micrograd_like.teach.expression import parse
 
 SVG = "{http://www.w3.org/2000/svg}"
 NEURON = "tanh(x1*w1 + x2*w2 + b)"
@@ -306,8 +307,8 @@ def test_a_layout_that_runs_too_long_is_stopped(monkeypatch, tmp_path):
     slow.write_text("#!/bin/sh\nsleep 30\n")
     slow.chmod(0o755)
     monkeypatch.setattr(render, "layout_program", lambda: str(slow))
-    with pytest.raises(viz.LayoutTimeoutError, match="0.2 s"):
-        viz.render("digraph { a }", timeout=0.2)
+    with pytest.raises(graphs.LayoutTimeoutError, match="0.2 s"):
+        graphs.render("digraph { a }", timeout=0.2)
 
 
 # -- the views for big graphs -------------------------------------------------------------------------
@@ -439,7 +440,7 @@ def test_a_timeout_that_is_not_a_sensible_number_of_seconds_is_refused():
         with pytest.raises(ValueError, match="timeout must be a number of seconds"):
             draw_dot(Value(1.0), timeout=bad)
         with pytest.raises(ValueError, match="timeout must be a number of seconds"):
-            viz.render("digraph { a }", timeout=bad)
+            graphs.render("digraph { a }", timeout=bad)
 
 
 def test_the_size_and_time_errors_carry_their_numbers():
@@ -450,12 +451,12 @@ def test_the_size_and_time_errors_carry_their_numbers():
         draw_dot(y, max_nodes=5)
     assert (caught.value.count, caught.value.limit) == (31, 5)
     assert caught.value.summary == "this drawing would have 31 Graphviz nodes (the limit is 5)"
-    error = viz.LayoutTimeoutError(2.5)
+    error = graphs.LayoutTimeoutError(2.5)
     assert error.timeout == 2.5 and error.summary.endswith("in 2.5 s") and "longer timeout" in str(error)
 
 
 def test_the_lines_are_graphvizs_own_and_a_passs_drawings_share_them():
-    from micrograd_like.stepper import backward_steps
+    from micrograd_like.teach.stepper import backward_steps
 
     L = parse("(a*b + c) * f", {"a": 2, "b": -3, "c": 10, "f": -2})
     steps = backward_steps(L).goto(3)

@@ -8,8 +8,8 @@ import pytest
 from examples import lecture
 
 from micrograd_like import Value
-from micrograd_like.slideshow import LEGEND, slide_svg
-from micrograd_like.widgets import StaticStepper, StepperWidget
+from micrograd_like.notebook.stepper_widget import StaticStepper, StepperWidget
+from micrograd_like.pages.slideshow import LEGEND, slide_svg
 
 pytest.importorskip("ipywidgets", reason="the widgets need ipywidgets (pip install -e '.[test]')")
 

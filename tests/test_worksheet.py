@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_slideshow import browser, need  # noqa: F401  (browser is a fixture)
 
-from micrograd_like import cli, parse, worksheet_pages
-from micrograd_like.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets
-from micrograd_like.worksheet_pages import graph_source, write_worksheets
+from micrograd_like import cli, parse
+from micrograd_like.pages import worksheets as worksheet_pages
+from micrograd_like.pages.worksheets import graph_source, write_worksheets
+from micrograd_like.teach.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets
 
 LONGEST = "x/y + x*y*y - relu(x*y)"  # 7 computed values and 13 steps: as many rows as a page holds
 

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import ops
-from ..engine import Value
-from ..expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
-from ..render import MAX_TIMEOUT, check_timeout
+from ..drawing.render import MAX_TIMEOUT, check_timeout
+from ..engine import ops
+from ..engine.value import Value
+from ..teach.expression import ExpressionError, parse, parse_assignment, parse_assignments, variables_in
 from .errors import UserError
 
 __all__ = [

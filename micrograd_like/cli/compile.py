@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..autodiff import topological_order
-from ..compiled import CompileError, compile_graph
-from ..engine import Value
-from ..expression import variables_in
+from ..compiler.compiled import CompileError, compile_graph
+from ..engine.backward import topological_order
+from ..engine.value import Value
+from ..teach.expression import variables_in
 from .arguments import add_expression_arguments, expression_from_args
 from .errors import UserError
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import viz
-from ..render import DEFAULT_TIMEOUT, FILE_FORMATS
+from ..drawing.graphs import draw_dot
+from ..drawing.render import DEFAULT_TIMEOUT, FILE_FORMATS
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path, seconds
 from .errors import UserError, writing
 
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     root = expression_from_args(args, needs_gradients=not args.no_backward)
     if not args.no_backward:
         root.backward()
-    drawing = viz.draw_dot(
+    drawing = draw_dot(
         root,
         rankdir=args.rankdir,
         show_local_grads=args.local_grads,

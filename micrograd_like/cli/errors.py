@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from ..demos import Diverged
-from ..dot import GraphTooLargeError
-from ..render import GraphvizNotFoundError, LayoutTimeoutError
+from ..drawing.dot import GraphTooLargeError
+from ..drawing.render import GraphvizNotFoundError, LayoutTimeoutError
 
 __all__ = ["UserError", "RunFailed", "MESSAGES", "one_line", "writing"]
 

@@ -12,9 +12,9 @@ import random
 import sys
 from collections.abc import Callable
 
-from ..expression import ExpressionError, parse, variables_in
-from ..quiz import QUESTIONS, Quiz, check_ask, run
-from ..stepper import backward_steps
+from ..teach.expression import ExpressionError, parse, variables_in
+from ..teach.quiz import QUESTIONS, Quiz, check_ask, run
+from ..teach.stepper import backward_steps
 from .arguments import add_expression_arguments, expression_from_args
 from .errors import UserError
 from .terminal import is_terminal

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..export import FORMATS
-from ..files import folders_made
+from ..pages.export import FORMATS
+from ..pages.files import folders_made
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
 from .errors import UserError, writing
 from .terminal import is_terminal
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     """Run ``micrograd-like step``; ``stdin``/``stdout`` default to the process's own."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    from ..stepper import backward_steps
+    from ..teach.stepper import backward_steps
 
     if args.whole_graph and not (args.html or args.svg_dir):
         raise UserError("--whole-graph is for the drawings of --html and --svg-dir: add one of them, or leave it out")
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
     if args.format:
-        from ..export import render
+        from ..pages.export import render
 
         stdout.write(render(steps, args.format))
     elif args.all or not len(steps) or (not wrote and not (is_terminal(stdin) and is_terminal(stdout))):

@@ -6,8 +6,8 @@ import argparse
 import sys
 from functools import partial
 
-from ..worksheet import TEMPLATES, WorksheetError, make_sheets
-from ..worksheet_pages import PAPERS, write_worksheets
+from ..pages.worksheets import PAPERS, write_worksheets
+from ..teach.worksheet import TEMPLATES, WorksheetError, make_sheets
 from .arguments import positive_int
 from .errors import UserError
 

@@ -5,6 +5,9 @@ are the command line's options (``steps``, ``lr``, ``seed``, ``out``) that the d
 ``run`` prints as it goes, writes its pictures into ``out`` (when matplotlib is installed)
 and returns what it found, so a notebook or a test can look at the numbers too.  A training
 demo whose loss blows up (too large a ``--lr``) raises :class:`Diverged` and draws nothing.
+What they share (the training loop, progress lines, plotting) is in :mod:`._common`; the
+demos are :mod:`.moons`, :mod:`.neuron`, :mod:`.textbook`, :mod:`.vanishing`,
+:mod:`.initialisation`, :mod:`.spiral`, :mod:`.galaxy` and :mod:`.engine`.
 
 >>> from micrograd_like.demos import DEMOS
 >>> list(DEMOS)

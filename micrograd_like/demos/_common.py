@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..compiled import CompiledLoss
-from ..engine import Value
-from ..grids import grid, outputs_on_grid
-from ..nn import MLP
-from ..optim import Optimizer
+from ..compiler.compiled import CompiledLoss
+from ..engine.value import Value
+from ..nn.grids import grid, outputs_on_grid
+from ..nn.modules import MLP
+from ..nn.optim import Optimizer
 
 __all__ = [
     "output_dir",

@@ -7,7 +7,7 @@ and the numbers are micrograd's own (its README prints 24.7041, 138.8338 and 645
 
 from __future__ import annotations
 
-from ..engine import Value
+from ..engine.value import Value
 
 __all__ = ["run", "SUMMARY", "build"]
 

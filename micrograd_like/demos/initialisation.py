@@ -25,10 +25,10 @@ import math
 import textwrap
 from pathlib import Path
 
-from ..datasets import make_moons
-from ..losses import binary_cross_entropy
-from ..nn import INITS, MLP
-from ..optim import SGD
+from ..nn.datasets import make_moons
+from ..nn.losses import binary_cross_entropy
+from ..nn.modules import INITS, MLP
+from ..nn.optim import SGD
 from ._common import Diverged, figure, no_pictures, output_dir, save, train
 
 __all__ = ["run", "SUMMARY", "GAINS", "SHAPE", "diagnose", "verdict", "TRAINED_LOSS", "STALLED"]
@@ -192,7 +192,7 @@ def _table(results: dict) -> str:
 def _loss(outputs, labels):
     """Binary cross-entropy as ``relu(z) - y*z + log(1 + exp(-|z|))``: no exp can overflow.
 
-    :func:`~micrograd_like.losses.binary_cross_entropy` picks its form by the sign of z with a
+    :func:`~micrograd_like.nn.losses.binary_cross_entropy` picks its form by the sign of z with a
     Python ``if``; here relu and abs make that choice inside their own rules, so one traced
     graph serves every step of the compiled training (see :func:`compile_graph`).
     """

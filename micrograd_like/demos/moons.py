@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..datasets import make_moons
-from ..losses import hinge_loss, l2_penalty
-from ..nn import MLP
-from ..optim import SGD, LinearDecay
+from ..nn.datasets import make_moons
+from ..nn.losses import hinge_loss, l2_penalty
+from ..nn.modules import MLP
+from ..nn.optim import SGD, LinearDecay
 from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, save, train
 
 __all__ = ["run", "SUMMARY"]

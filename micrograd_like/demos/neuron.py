@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engine import Value
+from ..engine.value import Value
 from ._common import output_dir
 
 __all__ = ["run", "SUMMARY", "build"]
@@ -39,7 +39,7 @@ def build() -> tuple[Value, dict[str, Value]]:
 def run(out: str | Path = "demo-output") -> dict:
     """Print the forward pass, every backward step in words, the gradients; draw the graph.
 
-    The words are the stepper's (:mod:`micrograd_like.stepper`): the same as
+    The words are the stepper's (:mod:`micrograd_like.teach.stepper`): the same as
     ``o.backward_steps()`` shows in a REPL and ``micrograd-like step`` on the command line.
     """
     out = output_dir(out)  # made first: a bad --out fails before the work, not after
@@ -65,7 +65,7 @@ def run(out: str | Path = "demo-output") -> dict:
 
 
 def _draw(o: Value, out: Path) -> list[Path]:
-    from ..viz import draw_dot
+    from ..drawing.graphs import draw_dot
 
     path = out / "neuron-graph.svg"  # as --out gave it, like every demo's "wrote" line
     try:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..datasets import make_spiral
-from ..losses import softmax_cross_entropy
-from ..nn import MLP
-from ..optim import Adam
+from ..nn.datasets import make_spiral
+from ..nn.losses import softmax_cross_entropy
+from ..nn.modules import MLP
+from ..nn.optim import Adam
 from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, save, train
 
 __all__ = ["run", "SUMMARY"]

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 import random
 
-from ..losses import mse_loss
-from ..nn import MLP
+from ..nn.losses import mse_loss
+from ..nn.modules import MLP
 
 __all__ = ["run", "SUMMARY", "layer_equations"]
 

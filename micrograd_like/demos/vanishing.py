@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ..datasets import make_moons
-from ..losses import binary_cross_entropy
-from ..nn import MLP
+from ..nn.datasets import make_moons
+from ..nn.losses import binary_cross_entropy
+from ..nn.modules import MLP
 from ._common import figure, no_pictures, output_dir, save
 
 __all__ = ["run", "SUMMARY", "gradient_sizes", "NETWORKS"]

@@ -1,0 +1,359 @@
+"""Reverse-mode differentiation: order the graph, then apply the chain rule once per edge.
+
+The chain rule for one edge (node -> parent) reads
+
+    parent.grad += node.grad * d(node)/d(parent)
+
+where ``d(node)/d(parent)`` is the local derivative the node recorded when it was made.
+Visiting nodes so that each comes after every node that uses it (reverse topological
+order) guarantees that ``node.grad`` is complete before it is passed on.
+
+Both functions here are iterative, so a graph a million nodes deep needs no recursion.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import filterfalse
+from typing import NamedTuple
+
+from .modes import AnomalyError, anomaly_detection_enabled
+from .value import BinaryNode, Constant, UnaryNode, Value
+
+__all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node of ``root``'s graph, each one after all of its parents; ``root`` is last.
+
+    An iterative depth-first search.  When a node is first reached, it goes back on the
+    stack beneath a marker, with its parents on top: by the time the marker comes off the
+    stack again, every parent has been placed, so the node can follow them.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    seen = visited.__contains__
+    stack: list = [root]
+    # (``while True`` rather than ``while stack``: CPython 3.11 speeds a loop up as it runs
+    # only when it jumps back unconditionally; ``while stack`` would wait for the 9th call.)
+    while True:
+        try:
+            node = stack.pop()
+        except IndexError:  # the stack is empty: every node is placed
+            return order
+        if node is _PLACE_NEXT:
+            order.append(stack.pop())
+        elif node not in visited:
+            visited.add(node)
+            stack.append(node)
+            stack.append(_PLACE_NEXT)
+            # Parents not yet visited, last first so that the first operand is explored first.
+            kind = type(node)
+            if kind is BinaryNode:  # the commonest node: its fields read directly (see _chain_rule)
+                if node._right not in visited:
+                    stack.append(node._right)
+                if node._left not in visited:
+                    stack.append(node._left)
+            elif kind is UnaryNode:
+                if node._parent not in visited:
+                    stack.append(node._parent)
+            else:  # (filterfalse skips the visited ones at C speed: most of a neuron's are, in a batch)
+                stack += filterfalse(seen, reversed(node._parents))
+
+
+_PLACE_NEXT = object()  # the marker: "the node beneath me has all its parents placed"
+
+
+class ChainRuleStep(NamedTuple):
+    """One application of the chain rule, along the edge ``node -> parent``."""
+
+    node: Value  # whose gradient is being passed back
+    parent: Value  # the operand receiving it
+    operand: int  # which operand of node the parent is (0, 1, ...)
+    local: float  # d(node)/d(parent), recorded when node was made
+    upstream: float  # d(root)/d(node), complete by now
+    contribution: float  # upstream * local
+    before: float  # parent's gradient (from this pass) before the step
+    after: float  # ... and after it
+    # True when node is a ClosureNode: its closure made the step.  contribution is what the
+    # closure added (measured), local what it adds per unit of upstream (measured with 1.0).
+    closure: bool = False
+
+
+def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep] | None = None) -> list[Value]:
+    """Add d(root)/d(node) to ``node.grad`` for every node of the graph; return the order used.
+
+    The gradients of this pass are built up from zero in ``grad`` itself and only then added
+    to what each node held before, so calling backward twice gives exactly twice the
+    gradients.  A pass is all or nothing: if anything goes wrong on the way (an overflow, an
+    anomaly, Ctrl-C), every ``grad`` is put back as it was before the error goes on.  With
+    ``create_graph`` the gradients are Values that can be differentiated again.  When
+    ``record`` is a list, every chain-rule step is appended to it (that is how the stepper
+    replays this very pass).
+    """
+    if not root.requires_grad:
+        raise ValueError("this Value is a constant (a number, detached, or made under no_grad()): it has no graph")
+    if create_graph and record is not None:
+        raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
+    order = topological_order(root)
+    if create_graph:
+        _refuse_closures(order)
+    held = [node.grad for node in order]
+    shares: dict[Value, list[float]] = {}  # what each closure gave in this pass
+    try:
+        _pass(root, order, create_graph, shares)
+        steps = _numbered(_replayed_steps(root, order, shares)) if record is not None else []
+        if any(held):
+            _add_held(order, held, create_graph)
+    except BaseException as error:
+        _put_back(order, held)
+        if isinstance(error, (OverflowError, FloatingPointError)) and not create_graph \
+                and anomaly_detection_enabled():
+            anomaly = _first_anomaly(root, order, shares)  # names the very step that overflowed
+            if anomaly:
+                raise anomaly from None
+        raise
+    if record is not None:
+        record.extend(steps)
+    return order
+
+
+def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) -> list:
+    """d(root)/d(x) for each x in ``inputs``, leaving every ``grad`` field as it was.
+
+    This is what the functional API (``grad(f)``) is built on: it must not disturb the
+    gradients of an outer computation that is differentiating this one.  An input that
+    ``root`` does not depend on gets 0.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"can only differentiate a Value, got {type(root).__name__}: {root!r}")
+    if not root.requires_grad:
+        return [Constant(0.0) if create_graph else 0.0 for _ in inputs]
+    order = topological_order(root)
+    if create_graph:
+        _refuse_closures(order)
+    held = [node.grad for node in order]
+    try:
+        _pass(root, order, create_graph, {})
+        placed = set(order)
+        result = [x.grad if x in placed else 0.0 for x in inputs]
+    finally:
+        _put_back(order, held)
+    if create_graph:
+        result = [g if isinstance(g, Value) else Constant(g) for g in result]
+    return result
+
+
+def _pass(root: Value, order: list[Value], create_graph: bool, shares: dict) -> None:
+    """One backward pass, its gradients built up from zero in the ``grad`` fields (the caller
+    has kept what they held before, to add it back or put it back); ``shares`` gets what each
+    closure gave."""
+    for node in order:
+        node.grad = 0.0  # (even a held -0.0: the pass starts from 0.0, as its record does)
+    if create_graph:
+        with _collector_paused():
+            _chain_rule_building_graphs(root, order)  # its operations check their own results
+    else:
+        _chain_rule(root, order, shares)
+
+
+def _add_held(order: list[Value], held: list, create_graph: bool) -> None:
+    """Add to this pass's gradients what each node held before: every sum is worked out and
+    checked first, then all are stored, so an overflow leaves the pass undone as a whole."""
+    if create_graph:
+        totals = [_sum(before, node.grad) for node, before in zip(order, held)]  # Values check themselves
+    else:
+        totals = [before + node.grad for node, before in zip(order, held)]
+        for node, before, total in zip(order, held, totals):
+            if type(total) is float and total - total != 0.0:  # (a Value from create_graph checks itself)
+                raise OverflowError(
+                    f"backward: the gradient of {_name(node)} would become {total!r}: this pass's {node.grad!r} "
+                    f"added to the {before!r} it held is too large for a float (call zero_grad() between "
+                    "passes); every gradient is left as it was")
+    for node, total in zip(order, totals):
+        node.grad = total
+
+
+def _put_back(order: list[Value], held: list) -> None:
+    for node, before in zip(order, held):
+        node.grad = before
+
+
+def _refuse_closures(order: list[Value]) -> None:
+    """create_graph differentiates every local derivative again: a closure has none to offer."""
+    for node in order:
+        if node._local_grads is None:
+            raise ValueError(
+                f"create_graph: {_name(node)} (op {node.op!r}) was made by a closure, micrograd's _backward, "
+                "which passes numbers back but has no derivative of its own to differentiate again; "
+                "build it from Value's methods or apply() instead")
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a pass builds gradient graphs.
+
+    The new nodes would trigger the collector again and again, each time scanning the whole
+    graph, and it would find nothing: a pass makes no reference cycles (the few that
+    closures may make are found on the collector's next run).  A pass on numbers needs no
+    pause: the only containers it makes are freed as it goes, so they never trigger it.
+    """
+    was_enabled = gc.isenabled()
+    try:
+        gc.disable()
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _chain_rule(root: Value, order: list[Value], shares: dict) -> None:
+    """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent).
+
+    This loop runs once per node of every graph, so the two commonest kinds of node are
+    written out: their fields are read directly (the tuple views ``_parents`` and
+    ``_local_grads`` are properties, ten times dearer to read), with no tuple or loop per
+    node.  Any other node goes through its tuples, or its closure (what a closure gives is
+    kept in ``shares``).  :func:`_replayed_steps` works out the same steps one by one, for
+    the stepper: a change here must be made there too.
+    """
+    root.grad = 1.0
+    for node in reversed(order):
+        upstream = node.grad  # complete now: every node that uses this one has passed its share
+        if upstream - upstream != 0.0:  # inf, or nan (from inf - inf, inf * 0, or a closure)
+            raise _not_finite(node, upstream)
+        kind = type(node)
+        if kind is BinaryNode:
+            parent = node._left
+            if type(parent) is not Constant:  # constants collect no gradient
+                parent.grad += upstream * node._left_local  # the chain rule
+            parent = node._right
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._right_local
+        elif kind is UnaryNode:
+            parent = node._parent
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._local
+        elif node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
+            shares[node] = node.closure_shares(upstream)
+            for parent, share in zip(node.distinct_parents, shares[node]):
+                if type(parent) is not Constant:
+                    parent.grad += share
+        else:
+            for parent, local in zip(node._parents, node._local_grads):
+                if type(parent) is not Constant:
+                    parent.grad += upstream * local
+
+
+def _replayed_steps(root: Value, order: list[Value], shares: dict) -> Iterator[tuple]:
+    """The chain-rule steps of :func:`_chain_rule`'s pass over ``order``, worked out again on
+    the side, each as (node, parent, local, upstream, contribution, before, after).
+
+    The same products added in the same order give the same bits, and a closure's step
+    adds what it gave in the pass (``shares``), so this is that very pass, step by step (for
+    the stepper, and for naming the step that overflowed).  No ``grad`` field is changed:
+    the running sums are kept in a dict.  It stops at a closure the pass did not reach.
+    """
+    running = {root: 1.0}
+    for node in reversed(order):
+        upstream = running.get(node, 0.0)
+        if node._local_grads is None:  # a ClosureNode: what it gave, and what it adds per unit of upstream
+            if node not in shares:
+                return
+            parents, locals_, contributions = node.distinct_parents, node.closure_shares(1.0), shares[node]
+        else:
+            parents, locals_ = node._parents, node._local_grads
+            contributions = [upstream * local for local in locals_]
+        for parent, local, contribution in zip(parents, locals_, contributions):
+            if type(parent) is Constant:
+                continue
+            before = running.get(parent, 0.0)
+            running[parent] = after = before + contribution
+            yield node, parent, local, upstream, contribution, before, after
+
+
+def _not_finite(node: Value, gradient: float) -> ArithmeticError:
+    if gradient != gradient:
+        return FloatingPointError(
+            f"backward: the gradient of {_name(node)} is nan, not a number (made on the way here by an "
+            "infinity times 0, inf - inf, or a closure); no gradient was changed")
+    return OverflowError(f"backward: the gradient of {_name(node)} is {gradient!r}, too large for a float; "
+                         "no gradient was changed")
+
+
+def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
+    """The same chain rule with Values for numbers, so that every gradient has a graph.
+
+    The local derivatives are recomputed from the primitive table with the parents
+    themselves as inputs (d(a*b)/da is the Value b, not its number), so the gradient's
+    graph reaches back into the original one and can be differentiated again.
+    """
+    root.grad = 1.0
+    for node in reversed(order):
+        upstream = node.grad
+        if not node._parents:
+            continue
+        try:
+            local_grads = node._primitive.local_grads(*node._parents, node)
+        except (ArithmeticError, ValueError) as error:  # e.g. x**1.5 at 0: its second derivative is infinite
+            raise type(error)(f"create_graph: the derivative of {_name(node)} cannot be differentiated again "
+                              f"here: {error}") from None
+        for parent, local in zip(node._parents, local_grads):
+            if type(parent) is Constant:
+                continue
+            parent.grad = _sum(parent.grad, _product(upstream, local))
+    for node in order:
+        if type(node) is not Constant and not isinstance(node.grad, Value):
+            node.grad = Constant(node.grad)
+
+
+def _product(a, b):
+    """a * b, skipping the multiplications by a plain 1.0 that would only clutter the graph."""
+    if type(a) is float and a == 1.0:
+        return b
+    if type(b) is float and b == 1.0:
+        return a
+    return a * b
+
+
+def _sum(a, b):
+    """a + b, skipping the additions of a plain 0.0."""
+    if type(a) is float and a == 0.0:
+        return b
+    if type(b) is float and b == 0.0:
+        return a
+    return a + b
+
+
+def _first_anomaly(root: Value, order: list[Value], shares: dict) -> AnomalyError | None:
+    """Under detect_anomaly(): the error naming the first chain-rule step of a failed pass that
+    made a gradient NaN or infinite (None if there is none)."""
+    try:
+        for node, parent, local, upstream, _, before, after in _replayed_steps(root, order, shares):
+            if not math.isfinite(after):
+                return AnomalyError(
+                    f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
+                    f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
+                    f"upstream {upstream!r} * local {local!r} added to {before!r}"
+                )
+    except Exception:  # a closure failing again as the steps are replayed: the pass's own error says more
+        return None
+    return None
+
+
+def _name(node: Value) -> str:
+    return repr(node.label) if node.label else f"the node with data {node.data!r}"
+
+
+def _numbered(edges: Iterable[tuple]) -> list[ChainRuleStep]:
+    """Name each recorded edge by its operand index (a node's edges come together, in operand order)."""
+    steps: list[ChainRuleStep] = []
+    for node, parent, local, upstream, contribution, before, after in edges:
+        first_candidate = steps[-1].operand + 1 if steps and steps[-1].node is node else 0
+        operand = node._parents.index(parent, first_candidate)  # constants' edges were skipped
+        closure = node._local_grads is None
+        steps.append(ChainRuleStep(node, parent, operand, local, upstream, contribution, before, after, closure))
+    return steps

@@ -1,0 +1,7 @@
+"""Files for a class: slideshows, worked examples and printed worksheets.
+
+- :mod:`.slideshow`: a backward pass as SVG frames or one offline HTML page;
+- :mod:`.export`: a pass as a Markdown table or CSV;
+- :mod:`.worksheets`: worksheets as HTML, Markdown and PDF, with the answer key;
+- :mod:`.files`: writing into the user's folders safely.
+"""

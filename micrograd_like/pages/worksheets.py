@@ -1,0 +1,273 @@
+"""Worksheets as pages: print-ready HTML (one student per page), Markdown, PDF and the answer key.
+
+:func:`write_worksheets` takes the sheets :func:`micrograd_like.teach.worksheet.make_sheets` made and
+writes, into one directory::
+
+    worksheets.html  answers.html    one student per printed page (A4 or Letter)
+    worksheets.md    answers.md      the same, for courses written in Markdown
+    graphs/          each student's graph, blank and filled in, as SVG (the Markdown shows them)
+    answers.json     for graders: one object per student (values, forward, grads)
+    worksheets.pdf   answers.pdf     with pdf=True, printed by headless Chromium
+
+The pages come from the Jinja2 templates ``micrograd_like/pages/templates/worksheet.html`` and
+``worksheet.md``; every name and number is data, escaped where it goes.  Nothing is written
+over a file this module did not write: a list of what it wrote stays in the directory
+(:data:`MANIFEST`), and any other file in the way is refused unless ``force``.  A symbolic link
+in the way is refused even then: nothing is ever written through one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import graphviz
+import jinja2
+from markupsafe import Markup
+
+from ..drawing.render import render
+from ..teach.worksheet import Sheet, WorksheetError, number_text
+from .files import plain_file, write_over
+
+__all__ = ["write_worksheets", "planned_files", "graph_source", "PAPERS", "MANIFEST"]
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+MANIFEST = ".micrograd-like-worksheets"  # the files the last run wrote, one per line
+GRAPH_WIDTH = 700.0  # CSS pixels: the width of the page inside its margins (186 mm)
+GRAPH_HEIGHT = 250.0  # CSS pixels (66 mm): the rest of the page is for the tables
+GRADS_PER_ROW = 6
+_OURS = re.compile(r"(worksheets|answers)\.pdf|graphs/(worksheet|answers)-\d+\.svg")  # what a run may clean up
+BLANK = "\u2007" * 7  # figure spaces: room to write a number in a drawn record
+PDF_TIMEOUT = 120  # seconds Chromium may take to print one file
+
+
+# -- the drawing: the graph with blanks (or, on the answer key, the numbers) --------------------------
+
+
+def _field(text: str) -> str:
+    """Text as one field of a Graphviz record: its syntax characters escaped."""
+    return re.sub(r'([\\{}|<>"])', r"\\\1", text)
+
+
+def graph_source(sheet: Sheet, answers: bool) -> str:
+    """DOT source of the sheet's graph: a record per value (name | data | grad), an ellipse per
+    operation.  The inputs' data is the student's; the rest is blank unless ``answers``."""
+    if sheet.layers:
+        return _network_source(sheet, answers)
+    shown = (lambda x: number_text(x, sheet.calculator)) if answers else (lambda x: BLANK)
+    graph = graphviz.Digraph(graph_attr={"rankdir": "LR", "ordering": "in", "fontname": "Helvetica"},
+                             node_attr={"fontname": "Helvetica", "fontsize": "11"},
+                             edge_attr={"arrowsize": "0.7"})
+    ids = {node: f"n{i}" for i, node in enumerate(sheet.names)}
+    for node, name in sheet.names.items():
+        if not node.requires_grad:  # a constant: just its number
+            graph.node(ids[node], graphviz.nohtml(_field(name)), shape="box", style="rounded")
+            continue
+        data = number_text(node.data, sheet.calculator) if node.primitive is None else shown(node.data)
+        fields = [name, f"data {data}", f"grad {shown(node.grad)}"]
+        # Fields stacked (in a left-to-right graph a record without braces stands upright): narrow,
+        # so that the drawing needs little shrinking to fit the page's width.
+        graph.node(ids[node], graphviz.nohtml(" | ".join(map(_field, fields))), shape="record")
+        if node.parents:
+            graph.node(ids[node] + "op", node.primitive.symbol, shape="ellipse", style="filled",
+                       fillcolor="#eeeeee", height="0.3", fontsize="10")
+            for parent in node.parents:
+                graph.edge(ids[parent], ids[node] + "op")
+            graph.edge(ids[node] + "op", ids[node])
+    return graph.source
+
+
+def _network_source(sheet: Sheet, answers: bool) -> str:
+    """The two-layer network drawn as neurons: weights on the edges, z, a and δ in each neuron."""
+    def shown(name: str) -> str:
+        node = next(n for n, label in sheet.names.items() if label == name)
+        return number_text(node.data, sheet.calculator) if answers else BLANK
+
+    def delta(name: str) -> str:
+        return number_text(sheet.grads[name], sheet.calculator) if answers else BLANK
+
+    values = {name: number_text(value) for name, value in sheet.values.items()}
+    graph = graphviz.Digraph(graph_attr={"rankdir": "LR", "fontname": "Helvetica", "nodesep": "0.5"},
+                             node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "record"},
+                             edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"})
+    for i in (1, 2):
+        graph.node(f"x{i}", graphviz.nohtml(_field(f"x{i} = {values[f'x{i}']}")))
+        fields = [f"b1[{i}] = {values[f'b1[{i}]']}", f"z1[{i}] {shown(f'z1[{i}]')}",
+                  f"a1[{i}] {shown(f'a1[{i}]')}", f"δ1[{i}] {delta(f'z1[{i}]')}"]
+        graph.node(f"h{i}", graphviz.nohtml("{ " + " | ".join(map(_field, fields)) + " }"))
+    out = [f"b2 = {values['b2']}", f"z2 {shown('z2')}", f"δ2 {delta('z2')}"]
+    graph.node("out", graphviz.nohtml("{ " + " | ".join(map(_field, out)) + " }"))
+    graph.node("loss", graphviz.nohtml("{ " + " | ".join(map(_field, [f"y = {values['y']}", f"L {shown('L')}"]))
+                                       + " }"))
+    for i in (1, 2):
+        for j in (1, 2):
+            graph.edge(f"x{j}", f"h{i}", label=f"W1[{i}][{j}] = {values[f'W1[{i}][{j}]']}")
+        graph.edge(f"h{i}", "out", label=f"W2[1][{i}] = {values[f'W2[1][{i}]']}")
+    graph.edge("out", "loss")
+    return graph.source
+
+
+def _svg(source: str) -> str:
+    """The drawing as SVG to go inside HTML, shrunk (never grown) to fit its place on the page."""
+    svg = render(source, "svg").decode("utf-8")
+    svg = re.sub(r"<!--.*?-->\n?", "", svg[svg.find("<svg"):], flags=re.S)
+    match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if match:
+        width, height = (float(match.group(k)) * 4 / 3 for k in (1, 2))  # points to CSS pixels
+        scale = min(1.0, GRAPH_WIDTH / width, GRAPH_HEIGHT / height)
+        svg = svg.replace(match.group(0), f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px"', 1)
+    return svg
+
+
+# -- the pages -------------------------------------------------------------------------------------
+
+
+def _markdown(text: str) -> str:
+    """Prose for Markdown: characters Markdown would read as syntax escaped."""
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", str(text))
+
+
+def _cell(text: str) -> str:
+    """Code in a Markdown table cell: only the column bar needs escaping (GFM reads \\| there)."""
+    return str(text).replace("|", "\\|")
+
+
+def _environment(markdown: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"),
+                                     autoescape=not markdown, trim_blocks=markdown, lstrip_blocks=markdown,
+                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    environment.filters["md"] = _markdown
+    environment.filters["cell"] = _cell
+    return environment
+
+
+def _view(sheet: Sheet, answers: bool, svg: str, graph_file: str) -> dict:
+    """What the templates show of one sheet: every number as text, blank unless ``answers``."""
+    def number(x: float) -> str:
+        return number_text(x, sheet.calculator) if answers else ""
+
+    root = sheet.forward[-1].name
+    inputs = [(name, number(sheet.grads[name])) for name in sheet.values]
+    return {
+        "student": sheet.student, "title": sheet.title, "expression": sheet.expression, "notes": sheet.notes,
+        "given": [(name, number_text(value)) for name, value in sheet.values.items()],
+        "root": root, "seed": f"{root}.grad = ∂{root}/∂{root} = 1",
+        "svg": Markup(svg), "graph_file": graph_file,
+        "forward": [{"name": row.name, "formula": row.formula, "value": number(row.value)} for row in sheet.forward],
+        "backward": [{"number": row.number, "node": row.node, "parent": row.parent, "rule": row.rule,
+                      "upstream": number(row.upstream), "contribution": number(row.contribution),
+                      "total": number(row.total)} for row in sheet.backward],
+        "layers": [{"symbol": q.symbol, "equation": q.equation,
+                    "rows": [[(name, number(value)) for name, value in row] for row in q.rows]} for q in sheet.layers],
+        "grads": [inputs[k:k + GRADS_PER_ROW] for k in range(0, len(inputs), GRADS_PER_ROW)],
+    }
+
+
+def planned_files(students: int, pdf: bool) -> list[str]:
+    """The files (relative to the output directory) that writing ``students`` sheets makes."""
+    names = ["worksheets.html", "answers.html", "worksheets.md", "answers.md", "answers.json"]
+    names += ["worksheets.pdf", "answers.pdf"] if pdf else []
+    width = max(2, len(str(students)))
+    names += [f"graphs/{kind}-{k:0{width}d}.svg" for k in range(1, students + 1) for kind in ("worksheet", "answers")]
+    return names
+
+
+def _check_directory(directory: Path, names: list[str], force: bool) -> list[str]:
+    """Refuse to write over files this module did not write (unless ``force``); return the files
+    the last run wrote, from the manifest."""
+    links = [name for name in ("graphs", MANIFEST, *names) if (directory / name).is_symlink()]
+    if links:  # its target is not in the directory, whatever the manifest says, and may be anyone's
+        raise WorksheetError(f"cannot write {directory / links[0]}: it is a symbolic link, and micrograd-like "
+                             "worksheet never writes through one, even with --force: remove it, or choose "
+                             "another directory")
+    manifest = directory / MANIFEST
+    ours = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    if manifest.exists() and not manifest.is_file():
+        raise WorksheetError(f"cannot write {manifest}: it is a directory")
+    in_the_way = [name for name in names if (directory / name).exists() and name not in ours]
+    directories = [name for name in in_the_way if (directory / name).is_dir()]
+    if directories:
+        raise WorksheetError(f"cannot write {directory / directories[0]}: it is a directory")
+    if in_the_way and not force:
+        more = f" and {len(in_the_way) - 1} more" if len(in_the_way) > 1 else ""
+        raise WorksheetError(f"{directory} already holds {in_the_way[0]}{more}, not written by micrograd-like "
+                             "worksheet: choose another directory, or add --force to overwrite")
+    return ours
+
+
+def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = False, force: bool = False,
+                     paper: str = "a4", progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write the sheets' pages into ``directory`` (created if missing) and return the paths written.
+
+    ``paper`` is 'a4' or 'letter' (the page size the HTML asks the printer for; either fits);
+    ``progress(done, total)`` is called as each student's drawings are made.  A run that fails
+    part way (Chromium failing to print, a full disk) leaves only files the manifest names, so
+    the next run writes over them without ``force``.
+    """
+    if paper not in PAPERS:
+        raise WorksheetError(f"unknown paper {paper!r} (must be one of {', '.join(PAPERS)})")
+    program = chromium() if pdf else None  # found before anything is written: without it, no files
+    directory = Path(directory)
+    names = planned_files(len(sheets), pdf)
+    ours = _check_directory(directory, names, force) if directory.exists() else []
+    (directory / "graphs").mkdir(parents=True, exist_ok=True)
+    # The manifest first, naming what this run is about to write as well as what the last one wrote:
+    # whatever happens next, every file of ours in the directory is listed as ours.
+    write_over(directory / MANIFEST, "\n".join(dict.fromkeys([*ours, *names])) + "\n")
+    views: dict[bool, list[dict]] = {False: [], True: []}
+    graphs = iter(name for name in names if name.startswith("graphs/"))
+    for done, sheet in enumerate(sheets, start=1):
+        for answers in (False, True):
+            graph_file = next(graphs)
+            svg = _svg(graph_source(sheet, answers))
+            write_over(directory / graph_file, svg)
+            views[answers].append(_view(sheet, answers, svg, graph_file))
+        if progress is not None:
+            progress(done, len(sheets))
+    html, markdown = _environment(markdown=False), _environment(markdown=True)
+    for answers, stem in ((False, "worksheets"), (True, "answers")):
+        title = "Backpropagation worksheets" + (": answer key" if answers else "")
+        context = {"sheets": views[answers], "answers": answers, "title": title, "paper": PAPERS[paper]}
+        write_over(directory / f"{stem}.html", html.get_template("worksheet.html").render(context))
+        write_over(directory / f"{stem}.md", markdown.get_template("worksheet.md").render(context))
+    key = [sheet.answer_key() for sheet in sheets]
+    write_over(directory / "answers.json", json.dumps(key, indent=1, ensure_ascii=False) + "\n")
+    if pdf:
+        for stem in ("worksheets", "answers"):
+            print_pdf(directory / f"{stem}.html", directory / f"{stem}.pdf", program)
+    for old in set(ours) - set(names):  # what an earlier, bigger class left: ours, so ours to remove
+        if _OURS.fullmatch(old) and plain_file(directory / old):
+            (directory / old).unlink()
+    write_over(directory / MANIFEST, "\n".join(names) + "\n")
+    return [(directory / name).resolve() for name in names]
+
+
+def chromium() -> str:
+    """The path of a Chromium (or Chrome) program, or a WorksheetError saying how to get one."""
+    for program in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(program)
+        if found:
+            return found
+    raise WorksheetError("--pdf needs Chromium or Chrome to print the pages (apt-get install chromium); "
+                         "the HTML files print from any browser")
+
+
+def print_pdf(page: Path, pdf: Path, program: str | None = None) -> Path:
+    """Print an HTML file to PDF with headless Chromium (its CSS decides the page size);
+    ``program`` is Chromium's path, found by :func:`chromium` if not given."""
+    with tempfile.TemporaryDirectory(prefix="worksheet-chromium-") as profile:
+        command = [program or chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                   f"--user-data-dir={profile}", f"--print-to-pdf={pdf.resolve()}", page.resolve().as_uri()]
+        try:
+            result = subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise WorksheetError(f"Chromium took over {PDF_TIMEOUT} s to print {page.name}") from None
+    if result.returncode != 0 or not pdf.is_file():
+        said = result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        raise WorksheetError(f"Chromium could not print {page.name} (exit status {result.returncode}): {said[-1]}")
+    return pdf

@@ -1,0 +1,10 @@
+"""Teaching backprop: expressions as text, every chain-rule step in words, and practice.
+
+- :mod:`.expression`: ``parse("tanh(a*b + c)")``, safely;
+- :mod:`.naming`: naming nodes after the variables that hold them;
+- :mod:`.words`: how numbers, formulas and names are written;
+- :mod:`.steps`: one chain-rule step as a record, and its words;
+- :mod:`.forward`: the forward pass in words;
+- :mod:`.stepper`: the backward pass replayed one step at a time (``L.backward_steps()``);
+- :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
+"""
