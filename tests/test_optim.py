@@ -181,3 +181,16 @@ def test_a_refused_step_changes_nothing_and_the_next_step_is_as_if_it_never_happ
         opt.step()
         fresh.step()
         assert [p.data for p in params] == [p.data for p in fresh.params]
+
+
+@pytest.mark.parametrize("huge", [10**400, -(10**400), 2**1024])
+def test_an_integer_too_large_for_a_float_is_refused_in_words_not_with_overflow(huge):
+    """math.isfinite(10**400) itself raises OverflowError: the check must not get that far."""
+    with pytest.raises(ValueError, match=r"lr must be a finite number, got an integer of about \d+ digits"):
+        SGD([Value(1.0)], lr=huge)
+    with pytest.raises(ValueError, match=r"momentum must be a finite number, got an integer"):
+        SGD([Value(1.0)], lr=0.1, momentum=huge)
+
+
+def test_the_largest_integer_a_float_holds_is_still_taken():
+    assert SGD([Value(1.0)], lr=10**300).lr == 10**300

@@ -11,6 +11,8 @@ import random
 
 __all__ = ["whole_number", "finite_number", "generator"]
 
+_LARGEST_INT = int(2.0**1023 * (2 - 2.0**-52))  # the largest float, as an int
+
 
 def whole_number(n: object, name: str, minimum: int = 1) -> int:
     """``n`` if it is an int (not a bool) of at least ``minimum``, else a ValueError naming it."""
@@ -22,7 +24,16 @@ def whole_number(n: object, name: str, minimum: int = 1) -> int:
 
 def finite_number(x: object, name: str, *, positive: bool = False, upper: float | None = None) -> float:
     """``x`` as a float if it is a finite number >= 0 (> 0 if ``positive``, < ``upper`` if
-    given), else a ValueError that names it."""
+    given), else a ValueError that names it.
+
+    >>> finite_number(10**400, "lr")
+    Traceback (most recent call last):
+        ...
+    ValueError: lr must be a finite number, got an integer of about 401 digits (too large for a float)
+    """
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) > _LARGEST_INT:  # math.isfinite would overflow
+        raise ValueError(f"{name} must be a finite number, got an integer of about "
+                         f"{int(x.bit_length() * math.log10(2)) + 1} digits (too large for a float)")
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
         raise ValueError(f"{name} must be a finite number, got {x!r}")
     if positive and x <= 0:
