@@ -23,6 +23,7 @@ INTERRUPTED = 130  # the shell's status for a program stopped by Ctrl-C (128 + S
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command with ``argv`` (default: the process's arguments); return the exit status."""
+    _closed_streams_opened_on_nothing()
     try:
         run_command_line = _load_the_command()
         if run_command_line is None:
@@ -31,6 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return INTERRUPTED
+
+
+def _closed_streams_opened_on_nothing() -> None:
+    """A standard stream the shell was told to close (``<&-``, ``>&-``, ``2>&-``) is None in
+    Python.  Read, it gives the end of input at once (the quiz then stops as at Ctrl-D);
+    written, its text goes nowhere, as the caller asked.  Files given with ``-o`` are still written."""
+    import os
+
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 (open for the process)
 
 
 def _load_the_command():
