@@ -110,7 +110,7 @@ def test_the_csvs_last_running_totals_are_the_gradients_of_backward(recipe):
 
 def test_render_writes_either_format_and_refuses_others():
     steps = lecture()["L"].backward_steps()
-    assert FORMATS == ("md", "csv")
+    assert tuple(FORMATS) == ("md", "csv")
     assert render(steps, "md") == steps.to_markdown() and render(steps, "csv") == steps.to_csv()
     with pytest.raises(ValueError, match="unknown format 'pdf': one of md, csv"):
         render(steps, "pdf")

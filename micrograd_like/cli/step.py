@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..pages.export import FORMATS
+from ..pages.export import FORMATS, describe_formats
 from ..pages.files import folders_made
 from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
 from .errors import UserError, writing
@@ -39,7 +39,7 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
                         "(by default a graph too big to read on a projector is drawn one step's node and operands "
                         "at a time)")
     parser.add_argument("--format", choices=FORMATS,
-                        help="print the whole pass as a table for slides: md (Markdown) or csv")
+                        help=f"print the whole pass as a table for slides: {describe_formats()}")
     parser.set_defaults(run=run)
     return parser
 

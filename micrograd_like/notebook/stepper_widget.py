@@ -72,8 +72,7 @@ def _position_words(stepper: Stepper) -> list[str]:
     step = stepper.current
     lines = [stepper.where()] if step is None or stepper.finished else []
     if step is not None:
-        headline, arithmetic, *notes = step.lines
-        lines += [headline, *("  " + part for part in arithmetic.strip().split("; ")), *notes]
+        lines += [step.headline, *("  " + part for part in step.working), *(f"  note: {note}" for note in step.notes)]
     elif stepper.upcoming is not None:
         lines.append("next " + stepper.upcoming.headline)
     return lines

@@ -19,14 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from ..teach.stepper import Stepper
 from ..teach.words import num as _num
 
-__all__ = ["to_markdown", "to_csv", "render", "FORMATS"]
-
-FORMATS = ("md", "csv")  # what micrograd-like step --format writes
-
+__all__ = ["to_markdown", "to_csv", "render", "FORMATS", "Format", "describe_formats"]
 
 def _code(text: str) -> str:
     """``text`` as a Markdown code span in a table cell: a | in it would end the cell, a line
@@ -62,7 +61,7 @@ def to_markdown(stepper: Stepper, *, forward: bool = True) -> str:
     lines += [_row(["step", "node", "parent", "local derivative", "upstream", "contribution", "running total"]),
               _row(["--:", "---", "---", "---", "--:", "---", "---"])]
     for step in stepper.steps:
-        lines.append(_row([str(step.number), _code(names[step.node]), _code(names[step.parent]),
+        lines.append(_row([str(step.number), _code(step.node_name), _code(step.parent_name),
                            _code(step.derivative), _num(step.upstream), _code(step.arithmetic()), _code(step.update)]))
     return "\n".join(lines) + "\n"
 
@@ -76,17 +75,35 @@ def to_csv(stepper: Stepper) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["step", "node", "parent", "rule", "local derivative", "upstream", "contribution",
                      "running total"])
-    names = stepper.names
     for step in stepper.steps:
-        writer.writerow([step.number, names[step.node], names[step.parent], step.rule, _num(step.local),
+        writer.writerow([step.number, step.node_name, step.parent_name, step.rule, _num(step.local),
                          _num(step.upstream), _num(step.contribution), _num(step.held + step.after)])
     return out.getvalue()
 
 
+class Format(NamedTuple):
+    """One way to write a pass out: its writer (a Stepper in, text out) and a few words on it."""
+
+    write: Callable[[Stepper], str]
+    description: str
+
+
+FORMATS: dict[str, Format] = {
+    "md": Format(to_markdown, "Markdown"),
+    "csv": Format(to_csv, "comma-separated values"),
+}
+"""The formats ``micrograd-like step --format`` writes, by name: a new format is one entry here
+(the command's choices and its help read this table)."""
+
+
+def describe_formats() -> str:
+    """The formats in words, for a help text: ``md (Markdown) or csv (comma-separated values)``."""
+    said = [f"{name} ({format.description})" for name, format in FORMATS.items()]
+    return " or ".join([", ".join(said[:-1]), said[-1]] if len(said) > 1 else said)
+
+
 def render(stepper: Stepper, format: str) -> str:
-    """The pass in ``format``, one of FORMATS: 'md' (Markdown) or 'csv'."""
-    if format == "md":
-        return to_markdown(stepper)
-    if format == "csv":
-        return to_csv(stepper)
-    raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+    """The pass in ``format``, one of :data:`FORMATS` (``'md'``, ``'csv'``, ...)."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+    return FORMATS[format].write(stepper)

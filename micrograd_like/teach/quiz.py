@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..offers import provider
 from .stepper import Stepper
 from .steps import Step
+from .words import SUM
 from .words import num as _num
 from .words import product_text as _product
 
@@ -178,23 +179,22 @@ class Score(NamedTuple):
 
 
 def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, str, float, str, str]]:
-    """What to ask about each step: (step, kind, prompt, expected, worked, hint), all from the
-    stepper's own words and numbers, so a quiz and the stepper cannot disagree."""
+    """What to ask about each step: (step, kind, prompt, expected, worked, hint), all made from
+    the step's own fields and words, so a quiz and the stepper cannot disagree."""
     asked = []
     for step in stepper.steps:
-        lhs = step.derivative.split(" = ")[0]  # d(d*f)/dd
         words = step.rule  # d(d*f)/dd = f, without its number
-        numbers = ", with the numbers of the forward pass" if words != step.derivative and not step.closure else ""
-        grad_name = step.update.split(" = ")[0]  # d.grad, (a*b).grad
+        numbers = "" if step.closure or step.rule_is_number else ", with the numbers of the forward pass"
+        grad_name = step.parent_grad  # d.grad, (a*b).grad
         now = _num(step.held + step.before)
-        upstream = f"the upstream gradient {stepper.names[step.node]} sends back is {_num(step.upstream)}"
+        upstream = f"the upstream gradient {step.node_name} sends back is {_num(step.upstream)}"
         # A rule that is a number is the answer to "local": a hint asked before it must not tell it.
-        hidden_until = ask.index("local") if "local" in ask and _rule_is_a_number(step) else -1
+        hidden_until = ask.index("local") if "local" in ask and step.rule_is_number else -1
         for index, kind in enumerate(ask):
             local = "the local derivative (this step asks for it later)" if index < hidden_until \
                 else f"the local derivative {words}"
             if kind == "local":
-                asked.append((step, kind, f"local derivative {lhs} = ?", step.local, step.derivative,
+                asked.append((step, kind, f"local derivative {step.local_name} = ?", step.local, step.derivative,
                               _local_hint(stepper, step) or f"the rule is {words}{numbers}"))
             elif kind == "contribution":
                 worked = f"upstream × local = {_product(step.upstream, step.local)} = {_num(step.contribution)}"
@@ -216,17 +216,17 @@ def _local_hint(stepper: Stepper, step: Step) -> str | None:
     where "the rule is ..." would give the answer away: the question that finds it instead,
     a nudge of the one operand while the node's other operands stay put (None for any other
     rule, which the hint states)."""
-    if not _rule_is_a_number(step):
+    if not step.rule_is_number:
         return None
     parents = step.node.parents
 
     def called(i: int) -> str:  # a + a: "the first a", "the second a"
-        name = stepper.names[parents[i]]
+        name = stepper._terms[parents[i]].bracketed(SUM)  # (p = q), not p = q, in a sentence
         if sum(p is parents[i] for p in parents) == 1:
             return name
         return f"the {_ORDINALS[i]} {name}" if i < len(_ORDINALS) else f"operand {i + 1}, {name},"
 
-    node = stepper.formula(step.node)
+    node = step.formula.text
     others = [called(i) for i in range(len(parents)) if i != step.operand]
     if not others:
         nudge = f"if {called(step.operand)} grows by a small amount h"
@@ -235,20 +235,6 @@ def _local_hint(stepper: Stepper, step: Step) -> str | None:
         nudge = f"take the inputs of {node} as separate numbers: if {called(step.operand)} grows by a small amount h " \
                 f"while {stay}"
     return f"nudge it: {nudge}, by how much does {node} grow? The local derivative is that growth divided by h"
-
-
-def _rule_is_a_number(step: Step) -> bool:
-    """Whether the rule for this step's local derivative, as words, is its number: the table's
-    rule is one (``d(e + c)/de = 1``), or names a constant operand (``d(3.0*a)/da = 3.0``).
-    Told as a rule, it would be the answer."""
-    if step.closure:
-        return False
-    if "{" not in step.node.primitive.grad_words[step.operand]:
-        return True
-    try:
-        return float(step.rule.rpartition(" = ")[2]) == step.local  # (a label "2" on a 1.0 is no number)
-    except ValueError:
-        return False
 
 
 class Quiz:

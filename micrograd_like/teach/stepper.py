@@ -188,7 +188,7 @@ class Stepper:
         step = self.steps[self._position - 1]
         step.parent.grad = step.held + step.before
         self._position -= 1
-        return Undone(step, grad_of(self._terms[step.parent]))
+        return Undone(step)
 
     def goto(self, target: int | Value | str) -> Stepper:
         """Jump to just after step ``target`` (0 = the start), or, for a node (a Value or its

@@ -36,7 +36,7 @@ __all__ = [
     "Term", "num", "plural", "binding", "number_term", "label_term", "write", "notation_of",
     "formula_of", "whole_formula", "grad_of", "d_of",
     "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_notes", "closure_notes",
-    "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM",
+    "EQUATION", "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM",
 ]
 
 _LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
@@ -60,6 +60,7 @@ def plural(n: int, noun: str) -> str:
 # bare when it binds at least as tightly as its place there needs, else in brackets: a*b goes
 # bare into a*b + c, but a + b goes into (a + b)*c, and -2.0 into 4.0*(-2.0).
 SUM, NEGATION, PRODUCT, POWER, NUMBER, ATOM = range(6)
+EQUATION = SUM - 1  # a label with "=" in it binds looser than anything: it is always bracketed
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,16 @@ def number_term(x: float) -> Term:
 
 
 def label_term(label: str) -> Term:
-    """A label as the user gave it: bracketed in formulas unless it is one word ('a-b' is not)."""
-    return Term(label, ATOM if _ONE_WORD.match(label) else SUM)
+    """A label as the user gave it: bracketed in formulas unless it is one word ('a-b' is not).
+    A label with ``=`` in it (``p = q``) is bracketed even standing alone, after an ``=`` of
+    the stepper's own: ``d(p*b)/db = (p = q)`` cannot be read as two equations.
+
+    >>> label_term("x1").bracketed(PRODUCT), label_term("a-b").bracketed(PRODUCT), label_term("p = q").bracketed(SUM)
+    ('x1', '(a-b)', '(p = q)')
+    """
+    if _ONE_WORD.match(label):
+        return Term(label, ATOM)
+    return Term(label, EQUATION if "=" in label else SUM)
 
 
 def write(template: str, operands: list[Term], out: Term | None = None) -> str:
