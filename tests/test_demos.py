@@ -8,6 +8,7 @@ from helpers import need_dot
 
 from micrograd_like.cli import main
 from micrograd_like.demos import DEMOS, neuron, textbook
+from micrograd_like.nn import ACTIVATIONS
 from micrograd_like.nn.datasets import make_moons
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -328,7 +329,7 @@ def test_every_demo_says_where_it_wrote_as_out_gave_it(name, tmp_path, capsys, m
 
 
 @pytest.mark.parametrize("fused", [True, False])
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))  # every row of the table
 def test_the_pictures_grid_outputs_are_the_models_own(activation, fused):
     import random
 

@@ -7,7 +7,8 @@ import statistics
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.nn import MLP, Layer, Neuron
+from micrograd_like.nn import ACTIVATIONS, MLP, Layer, Neuron
+from micrograd_like.nn.activations import TABLE
 
 
 @pytest.fixture
@@ -107,6 +108,35 @@ def test_the_forward_pass_is_the_weighted_sum_then_the_activation():
     n = Neuron(1, seed=0)
     n.w[0].data = 1.0
     assert n([-3.0]).data == 0.0  # ReLU clips
+
+
+def test_the_activations_are_the_tables_rows():
+    assert list(ACTIVATIONS) == list(TABLE)
+    assert all(ACTIVATIONS[name] is row.function and row.name == name for name, row in TABLE.items())
+
+
+POINTS = [-30.0, -2.5, -0.7, -1e-3, 1e-3, 0.35, 1.0, 4.0, 30.0]  # both sides of 0, and saturated
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_each_rows_derivative_is_the_engines_gradient(name):
+    """The row's sigma'(z), which the textbook demo works with by hand, is what backward() finds."""
+    row = TABLE[name]
+    for z in POINTS:
+        x = Value(z)
+        out = row.function(x)
+        out = out if out is not x else x * 1.0  # linear returns its input: give backward() a node
+        out.backward()
+        assert row.derivative(z) == pytest.approx(x.grad, rel=1e-12, abs=1e-15), z
+        assert row.function(z) == out.data  # on a float, the number the node holds
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_each_rows_numpy_form_gives_the_floats(name):
+    np = pytest.importorskip("numpy")
+    row = TABLE[name]
+    got = row.on_arrays(np.array(POINTS))
+    assert list(got) == pytest.approx([row.function(z) for z in POINTS], rel=1e-12, abs=1e-15)
 
 
 def test_fused_and_unfused_neurons_agree_bit_for_bit():

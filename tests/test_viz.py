@@ -28,6 +28,7 @@ from micrograd_like.drawing.graphs import (
     draw_network,
     draw_path,
 )
+from micrograd_like.nn.activations import TABLE
 from micrograd_like.teach.expression import parse
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -364,6 +365,26 @@ def test_network_view_with_an_input_shows_each_neurons_output():
         draw_network(model, [1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="layers"):
         draw_network(object())
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_network_view_names_each_activation_as_its_row_says(name):
+    from micrograd_like.nn import MLP
+
+    source = draw_network(MLP(2, [2, 1], activation=name, output=name, seed=0)).source
+    assert f"L0·N0 {TABLE[name].drawn}" in source and f"L1·N0 {TABLE[name].drawn}" in source
+
+
+def test_network_view_reads_a_duck_typed_activation():
+    from micrograd_like.engine import ops
+
+    model = tiny_mlp((2, 1))
+    neuron = model.layers[0].neurons[0]
+    del neuron.nonlin
+    neuron.act = ops.sigmoid  # a function: named by its __name__, then by the table
+    assert "L0·N0 σ" in draw_network(model).source
+    neuron.act = "swish"  # a name the table does not know: drawn as it is
+    assert "L0·N0 swish" in draw_network(model).source
 
 
 def test_network_view_svg():

@@ -15,9 +15,9 @@ must agree to rounding error.
 
 from __future__ import annotations
 
-import math
 import random
 
+from ..nn.activations import TABLE as ACTIVATIONS  # each row's sigma and sigma'(z), on floats
 from ..nn.losses import mse_loss
 from ..nn.modules import MLP
 
@@ -26,20 +26,6 @@ __all__ = ["run", "SUMMARY", "layer_equations"]
 SUMMARY = "the textbook's layer equations by hand, beside the engine's gradients: they agree to 1e-12"
 
 TOLERANCE = 1e-12
-
-# sigma'(z) written from z, for the activations the demo network uses.
-_DERIVATIVES = {
-    "tanh": lambda z: 1.0 - math.tanh(z) ** 2,
-    "sigmoid": lambda z: (1.0 / (1.0 + math.exp(-z))) * (1.0 - 1.0 / (1.0 + math.exp(-z))),
-    "relu": lambda z: 1.0 if z > 0 else 0.0,
-    "linear": lambda z: 1.0,
-}
-_FUNCTIONS = {
-    "tanh": math.tanh,
-    "sigmoid": lambda z: 1.0 / (1.0 + math.exp(-z)),
-    "relu": lambda z: max(z, 0.0),
-    "linear": lambda z: z,
-}
 
 
 def layer_equations(model: MLP, x: list[float], y: list[float]) -> list[dict]:
@@ -56,13 +42,13 @@ def layer_equations(model: MLP, x: list[float], y: list[float]) -> list[dict]:
         kinds = [n.activation for n in layer.neurons]
         z = [sum((W[i][j] * a[j] for j in range(len(a))), b[i]) for i in range(len(W))]
         layers.append({"W": W, "b": b, "activation": kinds, "a_prev": a, "z": z})
-        a = [_FUNCTIONS[k](zi) for k, zi in zip(kinds, z)]
+        a = [ACTIVATIONS[k].function(zi) for k, zi in zip(kinds, z)]
         layers[-1]["a"] = a
 
     # Backward.  The output layer: dL/da_L = 2 (a_L - y) / n for the mean squared error.
     last = layers[-1]
     dL_da = [2.0 * (ai - yi) / len(y) for ai, yi in zip(last["a"], y)]
-    delta = [g * _DERIVATIVES[k](zi) for g, k, zi in zip(dL_da, last["activation"], last["z"])]
+    delta = [g * ACTIVATIONS[k].derivative(zi) for g, k, zi in zip(dL_da, last["activation"], last["z"])]
     for index in range(len(layers) - 1, -1, -1):
         layer = layers[index]
         layer["delta"] = delta
@@ -72,7 +58,7 @@ def layer_equations(model: MLP, x: list[float], y: list[float]) -> list[dict]:
             below = layers[index - 1]
             W = layer["W"]
             back = [sum(W[i][j] * delta[i] for i in range(len(W))) for j in range(len(W[0]))]
-            delta = [g * _DERIVATIVES[k](zj) for g, k, zj in zip(back, below["activation"], below["z"])]
+            delta = [g * ACTIVATIONS[k].derivative(zj) for g, k, zj in zip(back, below["activation"], below["z"])]
     return layers
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..engine.value import Value
+from ..nn.activations import TABLE as ACTIVATIONS
 from .dot import COLOURS, MAX_NODES, escape_text, grad_number, new_drawing, number_text
 from .render import DEFAULT_TIMEOUT, Drawing
 
@@ -89,14 +90,15 @@ def draw_network(
 
 
 def _activation(neuron) -> str:
-    """The activation's name, duck-typed: ``activation``/``act``/``nonlin`` (micrograd: True = ReLU)."""
+    """The activation's name on the drawing, duck-typed: ``activation``/``act``/``nonlin``
+    (micrograd's flag: True is ReLU).  A name nn knows is drawn as its row says (relu as ReLU)."""
     for attribute in ("activation", "act", "nonlin"):
         value = getattr(neuron, attribute, None)
         if value is None:
             continue
         if isinstance(value, bool):
-            return "ReLU" if value else "linear"
-        if isinstance(value, str):
-            return value
-        return getattr(value, "__name__", "")
+            value = "relu" if value else "linear"
+        if not isinstance(value, str):
+            value = getattr(value, "__name__", "")
+        return ACTIVATIONS[value].drawn if value in ACTIVATIONS else value
     return ""

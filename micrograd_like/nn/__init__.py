@@ -1,7 +1,8 @@
 """Neural networks from Values: neurons, layers, MLPs, and what trains them.
 
-- :mod:`.modules`: :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP`, the
-  activations and the initialisations;
+- :mod:`.modules`: :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP` and the
+  initialisations; :mod:`.activations`, one row per activation (its function, derivative, numpy
+  and PyTorch forms, and its name on a drawing);
 - :mod:`.losses`, :mod:`.optim` (SGD, Adam, learning-rate schedules), :mod:`.datasets` (two
   moons, circles, spirals... in pure Python);
 - :mod:`.grids` (a network's outputs over a grid of points, for pictures of what it learned),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .activations import TABLE
 from .modules import MLP
 
 __all__ = ["grid", "outputs_on_grid"]
@@ -37,25 +38,6 @@ def outputs_on_grid(model: MLP, xs: Sequence[float], ys: Sequence[float]):
         W = np.array([[w.data for w in n.w] for n in layer.neurons])
         b = np.array([[n.b.data] for n in layer.neurons])
         z = W @ a + b
-        a = np.stack([_ACTIVATIONS[n.activation](row) for n, row in zip(layer.neurons, z)])
+        a = np.stack([TABLE[n.activation].on_arrays(row) for n, row in zip(layer.neurons, z)])
     return a.reshape(len(a), len(ys), len(xs))
 
-
-def _relu(z):
-    return z * (z > 0)
-
-
-def _sigmoid(z):
-    import numpy as np
-
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # σ(z) = (1 + tanh(z/2)) / 2: no overflow in exp
-
-
-def _tanh(z):
-    import numpy as np
-
-    return np.tanh(z)
-
-
-_ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, "linear": lambda z: z}
-"""nn's activations (:data:`micrograd_like.nn.ACTIVATIONS`), on numpy arrays."""

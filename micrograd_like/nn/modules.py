@@ -31,9 +31,10 @@ import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 
-from ..engine import ops, value
+from ..engine import value
 from ..engine.value import Value
 from ..offers import offer
+from . import activations
 from .validation import generator, whole_number
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "weighted_sum", "ACTIVATIONS", "INITS"]
@@ -54,13 +55,9 @@ def weighted_sum(w: Sequence[Value], x: Sequence, b: Value, fused: bool = True) 
 
 # -- activations: each works on a Value (building a node) and on a plain float -----------------
 
-ACTIVATIONS: dict[str, Callable] = {
-    "relu": ops.relu,
-    "tanh": ops.tanh,
-    "sigmoid": ops.sigmoid,
-    "linear": lambda z: z,
-}
-"""The activation functions by name; each takes a Value (or a float) and returns the same kind."""
+ACTIVATIONS: dict[str, Callable] = {name: row.function for name, row in activations.TABLE.items()}
+"""The activation functions by name; each takes a Value (or a float) and returns the same kind.
+(Read from :data:`micrograd_like.nn.activations.TABLE`, where a new one is added.)"""
 
 
 # -- initialisation schemes: (fan_in, fan_out, rng) -> one weight ------------------------------

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .activations import TABLE
+
 if TYPE_CHECKING:  # only for the annotations: importing torch is the caller's choice
     import torch
 
@@ -26,8 +28,6 @@ INSTALL_HINT = (
     "(the CPU build is all it needs)"
 )
 
-# Our activation names -> the torch.nn module that computes the same function.
-_TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Identity"}
 
 
 def _import_torch():
@@ -69,7 +69,7 @@ def _activation(torch, neurons: list, index: int):
         raise ValueError(
             f"to_torch(): layer {index} mixes activations {sorted(kinds)}; torch.nn applies one per layer"
         )
-    return getattr(torch.nn, _TORCH_ACTIVATIONS[kinds.pop()])()
+    return getattr(torch.nn, TABLE[kinds.pop()].torch)()  # the row names the torch.nn module
 
 
 def to_torch(module) -> torch.nn.Module:
