@@ -82,8 +82,20 @@ def test_bad_settings_are_refused_by_name(settings, message):
 
 def test_a_learning_rate_too_large_is_reported_not_trained_on():
     playground = Playground(dataset="xor", hidden=(8,), activation="linear", learning_rate=1e150, seed=0)
-    with pytest.raises(Diverged, match="lower the learning rate"):
+    with pytest.raises(Diverged, match=r"lower the learning rate \(now 1e\+150\) and rebuild$") as caught:
         playground.step(5)
+    # The state that blew up is the one after those recorded: step 0 is the model as built.
+    assert caught.value.step == len(playground.losses) >= 1
+    assert str(caught.value).startswith(f"the loss diverged at step {caught.value.step} (")
+
+
+def test_there_is_one_diverged_wherever_it_is_imported_from():
+    from micrograd_like.cli.errors import MESSAGES
+    from micrograd_like.demos import Diverged as demos_diverged
+    from micrograd_like.nn.optim import Diverged as home
+
+    assert Diverged is demos_diverged is home
+    assert home in MESSAGES  # the command words it, whichever part raised it
 
 
 def test_one_points_chain_rule_is_a_stepper_whose_gradients_are_right():

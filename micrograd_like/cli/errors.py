@@ -13,9 +13,9 @@ import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from ..demos import Diverged
 from ..drawing.dot import GraphTooLargeError
 from ..drawing.render import GraphvizNotFoundError, LayoutTimeoutError
+from ..nn.optim import Diverged
 
 __all__ = ["UserError", "RunFailed", "MESSAGES", "one_line", "writing"]
 

@@ -11,7 +11,7 @@ from ..compiler.compiled import CompiledLoss
 from ..engine.value import Value
 from ..nn.grids import grid, outputs_on_grid
 from ..nn.modules import MLP
-from ..nn.optim import Optimizer
+from ..nn.optim import Diverged, Optimizer
 
 __all__ = [
     "output_dir",
@@ -28,6 +28,9 @@ __all__ = [
 ]
 
 PLOT_HINT = "pip install -e '.[plot]' in a clone of the repository, or pip install matplotlib"
+
+ADVICE = "try a smaller --lr"
+"""What a demo's :class:`~micrograd_like.nn.optim.Diverged` advises (the demos run from the command line)."""
 
 EXPLODED = 1e3
 """A loss this many times its starting value (or this big, if it started below 1) has diverged."""
@@ -55,15 +58,6 @@ class Progress:
             width = len(str(self.steps))
             elapsed = time.perf_counter() - self.start
             print(f"  step {step:>{width}}/{self.steps}  {text}  ({elapsed:.1f} s)", flush=True)
-
-
-class Diverged(ArithmeticError):
-    """Training blew up: the loss became infinite, NaN, or exploded (see :data:`EXPLODED`)."""
-
-    def __init__(self, step: int, loss: float | None = None) -> None:
-        self.step, self.loss = step, loss
-        reached = "a number overflowed a float" if loss is None else f"it reached {loss:.4g}"
-        super().__init__(f"the loss diverged at step {step} ({reached}): try a smaller --lr")
 
 
 def train(
@@ -104,7 +98,7 @@ def train(
         if loss is None:
             loss, outputs = _engine_step(model, X, labels, loss_of, optimizer, step, steps)
         if not math.isfinite(loss) or (history and loss > EXPLODED * max(history[0][0], 1.0)):
-            raise Diverged(step, loss)
+            raise Diverged(step, loss, ADVICE)
         hits = sum(classify(out) == label for out, label in zip(outputs, labels))
         history.append((loss, hits / len(labels)))
         progress(step, f"loss {loss:<8.4g}  accuracy {hits / len(labels):6.1%}")
@@ -119,13 +113,13 @@ def _engine_step(model, X, labels, loss_of, optimizer, step: int, steps: int) ->
         outputs = [model.outputs(x) for x in X]
         loss = loss_of(outputs, labels)
     except OverflowError:
-        raise Diverged(step) from None
+        raise Diverged(step, advice=ADVICE) from None
     if step < steps:
         optimizer.zero_grad()
         try:
             loss.backward()
         except OverflowError:
-            raise Diverged(step + 1) from None
+            raise Diverged(step + 1, advice=ADVICE) from None
     return loss.data, [[o.data for o in out] for out in outputs]
 
 

@@ -27,9 +27,29 @@ from dataclasses import dataclass
 from ..engine.value import Value
 from .validation import finite_number, whole_number
 
-__all__ = ["Optimizer", "SGD", "Adam", "LinearDecay", "ExponentialDecay", "CosineDecay"]
+__all__ = ["Optimizer", "SGD", "Adam", "LinearDecay", "ExponentialDecay", "CosineDecay", "Diverged"]
 
 Schedule = Callable[[int], float]
+
+
+class Diverged(ArithmeticError):
+    """Training blew up: the loss overflowed a float, stopped being a number, or exploded.
+
+    ``step`` is the state it happened in (state k: the model after k updates), ``loss`` the
+    number the loss reached (None when a number overflowed a float on the way), and ``advice``
+    what to do about it, in the words of whoever trains: the command line's ``--lr``, a
+    notebook's learning rate.
+
+    >>> print(Diverged(3, float("inf"), advice="try a smaller --lr"))
+    the loss diverged at step 3 (it reached inf): try a smaller --lr
+    >>> print(Diverged(0))
+    the loss diverged at step 0 (a number overflowed a float): lower the learning rate
+    """
+
+    def __init__(self, step: int, loss: float | None = None, advice: str = "lower the learning rate") -> None:
+        self.step, self.loss, self.advice = step, loss, advice
+        reached = "a number overflowed a float" if loss is None else f"it reached {loss:.4g}"
+        super().__init__(f"the loss diverged at step {step} ({reached}): {advice}")
 
 
 class Optimizer:

@@ -36,7 +36,7 @@ from ..nn import datasets
 from ..nn.grids import outputs_on_grid
 from ..nn.losses import softmax_cross_entropy
 from ..nn.modules import ACTIVATIONS, INITS, MLP
-from ..nn.optim import SGD
+from ..nn.optim import SGD, Diverged
 from ..nn.validation import finite_number, whole_number
 from ..offers import offer
 from ..teach.stepper import Stepper, backward_steps
@@ -50,10 +50,6 @@ DATASETS = {
     "spiral": datasets.make_spiral,
 }
 """The data sets a playground can learn, by name: each ``make_*(n_samples, noise=, seed=)``."""
-
-
-class Diverged(ArithmeticError):
-    """The loss overflowed or stopped being a number: the learning rate is too large."""
 
 
 class Playground:
@@ -133,7 +129,7 @@ class Playground:
         try:  # the loss traced once and compiled: each step is one call on floats
             self._loss = CompiledLoss(model, X, y, softmax_cross_entropy)
         except OverflowError:
-            raise Diverged(self._diverged()) from None
+            raise self._diverged() from None
         self._measure()  # the loss and accuracy as the model is now; the gradients ready for the next step
         if self._view is not None:
             self._view.show()
@@ -145,16 +141,16 @@ class Playground:
         try:
             loss, outputs = self._loss.run()
         except (ArithmeticError, ValueError):
-            raise Diverged(self._diverged()) from None
+            raise self._diverged() from None
         if not math.isfinite(loss):
-            raise Diverged(self._diverged())
+            raise self._diverged(loss)
         hits = sum(_argmax(out) == label for out, label in zip(outputs, self.y))
         self.losses.append(loss)
         self.accuracies.append(hits / len(self.y))
 
-    def _diverged(self) -> str:
-        return (f"the loss overflowed after {len(self.losses) - 1} steps at learning rate {self.learning_rate:g}: "
-                "lower the learning rate and rebuild")
+    def _diverged(self, loss: float | None = None) -> Diverged:
+        """The loss of the state being measured (one after those recorded) blew up."""
+        return Diverged(len(self.losses), loss, f"lower the learning rate (now {self.learning_rate:g}) and rebuild")
 
     def step(self, n: int = 1) -> None:
         """Make ``n`` updates of gradient descent on the whole data set; the loss after each is

@@ -12,7 +12,8 @@ import html
 import io
 
 from ..nn.modules import ACTIVATIONS, INITS
-from .playground import DATASETS, Diverged, Playground
+from ..nn.optim import Diverged
+from .playground import DATASETS, Playground
 from .stepper_widget import INSTALL_WIDGETS
 
 __all__ = ["PlaygroundView", "playground_widget"]
