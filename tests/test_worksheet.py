@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +17,9 @@ from hypothesis import strategies as st
 from test_slideshow import browser, need  # noqa: F401  (browser is a fixture)
 
 from micrograd_like import cli, parse
+from micrograd_like.drawing.dot import escape_record
+from micrograd_like.engine import ops
+from micrograd_like.engine.ops import Primitive
 from micrograd_like.pages import worksheets as worksheet_pages
 from micrograd_like.pages.worksheets import graph_source, write_worksheets
 from micrograd_like.teach.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets
@@ -111,7 +115,30 @@ def test_what_cannot_be_made_is_refused_in_words(options, words):
 def test_labels_are_data_in_the_graph_source():
     sheet = make_sheets(template="two-layer", students=1)[0]
     source = graph_source(sheet, answers=False)
-    assert "W1[1][2] = " in source and "δ1[1]" in source
+    assert "W1[1][2] = " in source and escape_record("δ1[1]") in source
+
+
+HOSTILE = 'a"b\\c<d>{e}|f &lt; g\nend'  # DOT's, a record's and HTML's syntax, an entity, a newline
+
+
+@pytest.mark.parametrize("where", ["input", "constant", "operation"])
+def test_a_hostile_name_is_drawn_as_the_text_it_is(where, request):
+    """Worksheets draw with the drawings' DOT writer: a name is escaped as on every drawing, and
+    Graphviz's real dot draws each of its characters (the newline as a line break)."""
+    need("dot")
+    if where == "operation":  # a function registered with the name as its symbol
+        ops.register(Primitive("twice", HOSTILE, lambda x: 2 * x, lambda x, out: (2.0,), "twice({0})", ("2",)))
+        request.addfinalizer(lambda: ops.unregister("twice"))
+        sheet = make_sheets("twice(a) + b", students=1, seed=0, calculator=True)[0]
+    else:
+        sheet = make_sheets("2*a + b", students=1, seed=0)[0]
+        node = next(node for node in sheet.names if node.requires_grad == (where == "input"))
+        sheet.names[node] = HOSTILE
+    svg = subprocess.run(["dot", "-Tsvg"], input=graph_source(sheet, answers=True), capture_output=True,
+                         text=True, check=True).stdout
+    drawn = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    first, last = HOSTILE.split("\n")
+    assert first in drawn and last in drawn, drawn
 
 
 def run_cli(*args):

@@ -26,11 +26,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import graphviz
 import jinja2
 from markupsafe import Markup
 
-from ..drawing.render import render
+from ..drawing.dot import MAX_NODES, escape_text, new_drawing, record_label
+from ..drawing.render import DEFAULT_TIMEOUT, render
 from ..teach.worksheet import Sheet, WorksheetError, number_text
 from .files import plain_file, write_over
 
@@ -49,9 +49,14 @@ PDF_TIMEOUT = 120  # seconds Chromium may take to print one file
 # -- the drawing: the graph with blanks (or, on the answer key, the numbers) --------------------------
 
 
-def _field(text: str) -> str:
-    """Text as one field of a Graphviz record: its syntax characters escaped."""
-    return re.sub(r'([\\{}|<>"])', r"\\\1", text)
+def _drawing(**graph: str):
+    """An empty worksheet drawing: the drawings' own DOT writer and defaults (left to right), in
+    the worksheet's sizes.  Every label goes through the drawings' escaping (:mod:`micrograd_like.drawing.dot`):
+    a name is drawn as the text it is, whatever characters it holds."""
+    drawing = new_drawing("LR", "", 0, MAX_NODES, "svg", DEFAULT_TIMEOUT)
+    drawing.attr("graph", **graph)
+    drawing.attr("node", fontsize="11")
+    return drawing
 
 
 def graph_source(sheet: Sheet, answers: bool) -> str:
@@ -60,21 +65,18 @@ def graph_source(sheet: Sheet, answers: bool) -> str:
     if sheet.layers:
         return _network_source(sheet, answers)
     shown = (lambda x: number_text(x, sheet.calculator)) if answers else (lambda x: BLANK)
-    graph = graphviz.Digraph(graph_attr={"rankdir": "LR", "ordering": "in", "fontname": "Helvetica"},
-                             node_attr={"fontname": "Helvetica", "fontsize": "11"},
-                             edge_attr={"arrowsize": "0.7"})
+    graph = _drawing()
     ids = {node: f"n{i}" for i, node in enumerate(sheet.names)}
     for node, name in sheet.names.items():
         if not node.requires_grad:  # a constant: just its number
-            graph.node(ids[node], graphviz.nohtml(_field(name)), shape="box", style="rounded")
+            graph.node(ids[node], escape_text(name), shape="box", style="rounded")
             continue
         data = number_text(node.data, sheet.calculator) if node.primitive is None else shown(node.data)
         fields = [name, f"data {data}", f"grad {shown(node.grad)}"]
-        # Fields stacked (in a left-to-right graph a record without braces stands upright): narrow,
-        # so that the drawing needs little shrinking to fit the page's width.
-        graph.node(ids[node], graphviz.nohtml(" | ".join(map(_field, fields))), shape="record")
+        # Fields stacked: narrow, so that the drawing needs little shrinking to fit the page's width.
+        graph.node(ids[node], record_label(fields, "LR", stacked=True), shape="record")
         if node.parents:
-            graph.node(ids[node] + "op", node.primitive.symbol, shape="ellipse", style="filled",
+            graph.node(ids[node] + "op", escape_text(node.primitive.symbol), shape="ellipse", style="filled",
                        fillcolor="#eeeeee", height="0.3", fontsize="10")
             for parent in node.parents:
                 graph.edge(ids[parent], ids[node] + "op")
@@ -84,6 +86,9 @@ def graph_source(sheet: Sheet, answers: bool) -> str:
 
 def _network_source(sheet: Sheet, answers: bool) -> str:
     """The two-layer network drawn as neurons: weights on the edges, z, a and δ in each neuron."""
+    values = {name: number_text(value) for name, value in sheet.values.items()}
+    graph = _drawing(nodesep="0.5")
+
     def shown(name: str) -> str:
         node = next(n for n, label in sheet.names.items() if label == name)
         return number_text(node.data, sheet.calculator) if answers else BLANK
@@ -91,23 +96,22 @@ def _network_source(sheet: Sheet, answers: bool) -> str:
     def delta(name: str) -> str:
         return number_text(sheet.grads[name], sheet.calculator) if answers else BLANK
 
-    values = {name: number_text(value) for name, value in sheet.values.items()}
-    graph = graphviz.Digraph(graph_attr={"rankdir": "LR", "fontname": "Helvetica", "nodesep": "0.5"},
-                             node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "record"},
-                             edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"})
+    def neuron(key: str, *fields: str) -> None:  # a record whose fields read left to right
+        graph.node(key, record_label(fields, "LR"), shape="record")
+
+    def weight(tail: str, head: str, name: str) -> None:
+        graph.edge(tail, head, escape_text(f"{name} = {values[name]}"), fontsize="9")
+
     for i in (1, 2):
-        graph.node(f"x{i}", graphviz.nohtml(_field(f"x{i} = {values[f'x{i}']}")))
-        fields = [f"b1[{i}] = {values[f'b1[{i}]']}", f"z1[{i}] {shown(f'z1[{i}]')}",
-                  f"a1[{i}] {shown(f'a1[{i}]')}", f"δ1[{i}] {delta(f'z1[{i}]')}"]
-        graph.node(f"h{i}", graphviz.nohtml("{ " + " | ".join(map(_field, fields)) + " }"))
-    out = [f"b2 = {values['b2']}", f"z2 {shown('z2')}", f"δ2 {delta('z2')}"]
-    graph.node("out", graphviz.nohtml("{ " + " | ".join(map(_field, out)) + " }"))
-    graph.node("loss", graphviz.nohtml("{ " + " | ".join(map(_field, [f"y = {values['y']}", f"L {shown('L')}"]))
-                                       + " }"))
+        neuron(f"x{i}", f"x{i} = {values[f'x{i}']}")
+        neuron(f"h{i}", f"b1[{i}] = {values[f'b1[{i}]']}", f"z1[{i}] {shown(f'z1[{i}]')}",
+               f"a1[{i}] {shown(f'a1[{i}]')}", f"δ1[{i}] {delta(f'z1[{i}]')}")
+    neuron("out", f"b2 = {values['b2']}", f"z2 {shown('z2')}", f"δ2 {delta('z2')}")
+    neuron("loss", f"y = {values['y']}", f"L {shown('L')}")
     for i in (1, 2):
         for j in (1, 2):
-            graph.edge(f"x{j}", f"h{i}", label=f"W1[{i}][{j}] = {values[f'W1[{i}][{j}]']}")
-        graph.edge(f"h{i}", "out", label=f"W2[1][{i}] = {values[f'W2[1][{i}]']}")
+            weight(f"x{j}", f"h{i}", f"W1[{i}][{j}]")
+        weight(f"h{i}", "out", f"W2[1][{i}]")
     graph.edge("out", "loss")
     return graph.source
 
