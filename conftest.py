@@ -16,7 +16,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(autouse=True)
-def _readme_examples_write_into_a_fresh_directory(request, tmp_path, monkeypatch):
-    """README examples that save drawings write them into a temporary directory, not the checkout."""
+def _markdown_examples_write_into_a_fresh_directory(request, tmp_path, monkeypatch):
+    """The examples of README.md and of the pages in docs/ that save drawings write them into a
+    temporary directory, not the checkout (each page is one doctest, run in a directory of its own)."""
     if getattr(request.node, "path", None) is not None and request.node.path.suffix == ".md":
         monkeypatch.chdir(tmp_path)

@@ -159,10 +159,10 @@ def test_a_score_of_exactly_0_is_counted_as_neither_class():
     assert start["score"] == 0.0 and set(start["guesses"]) == {None} and start["accuracy"] == 0.0
 
 
-def test_the_readme_states_what_the_init_and_spiral_demos_print(initialisation_run, tmp_path, capsys):
+def test_the_demos_page_states_what_the_init_and_spiral_demos_print(initialisation_run, tmp_path, capsys):
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "demos.md").read_text(encoding="utf-8")
     init_row = next(line for line in readme.splitlines() if line.startswith("| `init` |"))
     results, _ = initialisation_run
     small, slow, right, three, large = results.values()

@@ -1,6 +1,7 @@
 """The primitive table as a registry: a row added at run time is known everywhere, and a bad
 row is refused when it is made, saying what to fix."""
 
+import importlib.util
 import math
 import re
 import threading
@@ -75,11 +76,34 @@ def test_the_command_lines_help_lists_the_registered_functions(cube, capsys):
         assert " ".join(ops.function_names()) in help_text and "softplus maximum cube" in help_text
 
 
-def test_the_readme_lists_exactly_the_registered_functions():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    sentence = re.search(r"Functions: (.*?) \(in stable forms", readme, re.DOTALL)
-    assert sentence, "README's sentence listing the functions ('Functions: `exp`, ... (in stable forms') is gone"
-    assert tuple(re.findall(r"`(\w+)", sentence.group(1))) == ops.function_names()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _docs_hook():
+    """docs/primitive_table.py, the hook that writes the docs' list of operations when the site is built."""
+    spec = importlib.util.spec_from_file_location("primitive_table", ROOT / "docs" / "primitive_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_docs_list_of_operations_is_read_off_the_table(cube):
+    hook = _docs_hook()
+    page = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert hook.MARKER in page, "docs/operations.md lost the marker the list of operations is written at"
+    built = hook.on_page_markdown(page, page=None, config=None, files=None)
+    rows = re.findall(r"^\| `(\w+)` \|", built, re.MULTILINE)
+    assert rows == list(ops.registry()), rows  # a row registered a moment ago (cube) included
+    assert "| `cube` | `cube(a)` | x³ | d/da = `3*a²` |" in built
+
+
+def test_no_page_lists_the_functions_by_hand():
+    """The functions are listed in one place, the table: a paragraph naming most of them is a copy."""
+    names = ops.function_names()
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        for paragraph in page.read_text(encoding="utf-8").split("\n\n"):
+            named = [n for n in names if re.search(rf"`{n}\b", paragraph)]
+            assert len(named) < len(names) // 2, f"{page.name} lists the functions by hand: {named}"
 
 
 def test_a_row_without_code_templates_is_compiled_calling_the_row(cube):

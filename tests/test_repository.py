@@ -1,8 +1,10 @@
 """The repository's own hygiene: what the programs write by default is not committed by mistake."""
 
 import inspect
+import re
 from pathlib import Path
 
+import micrograd_like
 from micrograd_like import demos
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,14 +19,18 @@ def test_the_demos_default_output_folder_is_ignored_by_git():
         assert f"{folder}/" in ignored, f"{folder}/ (a demo's default output) is missing from .gitignore"
 
 
-def test_the_readmes_layout_names_every_part_of_the_package():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme[readme.index("## Layout"):]
+def test_the_design_pages_layout_names_every_part_of_the_package_in_the_houses_order():
+    """docs/design.md's Layout table: one row per part, in the order LAYERS declares."""
+    page = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    layout = page[page.index("## Layout"):]
+    layout = layout[:layout.index("\n## ", 1)]
     package = ROOT / "micrograd_like"
-    parts = [p for p in package.iterdir() if (p / "__init__.py").exists()]
+    parts = [p.name for p in package.iterdir() if (p / "__init__.py").exists()]
     assert len(parts) >= 8, parts
-    missing = [p.name for p in parts if f"`micrograd_like/{p.name}/`" not in layout]
-    assert not missing, f"README's Layout does not say what these parts are for: {missing}"
+    rows = re.findall(r"^\| `micrograd_like/(\w+)(?:/|\.py)` \|", layout, re.MULTILINE)
+    missing = [p for p in parts if p not in rows]
+    assert not missing, f"docs/design.md's Layout does not say what these parts are for: {missing}"
+    assert tuple(rows) == micrograd_like.LAYERS, f"the Layout's rows {rows} are not in the order of LAYERS"
 
 
 def test_each_part_says_what_each_of_its_modules_is_for():
