@@ -187,7 +187,7 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
         numbers = "" if step.closure or step.rule_is_number else ", with the numbers of the forward pass"
         grad_name = step.parent_grad  # d.grad, (a*b).grad
         now = _num(step.held + step.before)
-        upstream = f"the upstream gradient {step.node_name} sends back is {_num(step.upstream)}"
+        upstream = f"the upstream gradient {step.node_term.bracketed(SUM)} sends back is {_num(step.upstream)}"
         # A rule that is a number is the answer to "local": a hint asked before it must not tell it.
         hidden_until = ask.index("local") if "local" in ask and step.rule_is_number else -1
         for index, kind in enumerate(ask):

@@ -271,8 +271,8 @@ def grad_of(term: Term) -> str:
 
 
 def d_of(name: str) -> str:
-    """'d' before a name, as in dL/dd: bare for one letter, else d(w1), d(a*b)."""
-    return f"d{name}" if len(name) == 1 else f"d({name})"
+    """'d' before a name, as in dL/dd: bare for one letter, else d(w1), d(a*b), d(=)."""
+    return f"d{name}" if len(name) == 1 and name.isalpha() else f"d({name})"
 
 
 def product_text(a: float, b: float, times: str = "*") -> str:
