@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 from .rules import (  # the rules in their checked, stable forms, and functions for floats and Values alike
     _check_code,
+    _check_words,
     _constant_power,
     _divide,
     _exp,
@@ -70,6 +71,8 @@ from .rules import (  # the rules in their checked, stable forms, and functions 
 __all__ = [
     "Primitive",
     "Note",
+    "PluginError",
+    "ENTRY_POINT_GROUP",
     "PRIMITIVES",
     "CODE_GLOBALS",
     "register",
@@ -77,6 +80,8 @@ __all__ = [
     "registry",
     "find",
     "function_names",
+    "built_in_rows",
+    "load_plugins",
     "power",
     "weighted_sum",
     "exp",
@@ -138,6 +143,14 @@ class Primitive:
       :data:`CODE_GLOBALS`.  Without them (both empty) compiled code calls the row's own
       ``forward`` and ``local_grads``: exact, if not as fast.
     - ``notes``: :class:`Note` s for the stepper.
+    - ``by_hand``: whether a student can work the operation out with pencil and paper (its
+      numbers and slopes stay whole eighths for inputs in eighths: ``relu``, ``abs``, but not
+      ``tanh``); a worksheet allows the others only with a calculator.
+    - ``doc``: a sentence about the function, the first line of its Value method's docstring
+      (``help(Value.tanh)``); the method's local derivative is written from the row.
+
+    Every built-in function row is also a method of Value, of the name it is written with
+    (``x.tanh()``), made from the row when the engine loads: adding a row adds the method.
     """
 
     name: str
@@ -150,11 +163,27 @@ class Primitive:
     forward_code: str = ""
     grads_code: tuple[str, ...] = ()
     notes: tuple[Note, ...] = field(default=(), compare=False)
+    by_hand: bool = False
+    doc: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         # Every mistake in a row is refused here, when the row is made, with what to fix.
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"a primitive needs a name, got {self.name!r}")
+        if not isinstance(self.symbol, str) or not self.symbol:
+            raise ValueError(f"{self.name}: the symbol a drawing shows on the node must be a non-empty str, "
+                             f"got {self.symbol!r}")
+        for attribute in ("forward", "local_grads"):
+            if not callable(getattr(self, attribute)):
+                raise ValueError(f"{self.name}: {attribute} must be a function, got {getattr(self, attribute)!r}")
+        for attribute in ("notation", "written", "forward_code", "doc"):
+            if not isinstance(getattr(self, attribute), str):
+                raise ValueError(f"{self.name}: {attribute} must be a str, got {getattr(self, attribute)!r}")
+        if not isinstance(self.by_hand, bool):
+            raise ValueError(f"{self.name}: by_hand must be True or False, got {self.by_hand!r}")
+        if isinstance(self.grad_words, str) or isinstance(self.grads_code, str):
+            raise ValueError(f"{self.name}: grad_words and grads_code are tuples, one str per operand: "
+                             "write (\"{1}\",), not \"{1}\"")
         for attribute in ("grad_words", "grads_code", "notes"):
             object.__setattr__(self, attribute, tuple(getattr(self, attribute)))
         operands = _placeholders(self.notation)
@@ -168,8 +197,10 @@ class Primitive:
             raise ValueError(f"{self.name} has {arity} operand(s) but {len(self.grad_words)} grad_words: "
                              "give one derivative in words per operand")
         for words in self.grad_words:
-            if not _placeholders(words) <= allowed:
+            if not isinstance(words, str) or not _placeholders(words) <= allowed:
                 raise ValueError(f"{self.name}: grad_words {words!r} may use only {sorted(allowed)}")
+            _check_words(self.name, "the derivative in words", words)
+        _check_words(self.name, "the notation", self.notation)
         written = self.written or _written_form(self.notation, arity)
         if written and not (written.isidentifier() or (written, arity) in _GRAMMAR_OPERATORS):
             raise ValueError(f"{self.name}: written={written!r} must be a function name (letters, digits, _) "
@@ -180,9 +211,11 @@ class Primitive:
         if self.forward_code and len(self.grads_code) != arity:
             raise ValueError(f"{self.name} has {arity} operand(s) but {len(self.grads_code)} grads_code")
         if self.forward_code:
-            _check_code(self.name, self.forward_code, operands)
+            _check_code(self.name, self.forward_code, operands, CODE_GLOBALS)
         for code in self.grads_code:
-            _check_code(self.name, code, allowed)
+            if not isinstance(code, str):
+                raise ValueError(f"{self.name}: grads_code must be strs, got {code!r}")
+            _check_code(self.name, code, allowed, CODE_GLOBALS)
         for note in self.notes:
             if not isinstance(note, Note) or (note.operand is not None and not 0 <= note.operand < arity):
                 raise ValueError(f"{self.name}: notes must be Notes about operands 0..{arity - 1}, got {note!r}")
@@ -274,7 +307,9 @@ def _key(primitive: Primitive) -> tuple[str, int | None] | None:
 
 
 def registry() -> Mapping[str, Primitive]:
-    """Every registered row by name, in the order they were registered (a read-only snapshot)."""
+    """Every registered row by name, in the order they were registered (a read-only snapshot),
+    the rows of installed plugins included (see :func:`load_plugins`)."""
+    load_plugins()
     return _ReadOnly(_tables.rows)
 
 
@@ -285,14 +320,95 @@ def find(written: str, arity: int | None = None) -> Primitive | None:
     >>> find("tanh") is TANH, find("-") is SUB, find("-", arity=1) is NEG, find("tanhh")
     (True, True, True, None)
     """
-    if written.isidentifier():
-        return _tables.written.get((written, None))
-    return _tables.written.get((written, 2 if arity is None else arity))
+    key = (written, None) if written.isidentifier() else (written, 2 if arity is None else arity)
+    row = _tables.written.get(key)
+    if row is None and _plugins is not _LOADED:  # perhaps a plugin's: load them, once, and look again
+        load_plugins()
+        row = _tables.written.get(key)
+    return row
 
 
 def function_names() -> tuple[str, ...]:
-    """The functions an expression may call, in the order they were registered."""
+    """The functions an expression may call, in the order they were registered (the rows of
+    installed plugins included):
+
+    >>> function_names()[:4]
+    ('exp', 'log', 'tanh', 'sigmoid')
+    """
+    load_plugins()
     return tuple(p.written for p in _tables.rows.values() if p.written.isidentifier())
+
+
+def built_in_rows() -> tuple[Primitive, ...]:
+    """The rows the package ships, in the table's order (each function row is a Value method)."""
+    return tuple(row for name, row in _tables.rows.items() if name in _tables.builtin)
+
+
+# -- plugins: rows from other packages -------------------------------------------------------------
+
+ENTRY_POINT_GROUP = "micrograd_like.ops"
+"""The entry-point group of plugins: each entry point names a module that registers rows."""
+
+
+class PluginError(RuntimeError):
+    """An installed plugin (an entry point of :data:`ENTRY_POINT_GROUP`) failed to load."""
+
+
+_LOADED, _LOADING = object(), object()
+_plugins: object | PluginError | None = None  # not yet loaded, _LOADING, _LOADED, or the error it failed with
+_plugins_lock = threading.RLock()
+
+
+def load_plugins() -> None:
+    """Import every module named by an entry point of the group ``micrograd_like.ops``, once:
+    each registers its rows with :func:`register`, and from then on the parser, the command
+    line, the drawing, the compiler and worksheets know them, as they know the built-in rows.
+
+    A package declares its module in its metadata, as pytest's plugins do (``pyproject.toml``)::
+
+        [project.entry-points."micrograd_like.ops"]
+        erfc = "mg_erfc_plugin"
+
+    It is called on first need, not when the package is imported: the first time the registry is
+    asked for a name it does not have (:func:`find`) or for its list (:func:`function_names`,
+    :func:`registry`).  A plugin that fails to import is a :class:`PluginError` naming it, raised
+    again every time until it is fixed (the rows it stands for are missing: a wrong list would be worse).
+    """
+    global _plugins
+    if _plugins is _LOADED:
+        return
+    with _plugins_lock:
+        if _plugins is _LOADED or _plugins is _LOADING:  # done meanwhile, or asked by a plugin as it loads
+            return
+        if isinstance(_plugins, PluginError):
+            raise _plugins
+        _plugins = _LOADING
+        try:
+            for entry_point in _entry_points():
+                _load(entry_point)
+        except PluginError as error:
+            _plugins = error
+            raise
+        _plugins = _LOADED
+
+
+def _entry_points() -> list:
+    from importlib.metadata import entry_points  # (read only when a plugin could be needed)
+
+    found = entry_points(group=ENTRY_POINT_GROUP)
+    return sorted({(point.name, point.value): point for point in found}.values(), key=lambda point: point.name)
+
+
+def _load(entry_point) -> None:
+    """Import one plugin's module (which registers its rows), or raise a one-line PluginError."""
+    try:
+        entry_point.load()
+    except Exception as error:  # any failure of someone else's code: worded, and the plugin named
+        package = getattr(getattr(entry_point, "dist", None), "name", None)
+        source = f" of the package {package}" if package else ""
+        reason = " ".join(f"{type(error).__name__}: {error}".split())
+        raise PluginError(f"the {ENTRY_POINT_GROUP} plugin {entry_point.name!r} ({entry_point.value}{source}) "
+                          f"failed to load: {reason}; fix it or uninstall it") from error
 
 
 class _ReadOnly(Mapping):
@@ -355,69 +471,82 @@ def _dead(reason: str) -> Note:
 
 
 ADD = register(Primitive("add", "+", operator.add, lambda a, b, out: (1.0, 1.0), "{0} + {1}", ("1", "1"),
-                         forward_code="{0} + {1}", grads_code=("1.0", "1.0")))
+                         forward_code="{0} + {1}", grads_code=("1.0", "1.0"), by_hand=True))
 SUB = register(Primitive("sub", "-", operator.sub, lambda a, b, out: (1.0, -1.0), "{0} - {1}", ("1", "-1"),
-                         forward_code="{0} - {1}", grads_code=("1.0", "-1.0"),
+                         forward_code="{0} - {1}", grads_code=("1.0", "-1.0"), by_hand=True,
                          notes=(Note(_FLIPS_SIGN.text, operand=1),)))
 MUL = register(Primitive("mul", "*", operator.mul, lambda a, b, out: (b, a), "{0}*{1}", ("{1}", "{0}"),
-                         forward_code="{0} * {1}", grads_code=("{1}", "{0}")))
+                         forward_code="{0} * {1}", grads_code=("{1}", "{0}"), by_hand=True))
 DIV = register(Primitive("div", "/", _divide, lambda a, b, out: (1 / b, -out / b), "{0}/{1}", ("1/{1}", "-{0}/{1}²"),
-                         forward_code="_divide({0}, {1})", grads_code=("1 / {1}", "-{out} / {1}")))
+                         forward_code="_divide({0}, {1})", grads_code=("1 / {1}", "-{out} / {1}"), by_hand=True))
 NEG = register(Primitive("neg", "neg", lambda a: -a, lambda a, out: (-1.0,), "-{0}", ("-1",),
-                         forward_code="-{0}", grads_code=("-1.0",), notes=(_FLIPS_SIGN,)))
+                         forward_code="-{0}", grads_code=("-1.0",), notes=(_FLIPS_SIGN,), by_hand=True))
 POW = register(Primitive(
     "pow", "**", _power_of_values, lambda a, b, out: (b * a ** (b - 1), out * log(a)),
     "{0}**{1}", ("{1}*{0}**({1} - 1)", "{0}**{1} * log({0})"),
     forward_code="_power_of_values({0}, {1})", grads_code=("{1} * {0} ** ({1} - 1)", "{out} * _log({0})"),
 ))
 EXP = register(Primitive("exp", "exp", _exp, lambda x, out: (out,), "exp({0})", ("exp({0})",),
-                         forward_code="_exp({0})", grads_code=("{out}",),
+                         forward_code="_exp({0})", grads_code=("{out}",), doc="e to the power x.",
                          notes=(Note("exp is its own derivative: the local derivative is the node's own output, "
                                      "already computed in the forward pass"),)))
 LOG = register(Primitive("log", "log", _log, lambda x, out: (1 / x,), "log({0})", ("1/{0}",),
-                         forward_code="_log({0})", grads_code=("1 / {0}",)))
+                         forward_code="_log({0})", grads_code=("1 / {0}",),
+                         doc="The natural logarithm (x must be positive)."))
 TANH = register(Primitive("tanh", "tanh", math.tanh, lambda x, out: (1 - out * out,), "tanh({0})", ("1 - tanh({0})²",),
-                          forward_code="math.tanh({0})", grads_code=("1 - {out} * {out}",), notes=(_USES_OUTPUT,)))
+                          forward_code="math.tanh({0})", grads_code=("1 - {out} * {out}",), notes=(_USES_OUTPUT,),
+                          doc="The hyperbolic tangent."))
 SIGMOID = register(Primitive(
     "sigmoid", "σ", _sigmoid, lambda x, out: (out * (1 - out),), "σ({0})", ("σ({0})*(1 - σ({0}))",),
     written="sigmoid", forward_code="_sigmoid({0})", grads_code=("{out} * (1 - {out})",), notes=(_USES_OUTPUT,),
+    doc="The logistic function 1 / (1 + exp(-x)).",
 ))
 RELU = register(Primitive(
     "relu", "ReLU", _relu,
     lambda x, out: (1.0,) if _value_of(x) > 0 else (0.0,),  # (constant tuples: nothing to allocate)
     "relu({0})", ("1 if {0} > 0 else 0",),
     forward_code="({0} if {0} > 0 else 0.0)", grads_code=("1.0 if {0} > 0 else 0.0",),
-    notes=(_dead("relu's input is not positive here"),),
+    notes=(_dead("relu's input is not positive here"),), by_hand=True,
+    doc="max(0, x); its derivative at 0 is taken as 0.",
 ))
 SQRT = register(Primitive("sqrt", "sqrt", _sqrt, lambda x, out: (0.5 / out,), "sqrt({0})", ("1/(2*sqrt({0}))",),
-                          forward_code="_sqrt({0})", grads_code=("0.5 / {out}",)))
+                          forward_code="_sqrt({0})", grads_code=("0.5 / {out}",),
+                          doc="The square root (x must be positive)."))
 SIN = register(Primitive("sin", "sin", math.sin, lambda x, out: (cos(x),), "sin({0})", ("cos({0})",),
-                         forward_code="math.sin({0})", grads_code=("math.cos({0})",)))
+                         forward_code="math.sin({0})", grads_code=("math.cos({0})",), doc="The sine (radians)."))
 COS = register(Primitive("cos", "cos", math.cos, lambda x, out: (-sin(x),), "cos({0})", ("-sin({0})",),
-                         forward_code="math.cos({0})", grads_code=("-math.sin({0})",)))
+                         forward_code="math.cos({0})", grads_code=("-math.sin({0})",), doc="The cosine (radians)."))
 ABS = register(Primitive(
     "abs", "abs", abs, lambda x, out: (math.copysign(1.0, _value_of(x)) if _value_of(x) else 0.0,),
     "abs({0})", ("sign({0})",),
-    forward_code="abs({0})", grads_code=("math.copysign(1.0, {0}) if {0} else 0.0",),
+    forward_code="abs({0})", grads_code=("math.copysign(1.0, {0}) if {0} else 0.0",), by_hand=True,
+    doc="|x|; its derivative at 0 is taken as 0.",
 ))
-# -- added as rows and nothing else (and a one-line Value method each) --
+# -- added as rows and nothing else --
 TAN = register(Primitive("tan", "tan", _tan, lambda x, out: (1 + out * out,), "tan({0})", ("1 + tan({0})²",),
-                         forward_code="_tan({0})", grads_code=("1 + {out} * {out}",), notes=(_USES_OUTPUT,)))
+                         forward_code="_tan({0})", grads_code=("1 + {out} * {out}",), notes=(_USES_OUTPUT,),
+                         doc="The tangent (radians), away from the odd multiples of π/2."))
 SINH = register(Primitive("sinh", "sinh", math.sinh, lambda x, out: (cosh(x),), "sinh({0})", ("cosh({0})",),
-                          forward_code="math.sinh({0})", grads_code=("math.cosh({0})",)))
+                          forward_code="math.sinh({0})", grads_code=("math.cosh({0})",),
+                          doc="The hyperbolic sine."))
 COSH = register(Primitive("cosh", "cosh", math.cosh, lambda x, out: (sinh(x),), "cosh({0})", ("sinh({0})",),
-                          forward_code="math.cosh({0})", grads_code=("math.sinh({0})",)))
+                          forward_code="math.cosh({0})", grads_code=("math.sinh({0})",),
+                          doc="The hyperbolic cosine."))
 ARCTAN = register(Primitive("arctan", "arctan", math.atan, lambda x, out: (1 / (1 + x * x),), "arctan({0})",
-                            ("1/(1 + {0}²)",), forward_code="math.atan({0})", grads_code=("1 / (1 + {0} * {0})",)))
+                            ("1/(1 + {0}²)",), forward_code="math.atan({0})", grads_code=("1 / (1 + {0} * {0})",),
+                            doc="The inverse tangent, in radians."))
 LOG1P = register(Primitive("log1p", "log1p", _log1p, lambda x, out: (1 / (1 + x),), "log1p({0})", ("1/(1 + {0})",),
-                           forward_code="_log1p({0})", grads_code=("1 / (1 + {0})",)))
+                           forward_code="_log1p({0})", grads_code=("1 / (1 + {0})",),
+                           doc="log(1 + x), every digit kept for x near 0 (x must be above -1)."))
 EXPM1 = register(Primitive("expm1", "expm1", _expm1, lambda x, out: (exp(x),), "expm1({0})", ("exp({0})",),
-                           forward_code="_expm1({0})", grads_code=("_exp({0})",)))
+                           forward_code="_expm1({0})", grads_code=("_exp({0})",),
+                           doc="exp(x) - 1, every digit kept for x near 0."))
 SOFTPLUS = register(Primitive(
     "softplus", "softplus", _softplus, lambda x, out: (sigmoid(x),), "softplus({0})", ("σ({0})",),
     forward_code="_softplus({0})", grads_code=("_sigmoid({0})",),
     notes=(Note("softplus is a smooth relu: its slope σ({p}) is never quite 0, so some gradient always gets "
                 "through"),),
+    doc="log(1 + exp(x)), a smooth relu, in a form that never overflows.",
 ))
 MAXIMUM = register(Primitive(
     "maximum", "max", max, _maximum_grads, "maximum({0}, {1})",
@@ -427,6 +556,7 @@ MAXIMUM = register(Primitive(
     notes=(_dead("{p} is the smaller operand of {formula}"),
            Note("a tie: {formula} has no slope here, so each operand gets half of the gradient (as in PyTorch)",
                 when=lambda local: local == 0.5)),
+    by_hand=True, doc="The larger of x and y; at a tie each gets half of the gradient.",
 ))
 
 _tables = _tables._replace(builtin=frozenset(_tables.rows))
@@ -458,6 +588,19 @@ def power(exponent: float) -> Primitive:
                      "{0}**" + shown, (words,), forward_code=f"_constant_power({{0}}, {n!r})", grads_code=(grad_code,))
 
 
+class _WeightedSum(Primitive):
+    """A row :func:`weighted_sum` makes: one pattern for every n, not read again for each.
+
+    Reading a row's templates as Python is fine for a row of one or two operands; a weighted
+    sum of n inputs has 2n + 1, its code and notation thousands of terms long, and reading
+    them would cost many times what the node costs (a neuron of 8,000 inputs: a third of a
+    second).  The pattern is checked whole instead, by the tests: the rows it makes for many n,
+    made again as plain Primitives, pass every check (tests/test_registry.py)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arity", len(self.grad_words))
+
+
 @functools.cache
 def weighted_sum(n: int) -> Primitive:
     """The primitive ``w1*x1 + ... + wn*xn + b`` as ONE node: a neuron's pre-activation.
@@ -466,6 +609,7 @@ def weighted_sum(n: int) -> Primitive:
     local derivatives are d/dwi = xi, d/dxi = wi, d/db = 1.  It computes exactly what the
     chain of n multiplications and n additions would (same operations, same order, so the
     same bits) in one node instead of 2n: a smaller graph to draw and a faster one to run.
+    Making the row takes time in proportion to n (see :class:`_WeightedSum`).
     """
     if n < 1:
         raise ValueError(f"a weighted sum needs at least one weight, got {n}")
@@ -479,6 +623,6 @@ def weighted_sum(n: int) -> Primitive:
     notation = " + ".join(f"{{{i}}}*{{{n + i}}}" for i in range(n)) + f" + {{{2 * n}}}"
     grad_words = tuple(f"{{{n + i}}}" for i in range(n)) + tuple(f"{{{i}}}" for i in range(n)) + ("1",)
     products = ", ".join(f"{{{i}}} * {{{n + i}}}" for i in range(n))
-    return Primitive(f"weighted_sum{n}", "Σ", forward, local_grads, notation, grad_words,
-                     forward_code=f"sum(({products},), {{{2 * n}}})",  # sum(), as forward: the same bits
-                     grads_code=(*grad_words[: 2 * n], "1.0"))
+    return _WeightedSum(f"weighted_sum{n}", "Σ", forward, local_grads, notation, grad_words,
+                        forward_code=f"sum(({products},), {{{2 * n}}})",  # sum(), as forward: the same bits
+                        grads_code=(*grad_words[: 2 * n], "1.0"))

@@ -11,9 +11,12 @@ ZeroDivisionError) and lets an overflow be an OverflowError, which the engine wo
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import string
+import types
+from collections.abc import Mapping
 
 
 def _is_number(x: object) -> bool:
@@ -216,12 +219,78 @@ def _written_form(notation: str, arity: int) -> str:
     return "-" if notation == "-{0}" else ""
 
 
-def _check_code(name: str, code: str, allowed: set[str]) -> None:
-    """Refuse a code template that uses other placeholders than ``allowed`` or is not a Python expression."""
+# A template's placeholders become these names when it is read as Python: names no template
+# writes itself, so a name the template does write is never taken for an operand.
+_OPERAND, _OUTPUT = "__operand_{}", "__output"
+# A template that is one operand or one number is Python already: a weighted sum of n inputs has
+# 2n + 1 such derivatives, and reading each one with Python's parser would cost far more than the node.
+_PLAIN = re.compile(r"\{(?:\d+|out)\}|-?\d+(?:\.\d*)?")
+
+
+def _filled(template: str) -> str:
+    """The template with ``{i}`` as ``__operand_i`` and ``{out}`` as ``__output``: Python to read.
+    One pass over the template, however many operands the row has."""
+    pieces = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        pieces.append(literal)
+        if field is not None:
+            pieces.append(_OUTPUT if field == "out" else _OPERAND.format(field))
+    return "".join(pieces)
+
+
+def _read(template: str, squares: bool = False) -> ast.Expression | None:
+    """The template read as a Python expression, with ``²`` read as ``**2`` if ``squares`` (None
+    when it is one operand or one number, or too long a sum for Python's parser to nest: a
+    weighted sum's notation of thousands of terms).  Raises SyntaxError if it is not one."""
+    if _PLAIN.fullmatch(template):
+        return None
+    text = _filled(template)
+    try:
+        return ast.parse(text.replace("²", "**2") if squares else text, mode="eval")
+    except RecursionError:
+        return None
+
+
+def _check_words(name: str, what: str, words: str) -> None:
+    """Refuse words that do not read as a Python expression once their operands are filled in.
+
+    The stepper writes a derivative's words with each operand's formula in place of ``{0}``,
+    and a test evaluates them: ``1/(2*sqrt({0}))`` can be checked against the engine's number,
+    ``1 / 2√{0}`` cannot.  ``²`` is read as ``**2``."""
+    try:
+        _read(words, squares=True)
+    except SyntaxError as error:
+        raise ValueError(f"{name}: {what} {words!r} must read as a Python expression once {{0}}, {{1}}... are "
+                         f"filled in, as in 1/(2*sqrt({{0}})) ({error.msg}): write * for products and brackets "
+                         "for groups; ² is the only sign Python does not have") from None
+
+
+def _check_code(name: str, code: str, allowed: set[str], known: Mapping[str, object]) -> None:
+    """Refuse a code template that uses other placeholders than ``allowed``, is not a Python
+    expression, or names something compiled code does not have: the code runs with only the
+    names in ``known`` (``ops.CODE_GLOBALS``), so any other name would be a NameError, and a
+    ``math.`` function Python has not, an AttributeError, the first time the code ran."""
     unknown = _placeholders(code) - allowed
     if unknown:
         raise ValueError(f"{name}: the code {code!r} may use only {sorted(allowed)}, not {sorted(unknown)}")
     try:
-        compile(code.format(*(f"_x{i}" for i in range(len(allowed))), out="_out"), name, "eval")
+        tree = _read(code)
     except SyntaxError as error:
         raise ValueError(f"{name}: the code {code!r} is not a Python expression ({error.msg})") from None
+    if tree is None:
+        return
+    nodes = list(ast.walk(tree))
+    bound = {node.arg for node in nodes if isinstance(node, ast.arg)}  # a lambda's or comprehension's own
+    bound |= {node.id for node in nodes if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id not in known and node.id not in bound \
+                and not node.id.startswith(("__operand_", _OUTPUT)):
+            raise ValueError(
+                f"{name}: the code {code!r} uses {node.id!r}, which compiled code does not have: code may use "
+                f"its operands, {{out}} and the names of ops.CODE_GLOBALS ({', '.join(sorted(known))}); "
+                "or give no code, and compiled code calls the row's forward and local_grads")
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and isinstance(known.get(node.value.id), types.ModuleType) \
+                and not hasattr(known[node.value.id], node.attr):
+            raise ValueError(f"{name}: the code {code!r} uses {node.value.id}.{node.attr}, "
+                             f"which the {node.value.id} module does not have")

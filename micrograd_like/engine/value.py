@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 
 from ..offers import offer
@@ -37,6 +37,8 @@ from . import ops
 from .errors import TOO_LARGE, as_float, as_number, describe, in_context
 from .modes import _PLAIN, AnomalyError, _mode, detect_anomaly, no_grad
 from .ops import Primitive
+
+TYPE_CHECKING = False  # True for type checkers only (spelled out: loading typing costs time)
 
 __all__ = [
     "Value", "Leaf", "Constant", "apply", "weighted_sum", "no_grad", "detect_anomaly", "AnomalyError",
@@ -213,53 +215,14 @@ class Value:
     def __rpow__(self, base):
         return _binary(ops.POW, base, self)
 
-    def exp(self) -> Value:
-        """e ** self."""
-        return _unary(ops.EXP, self)
-
-    def log(self) -> Value:
-        """The natural logarithm (self must be positive)."""
-        return _unary(ops.LOG, self)
-
-    def tanh(self) -> Value:
-        """The hyperbolic tangent."""
-        return _unary(ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        """The logistic function 1 / (1 + exp(-self))."""
-        return _unary(ops.SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, self); its derivative at 0 is taken as 0."""
-        return _unary(ops.RELU, self)
-
-    def sqrt(self) -> Value:
-        """The square root (self must be positive)."""
-        return _unary(ops.SQRT, self)
-
-    def sin(self) -> Value:
-        """The sine (radians)."""
-        return _unary(ops.SIN, self)
-
-    def cos(self) -> Value:
-        """The cosine (radians)."""
-        return _unary(ops.COS, self)
-
-    def abs(self) -> Value:
-        """|self|; its derivative at 0 is taken as 0."""
+    def __abs__(self) -> Value:
         return _unary(ops.ABS, self)
 
-    __abs__ = abs
-
-    # Functions added as rows of the primitive table: one line each (their words are in ops.py).
-    def tan(self) -> Value: return _unary(ops.TAN, self)
-    def sinh(self) -> Value: return _unary(ops.SINH, self)
-    def cosh(self) -> Value: return _unary(ops.COSH, self)
-    def arctan(self) -> Value: return _unary(ops.ARCTAN, self)
-    def log1p(self) -> Value: return _unary(ops.LOG1P, self)
-    def expm1(self) -> Value: return _unary(ops.EXPM1, self)
-    def softplus(self) -> Value: return _unary(ops.SOFTPLUS, self)
-    def maximum(self, other) -> Value: return apply(ops.MAXIMUM, self, other)
+    # The functions, x.exp(), x.tanh(), x.maximum(y)..., are the table's: each built-in function
+    # row is a method of the name it is written with, made from the row at the end of this
+    # module (see _function_method), its docstring the row's own: help(Value.tanh).
+    if TYPE_CHECKING:  # for editors and type checkers, which cannot see methods made at run time
+        def __getattr__(self, name: str) -> Callable[..., Value]: ...
 
     # -- display -------------------------------------------------------------------------------
 
@@ -530,3 +493,56 @@ def _constant(x: object) -> Constant | None:
     if not math.isfinite(number):
         raise ValueError(f"an operand must be a finite number, got {number!r}")
     return _constant_node(number)  # no second check of the number
+
+
+# -- the functions: one Value method per function row of the table ------------------------------
+
+
+def _function_method(row: Primitive) -> Callable[..., Value]:
+    """The Value method of a function row: ``x.tanh()`` is the node ``tanh(x)``.
+
+    A one-operand row's method calls :func:`_unary` with the row it holds, which is what a
+    hand-written ``def tanh(self): return _unary(ops.TANH, self)`` does, one lookup fewer."""
+    if row.arity == 1:
+        def method(self: Value) -> Value:
+            return _unary(row, self)
+    elif row.arity == 2:
+        def method(self: Value, other: Value | float) -> Value:
+            return apply(row, self, other)
+    else:
+        def method(self: Value, *others: Value | float) -> Value:
+            return apply(row, self, *others)
+    method.__name__ = row.written
+    method.__qualname__ = f"Value.{row.written}"
+    method.__doc__ = _method_doc(row)
+    method.row = row  # (what tells a method made from a row from Value's own)
+    return method
+
+
+def _method_doc(row: Primitive) -> str:
+    """The docstring of a row's method: the row's sentence, then the node and its local
+    derivatives written from the row, with ``x`` for self and ``y``, ``z``... for the others."""
+    names = ("x", "y", "z", "u", "v", "w")[: row.arity] if row.arity <= 6 else [f"x{i}" for i in range(row.arity)]
+    node = row.notation.format(*names)
+    call = f"x.{row.written}({', '.join(names[1:])})"
+    derivatives = "".join(f"\n    d({node})/d{name} = {words.format(*names, out=node)}"
+                          for name, words in zip(names, row.grad_words))
+    return (f"{row.doc or f'The function {row.written}.'}\n\n"
+            f"``{call}`` is the node {node} (the row {row.name!r} of the primitive table), "
+            f"whose local derivative{'s are' if row.arity > 1 else ' is'}:\n{derivatives}")
+
+
+def _attach_function_methods(cls: type, rows: Iterable[Primitive]) -> None:
+    """Make each function row among ``rows`` a method of ``cls``; a name the class has already
+    (an attribute of its own, say ``data``) is refused, saying which row to rename."""
+    for row in rows:
+        if not row.written.isidentifier():
+            continue  # an operator: a hand-written dunder method (__add__, ...)
+        present = getattr(cls, row.written, None)
+        if present is not None and getattr(present, "row", None) is not row:
+            raise ValueError(f"the row {row.name!r} is written {row.written!r}, which Value has already "
+                             f"({present!r}): write it another way (Primitive(..., written='...'))")
+        setattr(cls, row.written, _function_method(row))
+
+
+_attach_function_methods(Value, ops.built_in_rows())
