@@ -184,7 +184,7 @@ def _skipped(steps, before: int) -> str:
     if here > before + 1:
         skipped = steps.steps[before:here - 1]
         numbers = f"step {before + 1}" if len(skipped) == 1 else f"steps {before + 1} to {here - 1}"
-        names = list(dict.fromkeys(steps.names[step.parent] for step in skipped))
+        names = list(dict.fromkeys(step.parent_name for step in skipped))
         more = f" and {len(names) - SKIPPED_NAMES} more" if len(names) > SKIPPED_NAMES else ""
         return f"({numbers} applied on the way, passing gradients to {', '.join(names[:SKIPPED_NAMES])}{more})"
     if here < before:

@@ -14,7 +14,7 @@ import threading
 
 import ipywidgets
 
-from ..teach.quiz import HOW_TO_ANSWER, Quiz
+from ..teach.quiz import ANSWER_WITH, Quiz
 
 __all__ = ["quiz_widget"]
 
@@ -70,7 +70,7 @@ def quiz_widget(quiz: Quiz) -> ipywidgets.VBox:
     submit.on_click(send)
     answer.observe(send, "value")  # Enter (or leaving the box) with an answer in it
     show()
-    hint = ipywidgets.HTML(f'<span style="font-size:14px">{html.escape(HOW_TO_ANSWER.split(";")[0])}</span>')
+    hint = ipywidgets.HTML(f'<span style="font-size:14px">{html.escape(ANSWER_WITH)}</span>')
     box = ipywidgets.VBox([question, ipywidgets.HBox([answer, submit, hint]), feedback, score, drawing])
     for part, name in [(box, "quiz"), (question, "question"), (answer, "answer"), (feedback, "feedback"),
                        (score, "score"), (drawing, "drawing")]:

@@ -152,7 +152,7 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
             statuses.update(stepper.status(node) for node in stepper.order)
             step = stepper.current
             words = [stepper.where()] if step is None else list(step.lines)
-            focus = stepper.names[stepper.root] if step is None else stepper.names[step.parent]
+            focus = stepper.names[stepper.root] if step is None else step.parent_name
             slides.append(_SLIDE.substitute(
                 position=position,
                 focus=html.escape(focus),

@@ -369,7 +369,8 @@ class Quiz:
 # -- the REPL loop and steps.quiz() ---------------------------------------------------------------------
 
 QUIT = ("q", "quit", "exit")
-HOW_TO_ANSWER = "answer with a number (-2, 0.5 or 1/2); q quits"
+ANSWER_WITH = "answer with a number (-2, 0.5 or 1/2)"  # what the notebook widget says beside its answer box
+HOW_TO_ANSWER = f"{ANSWER_WITH}; q quits"
 
 
 def run(quiz: Quiz, read: Callable[[str], str] | None = None, write: Callable[[str], None] | None = None) -> str:
