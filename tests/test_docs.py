@@ -27,10 +27,15 @@ def _pages() -> list[str]:
 
 
 def _nav() -> list[str]:
-    """The pages the site's navigation names (mkdocs.yml's nav: lines ending in ``.md``)."""
-    nav = CONFIG[CONFIG.index("\nnav:"):]
-    nav = nav[:re.search(r"\n\S", nav[1:]).start() + 1]
-    return re.findall(r":\s*(\S+\.md)\s*$", nav, re.MULTILINE)
+    """The pages the site's navigation names, at every depth of mkdocs.yml's ``nav``."""
+    yaml = pytest.importorskip("yaml")  # PyYAML comes with mkdocs
+
+    def pages(entries):
+        for entry in entries:
+            for value in (entry.values() if isinstance(entry, dict) else [entry]):
+                yield from (pages(value) if isinstance(value, list) else [value])
+
+    return list(pages(yaml.safe_load(CONFIG)["nav"]))
 
 
 def _path(name: str, home: str) -> str:
@@ -60,7 +65,8 @@ def site(tmp_path_factory) -> Path:
 
 def test_every_page_is_in_the_navigation_and_every_navigation_entry_is_a_page():
     nav = _nav()
-    assert len(nav) >= 10, nav
+    assert len(nav) >= 10 and all(page.endswith(".md") for page in nav), nav
+    assert len(set(nav)) == len(nav), f"a page is in the nav twice: {nav}"
     assert sorted(nav) == _pages(), f"pages not in the nav: {set(_pages()) - set(nav)}; " \
                                     f"nav entries without a page: {set(nav) - set(_pages())}"
 
