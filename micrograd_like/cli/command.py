@@ -12,6 +12,10 @@ Run with no arguments, the command prints its help and exits with status 2, as a
 when a required argument is missing: the help is what a newcomer needs, and a script that
 called it without a command learns that nothing ran.  A mistyped command is one line that
 names the closest one (``unknown command 'drwa': did you mean 'draw'?``).
+
+Functions that installed packages add (entry points of the group ``micrograd_like.ops``, see
+:func:`micrograd_like.engine.ops.load_plugins`) are loaded first, so every subcommand knows them
+and the help lists them; a plugin that fails to load is one line naming it, and status 2.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..engine import ops
 from . import compile, demo, draw, quiz, step, worksheet
 from .arguments import reads_as_expression
 from .errors import one_line
@@ -94,6 +99,11 @@ def run_command_line(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         plain_where_needed(stream)  # a legacy encoding gets plain spellings, not a UnicodeEncodeError
     readable_whatever_the_bytes(sys.stdin)  # an answer in another encoding is not a number, not a crash
+    try:
+        ops.load_plugins()  # before the parser, whose help lists the functions
+    except ops.PluginError as error:
+        print(f"micrograd-like: error: {error}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -20,8 +20,9 @@ disagree with ``backward()``.
 Values are small integers or halves; every intermediate result, local derivative and gradient
 must be a multiple of 1/8 no larger than :data:`LARGEST` (so it is exact, short and small), and
 a draw that fails that, or leaves a function's domain, is drawn again.  Functions other than
-``+ - * / **``, ``relu`` and ``abs`` need a calculator: they are allowed only with
-``calculator=True`` (and then only the inputs are kept simple).
+``+ - * / **`` and those whose row of the primitive table says ``by_hand`` (:data:`BY_HAND`:
+``relu``, ``abs``, ``maximum``) need a calculator: they are allowed only with ``calculator=True``
+(and then only the inputs are kept simple).
 
 Rendering the sheets (HTML, Markdown, PDF) is :mod:`micrograd_like.pages.worksheets`.
 """
@@ -33,15 +34,26 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..engine import ops
 from ..engine.backward import topological_order
 from ..engine.value import Value
 from .expression import ExpressionError, parse, variables_in
 
-__all__ = ["Sheet", "ForwardRow", "BackwardRow", "LayerQuestion", "WorksheetError", "make_sheets",
-           "TEMPLATES", "BY_HAND", "LARGEST", "MAX_STEPS", "MAX_ROWS", "number_text"]
+__all__ = ["Sheet", "ForwardRow", "BackwardRow", "LayerQuestion", "WorksheetError", "make_sheets",  # noqa: F822
+           "TEMPLATES", "BY_HAND", "LARGEST", "MAX_STEPS", "MAX_ROWS", "number_text"]  # (BY_HAND: __getattr__)
 
-BY_HAND = ("relu", "abs")  # functions besides + - * / ** that a student can work out without a calculator
-_ARITHMETIC = ("add", "sub", "mul", "div", "neg", "relu", "abs")  # where a local derivative 0 is no problem
+
+
+def __getattr__(name: str):
+    if name == "BY_HAND":  # the functions besides + - * / ** that a student works out without a calculator
+        return _by_hand_functions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _by_hand_functions() -> tuple[str, ...]:
+    """The functions whose rows say ``by_hand``, read from the registry (plugins' rows included)."""
+    return tuple(name for name in ops.function_names() if ops.find(name).by_hand)
+
 LARGEST = 100.0  # no number on a sheet (value, local derivative, gradient) may be larger than this
 SMALLEST = 0.01  # with a calculator, a number other than 0 must be at least this large
 EIGHTHS = 8  # ... and, without a calculator, each must be a whole number of eighths: exact and short
@@ -166,10 +178,11 @@ def _expression_recipe(text: str, calculator: bool) -> _Recipe:
         raise WorksheetError(f"in {text!r}: {error}") from None
     if not inputs:
         raise WorksheetError(f"{text!r} has no variables: there is nothing to differentiate")
-    needs = sorted({name for name in _FUNCTION.findall(text) if name not in BY_HAND})
+    by_hand = _by_hand_functions()
+    needs = sorted({name for name in _FUNCTION.findall(text) if name not in by_hand})
     if needs and not calculator:
         raise WorksheetError(f"{text!r} uses {', '.join(needs)}, which needs a calculator: add --calculator "
-                             f"(or use only + - * / **, {' and '.join(BY_HAND)})")
+                             f"(or use only + - * / **, {', '.join(by_hand)})")
 
     def build(values: dict[str, float]) -> _Built:
         return parse(text, values), {}, {}
@@ -342,8 +355,8 @@ def _workable(sheet: Sheet) -> bool:
         return False
     if sheet.calculator:
         inputs = [node.data for node in sheet.names if node.primitive is None]
-        slopes = [abs(g) for node in sheet.names if node.primitive and node.primitive.name not in _ARITHMETIC
-                  for g in node.local_grads]  # a function's slope 0 here means it is saturated
+        slopes = [abs(g) for node in sheet.names if node.primitive and not node.primitive.by_hand
+                  for g in node.local_grads]  # a slope 0 of tanh, not of relu, means it is saturated
         return all(map(_readable, numbers)) and all(map(_by_hand, inputs)) and all(g >= SMALLEST for g in slopes)
     return all(map(_by_hand, numbers))
 
