@@ -1,4 +1,5 @@
-"""What several test files need: the real programs (or a clear skip), central differences, a browser.
+"""What several test files need: the real programs (or a clear skip), the command run as a user
+runs it, central differences, a browser.
 
 Under CI (the CI variable set) a missing program is a failure, so that the tests that need it
 cannot silently stop running; elsewhere they skip with the reason.
@@ -6,10 +7,16 @@ cannot silently stop running; elsewhere they skip with the reason.
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
+COMMAND = [sys.executable, "-m", "micrograd_like"]  # the command, as ``python -m micrograd_like``
 
 
 def need(program: str) -> str:
@@ -26,6 +33,36 @@ def need(program: str) -> str:
 def need_dot() -> str:
     """Graphviz's ``dot``, which every test that renders needs."""
     return need("dot")
+
+
+def command_environment(**variables: str) -> dict[str, str]:
+    """The environment the command runs in: this checkout's package first on the path, and ``variables``."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), **variables}
+
+
+def run_command(*argv: str, encoding: str | None = None, **options) -> subprocess.CompletedProcess:
+    """``micrograd-like ARGV...`` in a process of its own, as a user runs it; its output captured.
+
+    The output is text, or, given an ``encoding``, bytes from a command run under
+    ``PYTHONIOENCODING=encoding`` (a terminal of that encoding), for the test to decode.  Other
+    ``options`` (``input``, ``timeout``, ``stdin``) go to :func:`subprocess.run`.
+    """
+    variables = {"PYTHONIOENCODING": encoding} if encoding else {}
+    return subprocess.run([*COMMAND, *argv], capture_output=True, text=encoding is None,
+                          env=command_environment(**variables), **options)
+
+
+def run_main(capsys, *argv: str) -> tuple[int, str, str]:
+    """``micrograd-like ARGV...`` in this process (quicker): its exit status, output and error output.
+    argparse's mistakes, which exit, give their status too."""
+    from micrograd_like.cli import main
+
+    try:
+        status = main(list(argv))
+    except SystemExit as exit:
+        status = exit.code
+    out, err = capsys.readouterr()
+    return status, out, err
 
 
 def central_differences(f: Callable[[Sequence[float]], float], xs: Sequence[float], h: float = 1e-6) -> list[float]:

@@ -7,7 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import need_dot
+from helpers import COMMAND, command_environment, need_dot, run_command
 
 from micrograd_like.cli import main
 from micrograd_like.cli.arguments import QUOTE_LIMIT, prepare_output_path
@@ -21,9 +21,7 @@ EXAMPLE = ["draw", "tanh(a*b + c)", "--var", "a=2", "--var", "b=-3", "--var", "c
 def test_the_readme_command_writes_an_svg_with_gradients(tmp_path):
     need_dot()
     out = tmp_path / "graph.svg"
-    result = subprocess.run(
-        [sys.executable, "-m", "micrograd_like", *EXAMPLE, "-o", str(out)], capture_output=True, text=True
-    )
+    result = run_command(*EXAMPLE, "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out)
     tree = ET.parse(out)
@@ -168,9 +166,7 @@ def test_step_pictures_without_graphviz_name_the_words_instead(monkeypatch, tmp_
 
 
 def test_a_bad_expression_through_the_real_command_has_no_traceback():
-    result = subprocess.run(
-        [sys.executable, "-m", "micrograd_like", "draw", "tanh(a", "--var", "a=1"], capture_output=True, text=True
-    )
+    result = run_command("draw", "tanh(a", "--var", "a=1")
     assert result.returncode == 2
     assert result.stderr.strip() == "micrograd-like draw: error: in 'tanh(a': '(' is never closed at column 5"
 
@@ -180,11 +176,7 @@ def chain(n):
 
 
 def test_a_long_chain_is_drawn_or_refused_in_one_line_naming_the_options():
-    result = subprocess.run(
-        [sys.executable, "-m", "micrograd_like", "draw", chain(1001), "--var", "x=1", "--format", "dot"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_command("draw", chain(1001), "--var", "x=1", "--format", "dot")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip() == (
         "micrograd-like draw: error: this drawing would have 2,001 Graphviz nodes (the limit is 2,000): "
@@ -277,9 +269,8 @@ def test_the_help_says_how_to_write_an_expression_that_reads_like_an_option(caps
     ],
 )
 def test_a_reader_that_leaves_early_gets_no_traceback(argv):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "micrograd_like", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen([*COMMAND, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=command_environment())
     process.stdout.close()  # as "| head" does once it has what it wants: every write now fails
     status = process.wait(timeout=60)
     err = process.stderr.read().decode()

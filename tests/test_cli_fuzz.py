@@ -9,18 +9,16 @@ The parser and labels have fuzz tests of their own (test_expression.py, test_use
 
 import contextlib
 import io
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from helpers import run_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import cli
 
-ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 
 NAMES = ["a", "b", "x1", "é", "_", "L", "tanh", "exp", "o", "h", "__class__"]
@@ -152,10 +150,8 @@ SUBPROCESS_CASES = [
 
 
 def test_a_handful_in_processes_of_their_own_in_a_legacy_encoding(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "cp1252"}
     for argv in SUBPROCESS_CASES:
         argv = [arg.replace("{folder}", str(tmp_path)) for arg in argv]
-        result = subprocess.run([sys.executable, "-m", "micrograd_like", *argv],
-                                input=ANSWERS.encode("utf-8", "replace"), capture_output=True, env=env, timeout=60)
+        result = run_command(*argv, encoding="cp1252", input=ANSWERS.encode("utf-8", "replace"), timeout=60)
         check(result.returncode, result.stdout.decode("cp1252", "replace"), result.stderr.decode("cp1252", "replace"),
               argv)

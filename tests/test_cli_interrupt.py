@@ -17,9 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import need_dot
+from helpers import COMMAND, ROOT, command_environment, need_dot
 
-ROOT = Path(__file__).resolve().parent.parent
 DELAYS = (0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)  # seconds after the start; the same list every run
 
 # The files Python reads before micrograd_like.cli.main() starts: their module level only imports.
@@ -50,7 +49,7 @@ def console_script(tmp_path_factory) -> tuple[list[str], dict[str, str]]:
 def command(request, console_script) -> tuple[list[str], dict[str, str]]:
     if request.param == "console script":
         return console_script
-    return [sys.executable, "-m", "micrograd_like"], dict(os.environ, PYTHONPATH=str(ROOT))
+    return COMMAND, command_environment()
 
 
 def assert_acceptable(returncode: int, stderr: str, drawing: Path) -> None:

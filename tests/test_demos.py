@@ -4,7 +4,7 @@ import math
 import sys
 
 import pytest
-from helpers import need_dot
+from helpers import need_dot, run_main
 
 from micrograd_like.cli import main
 from micrograd_like.demos import DEMOS, neuron, textbook
@@ -12,12 +12,6 @@ from micrograd_like.nn import ACTIVATIONS
 from micrograd_like.nn.datasets import make_moons
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _run(capsys, *argv):
-    status = main(["demo", *argv])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def _assert_pngs(directory, names):
@@ -28,7 +22,7 @@ def _assert_pngs(directory, names):
 
 
 def test_moons_trains_prints_progress_and_draws(tmp_path, capsys):
-    status, out, _ = _run(capsys, "moons", "--steps", "4", "--seed", "1", "--out", str(tmp_path))
+    status, out, _ = run_main(capsys, "demo", "moons", "--steps", "4", "--seed", "1", "--out", str(tmp_path))
     assert status == 0
     assert "MLP(2 -> 16 relu -> 16 relu -> 1 linear; 337 parameters)" in out
     assert "step 0/4" in out and "step 4/4" in out and "accuracy" in out
@@ -58,13 +52,13 @@ def test_the_final_numbers_are_those_of_the_last_logged_step(tmp_path, capsys):
 
 
 def test_spiral_demo(tmp_path, capsys):
-    status, out, _ = _run(capsys, "spiral", "--steps", "3", "--out", str(tmp_path))
+    status, out, _ = run_main(capsys, "demo", "spiral", "--steps", "3", "--out", str(tmp_path))
     assert status == 0 and "3 classes" in out and "step 3/3" in out
     _assert_pngs(tmp_path, ["spiral-regions.png", "spiral-loss.png"])
 
 
 def test_initialisation_demo_runs_from_the_command_line(tmp_path, capsys):
-    status, out, _ = _run(capsys, "init", "--steps", "2", "--lr", "0.1", "--out", str(tmp_path))
+    status, out, _ = run_main(capsys, "demo", "init", "--steps", "2", "--lr", "0.1", "--out", str(tmp_path))
     assert status == 0 and "Gain 0.1:" in out and "Gain 10:" in out and "verdict" in out
     assert "LeCun's scale, gain 1" in out
     _assert_pngs(tmp_path, ["initialisation.png"])
@@ -192,7 +186,7 @@ def test_vanishing_gradients_shrink_through_sigmoid_layers_but_not_through_tanh_
 
 
 def test_neuron_demo_explains_each_chain_rule_step_in_the_steppers_words(tmp_path, capsys):
-    status, out, _ = _run(capsys, "neuron", "--out", str(tmp_path))
+    status, out, _ = run_main(capsys, "demo", "neuron", "--out", str(tmp_path))
     assert status == 0
     o, _ = neuron.build()
     steps = o.backward_steps()
@@ -235,7 +229,7 @@ def test_layer_equations_agree_with_the_engine_for_other_activations(activation,
 
 def test_demos_still_train_and_print_without_matplotlib(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails as if not installed
-    status, out, _ = _run(capsys, "moons", "--steps", "2", "--out", str(tmp_path))
+    status, out, _ = run_main(capsys, "demo", "moons", "--steps", "2", "--out", str(tmp_path))
     assert status == 0 and "training accuracy" in out
     assert "pictures skipped: matplotlib is not installed (pip install -e '.[plot]' in a clone of the " \
         "repository, or pip install matplotlib)" in out
@@ -261,7 +255,7 @@ def test_demo_help_lists_every_demo_with_a_line(capsys):
 def test_every_demo_takes_every_option_and_notes_the_ones_it_ignores(name, argv, ignored, tmp_path, capsys,
                                                                       monkeypatch):
     monkeypatch.chdir(tmp_path)
-    status, out, err = _run(capsys, name, *argv)
+    status, out, err = run_main(capsys, "demo", name, *argv)
     assert status == 0 and out
     assert err.splitlines() == [
         f"micrograd-like demo: note: the {name} demo has no use for {option}; ignored" for option in ignored
@@ -279,12 +273,12 @@ def test_bad_arguments_exit_with_status_2(argv, capsys):
 def test_an_output_path_that_is_a_file_is_a_one_line_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    status, _, err = _run(capsys, "vanishing", "--out", str(blocker))
+    status, _, err = run_main(capsys, "demo", "vanishing", "--out", str(blocker))
     assert status == 1 and err.startswith("micrograd-like demo: cannot write the pictures:") and err.count("\n") == 1
 
 
 def test_the_engine_demo_is_a_demo_like_the_others(capsys):
-    status, out, _ = _run(capsys, "engine")
+    status, out, _ = run_main(capsys, "demo", "engine")
     assert status == 0 and "dg/da = 138.8338" in out and "dg/db = 645.5773" in out
     result = DEMOS["engine"].run()
     numbers = (result["g"], result["dg/da"], result["dg/db"])
@@ -321,7 +315,8 @@ def test_every_demo_says_where_it_wrote_as_out_gave_it(name, tmp_path, capsys, m
     if name == "neuron":
         need_dot()
     monkeypatch.chdir(tmp_path)
-    status, out, _ = _run(capsys, name, *(["--steps", "2"] if name != "neuron" else []), "--out", "pictures")
+    steps = ["--steps", "2"] if name != "neuron" else []
+    status, out, _ = run_main(capsys, "demo", name, *steps, "--out", "pictures")
     wrote = [line.removeprefix("wrote ") for line in out.splitlines() if line.startswith("wrote ")]
     assert status == 0 and wrote
     for path in wrote:
@@ -351,7 +346,7 @@ def test_the_pictures_grid_outputs_are_the_models_own(activation, fused):
 
 @pytest.mark.parametrize("lr", ["1e9", "1e300"])
 def test_a_diverging_run_stops_says_so_and_draws_nothing(lr, tmp_path, capsys):
-    status, out, err = _run(capsys, "moons", "--lr", lr, "--steps", "5", "--out", str(tmp_path))
+    status, out, err = run_main(capsys, "demo", "moons", "--lr", lr, "--steps", "5", "--out", str(tmp_path))
     assert status == 1
     # the loss grows past bounds (it reached ...) or a number overflows a float on the way
     assert err.startswith("micrograd-like demo: the loss diverged at step 1 (")
@@ -377,5 +372,5 @@ def test_an_overflow_in_training_is_a_divergence_too(tmp_path, capsys, monkeypat
     with pytest.raises(Diverged, match=r"^the loss diverged at step 2 \(a number overflowed a float\): try a smaller"):
         moons.run(steps=5, out=tmp_path)
     assert not list(tmp_path.iterdir())
-    status, _, err = _run(capsys, "spiral", "--lr", "1e6", "--steps", "20", "--out", str(tmp_path))
+    status, _, err = run_main(capsys, "demo", "spiral", "--lr", "1e6", "--steps", "20", "--out", str(tmp_path))
     assert status == 1 and "the loss diverged at step 1" in err and not list(tmp_path.iterdir())

@@ -8,15 +8,15 @@ import itertools
 import json
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from helpers import run_command, run_main
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_slideshow import browser, need  # noqa: F401  (browser is a fixture)
 
-from micrograd_like import cli, parse
+from micrograd_like import parse
 from micrograd_like.drawing.dot import escape_record
 from micrograd_like.engine import ops
 from micrograd_like.engine.ops import Primitive
@@ -141,22 +141,6 @@ def test_a_hostile_name_is_drawn_as_the_text_it_is(where, request):
     assert first in drawn and last in drawn, drawn
 
 
-def run_cli(*args):
-    """The command in a process of its own, as a teacher runs it."""
-    return subprocess.run([sys.executable, "-m", "micrograd_like", "worksheet", *args],
-                          capture_output=True, text=True, timeout=60)
-
-
-def main(capsys, *args) -> tuple[int, str, str]:
-    """The command in this process (quicker): its exit status, output and error output."""
-    try:
-        status = cli.main(["worksheet", *args])
-    except SystemExit as exit:  # argparse's errors
-        status = exit.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def test_cli_errors_are_one_line(tmp_path, capsys):
     (tmp_path / "answers.json").write_text("mine")
     cases = [
@@ -169,20 +153,20 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         ["a*b", "--students", "2", "-o", str(tmp_path)],  # a file it did not write is in the way
     ]
     for args in cases:
-        status, _, err = main(capsys, *args)
+        status, _, err = run_main(capsys, "worksheet", *args)
         assert status == 2, args
         assert err.count("\n") == 1 and err.startswith("micrograd-like worksheet: error: "), err
-    result = run_cli(*cases[0])  # and in a process of its own: no traceback
+    result = run_command("worksheet", *cases[0])  # and in a process of its own: no traceback
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert (tmp_path / "answers.json").read_text() == "mine"
-    assert main(capsys, "a*b", "--students", "2", "-o", str(tmp_path), "--force")[0] == 0
+    assert run_main(capsys, "worksheet", "a*b", "--students", "2", "-o", str(tmp_path), "--force")[0] == 0
     assert json.loads((tmp_path / "answers.json").read_text())[0]["student"] == 1
 
 
 def test_cli_writes_every_file_and_may_write_over_its_own(tmp_path, capsys):
     need("dot")
     for _ in range(2):  # the second run writes over the first's files: they are its own
-        status, _, err = main(capsys, "--template", "lecture", "--students", "3", "--seed", "5",
+        status, _, err = run_main(capsys, "worksheet", "--template", "lecture", "--students", "3", "--seed", "5",
                               "-o", str(tmp_path / "class"))
         assert status == 0, err
     names = sorted(p.relative_to(tmp_path / "class").as_posix() for p in (tmp_path / "class").rglob("*") if p.is_file())
@@ -193,7 +177,8 @@ def test_cli_writes_every_file_and_may_write_over_its_own(tmp_path, capsys):
     assert key == [s.answer_key() for s in make_sheets(template="lecture", students=3, seed=5)]
     markdown = (tmp_path / "class" / "answers.md").read_text()
     assert markdown.count("answer key") == 3 and "| `L` → `d` |" in markdown
-    assert main(capsys, "--template", "lecture", "--students", "1", "-o", str(tmp_path / "class"))[0] == 0
+    again = run_main(capsys, "worksheet", "--template", "lecture", "--students", "1", "-o", str(tmp_path / "class"))
+    assert again[0] == 0
     assert not (tmp_path / "class" / "graphs" / "worksheet-03.svg").exists()  # its own leftovers go
 
 
@@ -217,14 +202,14 @@ def test_a_failed_pdf_leaves_nothing_the_next_run_refuses(tmp_path, capsys, monk
     else:
         program = fake_chromium(tmp_path)
         monkeypatch.setattr(worksheet_pages, "chromium", lambda: program)
-    status, _, err = main(capsys, "a*b", "--students", "2", "--pdf", "-o", str(out))
+    status, _, err = run_main(capsys, "worksheet", "a*b", "--students", "2", "--pdf", "-o", str(out))
     assert status == 2 and err.count("\n") == 1, err
     if chromium == "missing":
         assert "needs Chromium" in err and not out.exists()  # found missing before anything is written
     else:
         assert "could not print worksheets.html" in err and "no display" in err
         assert (out / "worksheets.html").is_file() and (out / "worksheets.pdf").is_file()
-    status, _, err = main(capsys, "a*b", "--students", "2", "-o", str(out))  # no --pdf, no --force
+    status, _, err = run_main(capsys, "worksheet", "a*b", "--students", "2", "-o", str(out))  # no --pdf, no --force
     assert status == 0, err
     assert not (out / "worksheets.pdf").exists()  # the failed run's own leftover, removed as its own
     assert json.loads((out / "answers.json").read_text())[1]["student"] == 2
@@ -236,7 +221,8 @@ def test_nothing_is_written_through_a_symbolic_link(tmp_path, capsys, link):
     out, elsewhere = tmp_path / "class", tmp_path / "elsewhere"
     out.mkdir()
     elsewhere.mkdir()
-    assert main(capsys, "a*b", "--students", "2", "-o", str(out))[0] == 0  # files of its own, and its manifest
+    status, _, _ = run_main(capsys, "worksheet", "a*b", "--students", "2", "-o", str(out))
+    assert status == 0  # files of its own, and its manifest
     (elsewhere / "mine.txt").write_text("mine")
     target = out / link
     if target.is_dir():
@@ -247,11 +233,11 @@ def test_nothing_is_written_through_a_symbolic_link(tmp_path, capsys, link):
         target.unlink()
     target.symlink_to(elsewhere if link == "graphs" else elsewhere / "mine.txt")
     for force in ([], ["--force"]):  # written at this name before, or forced: still never through the link
-        status, _, err = main(capsys, "a*b", "--students", "2", "-o", str(out), *force)
+        status, _, err = run_main(capsys, "worksheet", "a*b", "--students", "2", "-o", str(out), *force)
         assert status == 2 and "symbolic link" in err and err.count("\n") == 1, err
     (out / "answers.md").unlink(missing_ok=True)
     (out / "answers.md").symlink_to(elsewhere / "new.md")  # a dangling link would create a file elsewhere
-    assert main(capsys, "a*b", "--students", "2", "-o", str(out), "--force")[0] == 2
+    assert run_main(capsys, "worksheet", "a*b", "--students", "2", "-o", str(out), "--force")[0] == 2
     assert sorted(p.name for p in elsewhere.iterdir()) == ["mine.txt"]
     assert (elsewhere / "mine.txt").read_text() == "mine"
 
