@@ -14,7 +14,7 @@ from .errors import UserError
 
 __all__ = [
     "add_expression_arguments", "expression_from_args", "reads_as_expression", "quoted", "prepare_output_path",
-    "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "expression_help",
+    "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "expression_help", "lecture_output",
 ]
 
 def expression_help() -> str:
@@ -94,6 +94,14 @@ def expression_from_args(args: argparse.Namespace, needs_gradients: bool = True)
             f"{quoted(args.expression)} has no variables: it is the constant {root.data:g}, "
             f"with no gradients to find; write it with a variable and give its value with --var{instead}"
         )
+    return root
+
+
+def lecture_output(root: Value, args: argparse.Namespace) -> Value:
+    """``root`` labelled ``L``, the lecture's name for the output (as ``step``, ``quiz`` and
+    ``compile`` name it), unless it has a label already or a ``--var`` is called L."""
+    if not root.label and "L" not in {name for name, _ in args.var}:
+        root.label = "L"
     return root
 
 

@@ -13,7 +13,7 @@ from ..compiler.compiled import CompileError, compile_graph
 from ..engine.backward import topological_order
 from ..engine.value import Value
 from ..teach.expression import variables_in
-from .arguments import add_expression_arguments, expression_from_args
+from .arguments import add_expression_arguments, expression_from_args, lecture_output
 from .errors import UserError
 
 __all__ = ["add_parser"]
@@ -34,9 +34,7 @@ def add_parser(subcommands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the compiled source of the expression."""
-    root = expression_from_args(args)
-    if not root.label and "L" not in {name for name, _ in args.var}:
-        root.label = "L"  # the lecture's name for the output, as micrograd-like step names it
+    root = lecture_output(expression_from_args(args), args)
     names = variables_in(args.expression)
     inputs = _leaves_named(root, names)
     try:

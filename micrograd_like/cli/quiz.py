@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..teach.expression import ExpressionError, parse, variables_in
 from ..teach.quiz import QUESTIONS, Quiz, check_ask, run
 from ..teach.stepper import backward_steps
-from .arguments import add_expression_arguments, expression_from_args
+from .arguments import add_expression_arguments, expression_from_args, lecture_output
 from .errors import UserError
 from .terminal import is_terminal
 
@@ -84,9 +84,7 @@ def run_quiz(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         raise UserError("--seed is for --random-values: add --random-values (or leave --seed out)")
     if args.random_values:
         _add_random_values(args, stdout)
-    root = expression_from_args(args)
-    if not root.label and "L" not in {name for name, _ in args.var}:
-        root.label = "L"  # the lecture's name for the output, as in micrograd-like step
+    root = lecture_output(expression_from_args(args), args)
     quiz = Quiz(backward_steps(root), args.ask)
 
     def write(text: str) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..pages.export import FORMATS, describe_formats
 from ..pages.files import folders_made
-from .arguments import add_expression_arguments, expression_from_args, prepare_output_path
+from .arguments import add_expression_arguments, expression_from_args, lecture_output, prepare_output_path
 from .errors import UserError, writing
-from .terminal import is_terminal
+from .terminal import is_terminal, progress_line
 
 STEP_KEYS = "Enter = next step, b = back, a number = go to that step, e = to the end, r = restart, " \
     "t = table of nodes, f = forward pass, q = quit"
@@ -53,8 +53,7 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     if args.whole_graph and not (args.html or args.svg_dir):
         raise UserError("--whole-graph is for the drawings of --html and --svg-dir: add one of them, or leave it out")
     root = expression_from_args(args)  # refuses an expression without variables: nothing to step through
-    if not root.label and "L" not in {name for name, _ in args.var}:
-        root.label = "L"  # the lecture's name for the output
+    root = lecture_output(root, args)
     steps = backward_steps(root)
     wrote = False
     if args.svg_dir:
@@ -91,10 +90,7 @@ PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawi
 def _progress(done: int, total: int) -> None:
     """'drawing 3 of 40' on stderr, for the files that take a while (about 0.1 s a drawing): one
     line updated in place in a terminal; else, for over 20 drawings, a line every PROGRESS_EVERY."""
-    if is_terminal(sys.stderr):
-        print(f"\rdrawing {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-    elif total > 2 * PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
-        print(f"drawing {done} of {total}", file=sys.stderr, flush=True)
+    progress_line("drawing", done, total, every=PROGRESS_EVERY if total > 2 * PROGRESS_EVERY else 0)
 
 
 def _print_all(steps, out) -> None:

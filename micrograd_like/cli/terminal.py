@@ -12,9 +12,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import sys
 import unicodedata
 
-__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes", "is_terminal"]
+__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes", "is_terminal", "progress_line"]
 
 PLAIN = {
     "σ": "sigmoid", "Σ": "sum", "δ": "delta", "…": "...", "·": "*", "×": "*", "⊙": "*", "−": "-",
@@ -82,3 +83,13 @@ def is_terminal(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def progress_line(what: str, done: int, total: int, every: int = 0) -> None:
+    """``drawing 3 of 40`` on stderr, for work that takes a while: on a terminal, one line
+    updated in place; elsewhere (a log, a pipe), a line every ``every`` and at the end, or
+    none when ``every`` is 0."""
+    if is_terminal(sys.stderr):
+        print(f"\r{what} {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    elif every and (done % every == 0 or done == total):
+        print(f"{what} {done} of {total}", file=sys.stderr, flush=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from functools import partial
 
 from ..pages.worksheets import PAPERS, write_worksheets
 from ..teach.worksheet import TEMPLATES, WorksheetError, make_sheets
 from .arguments import positive_int
 from .errors import UserError
+from .terminal import progress_line
 
 __all__ = ["add_parser", "run"]
 
@@ -62,8 +62,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
 
 
 def _progress(done: int, total: int) -> None:
-    if total >= PROGRESS_FROM and sys.stderr.isatty():
-        print(f"\rstudent {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    if total >= PROGRESS_FROM:
+        progress_line("student", done, total)  # on a terminal only
 
 
 def run(args: argparse.Namespace) -> int:
