@@ -47,41 +47,29 @@ def test_one_step_of_the_moons_recipe_matches_micrograd_exactly():
 
     X, labels = make_moons(20, noise=0.1, seed=0)
     y = [2 * t - 1 for t in labels]
+    their_loss, _, _, their_params = _notebook_step(MicrogradValue, micrograd_nn.MLP, X, y)
+
+    # ours, through the library, from the same weights
     random.seed(1337)
     ours = MLP(2, [16, 16, 1])
-    random.seed(1337)
-    theirs = micrograd_nn.MLP(2, [16, 16, 1])
-
-    # micrograd's notebook, verbatim apart from the data
-    inputs = [list(map(MicrogradValue, xrow)) for xrow in X]
-    scores = list(map(theirs, inputs))
-    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * sum(p * p for p in theirs.parameters())
-    total_loss = data_loss + reg_loss
-    theirs.zero_grad()
-    total_loss.backward()
-    for p in theirs.parameters():
-        p.data -= 1.0 * p.grad
-
-    # ours, through the library
     loss = hinge_loss([ours(x) for x in X], y) + l2_penalty(ours.parameters(), 1e-4)
     optimizer = SGD(ours.parameters(), lr=LinearDecay(1.0, 0.1, 100))
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
 
-    assert loss.data == pytest.approx(total_loss.data, rel=1e-12)
-    for p, q in zip(ours.parameters(), theirs.parameters()):
-        assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
+    assert loss.data == pytest.approx(their_loss, rel=1e-12)
+    assert [p.data for p in ours.parameters()] == pytest.approx(their_params, rel=1e-12, abs=1e-15)
 
 
-def _notebook_step(Value, MLP):
-    """micrograd's notebook training step, verbatim, on three points; returns what it found."""
+THREE_POINTS = [[0.5, -0.2], [1.5, 0.3], [-0.7, 0.9]], [1, -1, 1]
+
+
+def _notebook_step(Value, MLP, X=THREE_POINTS[0], y=THREE_POINTS[1]):
+    """micrograd's notebook training step, verbatim apart from the data (three points unless
+    given), from micrograd's seed; returns (loss, accuracy, gradients, parameters after it)."""
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
-    X = [[0.5, -0.2], [1.5, 0.3], [-0.7, 0.9]]
-    y = [1, -1, 1]
     inputs = [list(map(Value, xrow)) for xrow in X]
     scores = list(map(model, inputs))
     losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]

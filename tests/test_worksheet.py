@@ -11,10 +11,10 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import run_command, run_main
+from helpers import need, run_command, run_main
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_slideshow import browser, need  # noqa: F401  (browser is a fixture)
+from test_slideshow import browser  # noqa: F401  (a fixture)
 
 from micrograd_like import parse
 from micrograd_like.drawing.dot import escape_record
