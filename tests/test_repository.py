@@ -42,3 +42,19 @@ def test_each_part_says_what_each_of_its_modules_is_for():
         modules = [m.stem for m in part.glob("*.py") if m.name not in ("__init__.py", "__main__.py")]
         missing = [m for m in modules if f".{m}`" not in docstring and f"``{m}" not in docstring]
         assert not missing, f"micrograd_like/{part.name}/__init__.py does not name {missing}"
+
+
+def test_the_readmes_two_commands_are_what_ci_runs_and_what_the_package_offers():
+    """README's demo and test commands: CI runs the test command word for word, and each names an
+    extra that pyproject.toml defines, and a demo that exists."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if line.startswith("python3 -m venv .venv && ")]
+    demo = [c for c in commands if "micrograd-like demo" in c]
+    tests = [c for c in commands if c.endswith("-m pytest")]
+    assert len(demo) == 1 and len(tests) == 1, commands
+    assert tests[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for command in commands:
+        extra = re.search(r"pip install -e '\.\[(\w+)\]'", command).group(1)
+        assert f"\n{extra} = [" in pyproject, f"README installs the extra {extra!r}, which pyproject.toml lacks"
+    assert demo[0].rpartition(" demo ")[2] in demos.DEMOS
