@@ -1,9 +1,11 @@
 """The primitive table as a registry: a row added at run time is known everywhere, and a bad
 row is refused when it is made, saying what to fix."""
 
+import dataclasses
 import importlib.util
 import math
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -73,7 +75,7 @@ def test_the_command_lines_help_lists_the_registered_functions(cube, capsys):
             main([command, "--help"])
         assert exit.value.code == 0
         help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-        assert " ".join(ops.function_names()) in help_text and "softplus maximum cube" in help_text
+        assert " ".join(ops.function_names()) in help_text and f"{ops.built_in_rows()[-1].written} cube" in help_text
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,11 +207,49 @@ def test_a_registered_rows_notes_are_the_stepper_words(capsys):
         (lambda: _cube(notes=(ops.Note("about {p}", operand=3),)), "notes must be Notes about operands 0..0"),
         (lambda: ops.unregister("exp"), "'exp' is a built-in primitive"),
         (lambda: Primitive("", "f", abs, abs, "f({0})", ("1",)), "needs a name"),
+        # what compiled code would have failed on, the first time it ran, with a NameError
+        (lambda: _cube(forward_code="erfc({0})", grads_code=("1.0",)),
+         r"the code 'erfc\(\{0\}\)' uses 'erfc', which compiled code does not have: code may use its operands, "
+         r"\{out\} and the names of ops.CODE_GLOBALS \(.*math.*\); or give no code"),
+        (lambda: _cube(forward_code="{0} ** 3", grads_code=("3 * square({0})",)), "uses 'square', which compiled"),
+        (lambda: _cube(forward_code="min({0}, 3.0)", grads_code=("1.0",)), "uses 'min', which compiled"),
+        (lambda: _cube(forward_code="{0} ** 3", grads_code=("3 * x * x",)), "uses 'x', which compiled"),
+        # ... and with an AttributeError
+        (lambda: _cube(forward_code="math.cube({0})", grads_code=("1.0",)), "uses math.cube, which the math module"),
+        # words the stepper writes and a test evaluates must read as Python
+        (lambda: Primitive("cube", "c", abs, abs, "cube {0}", ("1",)),
+         r"the notation 'cube \{0\}' must read as a Python expression"),
+        (lambda: Primitive("cube", "c", abs, abs, "cube({0})", ("3{0}²",)),
+         r"the derivative in words '3\{0\}²' must read as a Python expression once \{0\}, \{1\}... are filled in"),
+        (lambda: Primitive("root", "r", abs, abs, "root({0})", ("1/2√{0}",)), "must read as a Python expression"),
+        # fields of the wrong kind
+        (lambda: Primitive("f", "", abs, abs, "f({0})", ("1",)), "the symbol a drawing shows on the node"),
+        (lambda: Primitive("f", "f", 3.0, abs, "f({0})", ("1",)), "f: forward must be a function, got 3.0"),
+        (lambda: Primitive("f", "f", abs, None, "f({0})", ("1",)), "f: local_grads must be a function"),
+        (lambda: Primitive("f", "f", abs, abs, "f({0})", "{0}"), "grad_words and grads_code are tuples"),
+        (lambda: _cube(forward_code="{0}", grads_code="1.0"), "grad_words and grads_code are tuples"),
+        (lambda: _cube(by_hand="yes"), "by_hand must be True or False"),
+        (lambda: _cube(doc=None), "doc must be a str"),
     ],
 )
 def test_a_bad_row_is_refused_saying_what_to_fix(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_code_may_name_what_it_binds_itself_and_what_compiled_code_has():
+    row = _cube(forward_code="(lambda t: t * t * t)({0})", grads_code=("3 * math.pow({0}, 2) + 0 * {out}",))
+    assert row.grads_code == ("3 * math.pow({0}, 2) + 0 * {out}",)
+    assert _cube(forward_code="sum(t for t in ({0}, {0}, {0})) * 0 + {0} ** 3", grads_code=("3 * {0} * {0}",))
+
+
+def test_a_row_refused_for_its_code_is_one_that_would_have_failed_compiled():
+    """The check refuses at once what compiled code would have found only when it first ran."""
+    good = _cube(forward_code="{0} ** 3", grads_code=("3 * {0} * {0}",))
+    x = Value(1.5, label="x")
+    assert compile_graph(apply(good, x), [x])(1.5) == (3.375, (6.75,))
+    with pytest.raises(ValueError, match="uses 'square', which compiled code does not have"):
+        dataclasses.replace(good, grads_code=("3 * square({0})",))
 
 
 def test_register_needs_a_primitive_and_unregister_a_registered_name():
@@ -250,3 +290,109 @@ def test_threads_registering_at_once_each_get_their_row():
     finally:
         for name in names:
             ops.unregister(name)
+
+
+# -- by hand: a field of the row, read by worksheets --------------------------------------------------
+
+
+def test_whether_a_function_is_done_by_hand_on_a_worksheet_is_its_rows(cube):
+    from micrograd_like.teach import worksheet
+
+    assert worksheet.BY_HAND == ("relu", "abs", "maximum")
+    assert [row.name for row in ops.built_in_rows() if row.by_hand] == [
+        "add", "sub", "mul", "div", "neg", "relu", "abs", "maximum"]
+    with pytest.raises(worksheet.WorksheetError, match="uses cube, which needs a calculator"):
+        worksheet.make_sheets("cube(a) + b", students=1)
+    ops.unregister("cube")
+    ops.register(_cube(by_hand=True))  # x³ of whole numbers and halves is done by hand
+    assert worksheet.BY_HAND[-1] == "cube"
+    (sheet,) = worksheet.make_sheets("cube(a) + b", students=1, seed=3)
+    assert sheet.grads["a"] == 3 * sheet.values["a"] ** 2
+
+
+# -- the Value methods: made from the function rows ----------------------------------------------------
+
+
+def test_each_function_row_is_a_value_method_with_the_rows_words():
+    for row in ops.built_in_rows():
+        if row.written.isidentifier():
+            method = getattr(Value, row.written)
+            assert method.row is row and method.__name__ == row.written
+            assert row.doc and method.__doc__.startswith(row.doc)
+    assert Value.tanh.__doc__ == (
+        "The hyperbolic tangent.\n\n``x.tanh()`` is the node tanh(x) (the row 'tanh' of the primitive table), "
+        "whose local derivative is:\n\n    d(tanh(x))/dx = 1 - tanh(x)²")
+    assert "d(maximum(x, y))/dy = 1 if y > x else 0.5 if x == y else 0" in Value.maximum.__doc__
+    assert abs(Value(-2.0)).primitive is ops.ABS and Value(-2.0).abs().data == 2.0
+
+
+def test_a_function_row_whose_name_value_has_already_is_refused():
+    from micrograd_like.engine.value import _attach_function_methods
+
+    class Copy(Value):
+        __slots__ = ()
+
+    for name in ("label", "backward", "grad"):
+        row = Primitive(name, name, abs, abs, f"{name}({{0}})", ("1",))
+        with pytest.raises(ValueError, match=f"the row '{name}' is written '{name}', which Value has already"):
+            _attach_function_methods(Copy, [row])
+    _attach_function_methods(Copy, [_cube()])
+    assert Copy(2.0).cube().data == 8.0 and not hasattr(Value, "cube")
+
+
+# -- a weighted sum's row: made in time in proportion to its size ----------------------------------------
+
+
+def _calls(make) -> int:
+    """How many function calls ``make()`` makes, of Python functions and of the C functions they
+    call: the work, counted (a count does not depend on how busy the machine is)."""
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        count += event in ("call", "c_call")
+
+    sys.setprofile(profile)
+    try:
+        make()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_a_wide_neurons_first_pass_costs_in_proportion_to_its_width():
+    """Issue 21: each new width's first pass made a row whose checks ran 2n+1 times over 2n+2
+    names (8,000 inputs: 34 s).  Four times the inputs must be about four times the work."""
+    from micrograd_like.nn import Neuron
+
+    def first_pass(n):
+        neuron, inputs = Neuron(n), [Value(0.5) for _ in range(n)]
+        return _calls(lambda: neuron(inputs))
+
+    small, large = first_pass(333), first_pass(4 * 333)  # widths no other test uses: first passes
+    assert large <= 4.5 * small, (small, large)
+
+
+def test_a_weighted_sums_row_is_made_in_time_in_proportion_to_its_size():
+    small, large = (_calls(lambda n=n: ops.weighted_sum.__wrapped__(n)) for n in (250, 1000))
+    assert large <= 4.5 * small, (small, large)
+
+
+def _checked_again(row: Primitive) -> Primitive:
+    """The row made again as a plain Primitive: every check run on it."""
+    return Primitive(row.name, row.symbol, row.forward, row.local_grads, row.notation, row.grad_words,
+                     forward_code=row.forward_code, grads_code=row.grads_code)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 50, 400])
+def test_the_weighted_sums_pattern_passes_every_check(n):
+    """weighted_sum(n) does not read its rows' templates again for each n: its pattern is checked here."""
+    row = ops.weighted_sum(n)
+    again = _checked_again(row)
+    assert type(again) is Primitive and again.arity == row.arity == 2 * n + 1
+
+
+def test_every_check_of_a_row_is_in_proportion_to_the_rows_size():
+    rows = {n: ops.weighted_sum(n) for n in (200, 800)}
+    small, large = (_calls(lambda row=row: _checked_again(row)) for row in rows.values())
+    assert large <= 4.5 * small, (small, large)
