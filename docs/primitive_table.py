@@ -3,14 +3,15 @@
 The page ``docs/operations.md`` holds the line ``<!-- the primitive table -->``; this hook puts
 in its place one row per operation registered in :mod:`micrograd_like.engine.ops`: how the
 stepper writes it, the symbol a drawing shows, its local derivative for each operand in
-words, and whether a worksheet may ask for it without a calculator.  A new row of the table is on the page at the next build, and no page keeps a list of
-operations of its own.
+words, and whether a worksheet may ask for it without a calculator.  A new row of the table is
+on the page at the next build, and no page keeps a list of operations of its own.
 
 >>> table = operations_table()
 >>> print(table.splitlines()[0])
 | operation | written | drawn as | local derivatives | by hand |
->>> [line for line in table.splitlines() if line.startswith(("| `sigmoid`", "| `relu`"))]
-['| `sigmoid` | `σ(a)` | σ | d/da = `σ(a)*(1 - σ(a))` |  |', '| `relu` | `relu(a)` | ReLU | d/da = `1 if a > 0 else 0` | yes |']
+>>> print(*[line for line in table.splitlines() if line.startswith(("| `sigmoid`", "| `relu`"))], sep="\n")
+| `sigmoid` | `σ(a)` | σ | d/da = `σ(a)*(1 - σ(a))` |  |
+| `relu` | `relu(a)` | ReLU | d/da = `1 if a > 0 else 0` | yes |
 """
 
 from __future__ import annotations
