@@ -65,6 +65,17 @@ def run_main(capsys, *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+def slow_layout(monkeypatch, folder: Path) -> None:
+    """Make the drawings' layout program a stand-in for ``dot`` that takes 30 s (a shell script
+    in ``folder``): for the tests of the layout's time limit."""
+    from micrograd_like.drawing import render
+
+    slow = folder / "dot"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(render, "layout_program", lambda: str(slow))
+
+
 def central_differences(f: Callable[[Sequence[float]], float], xs: Sequence[float], h: float = 1e-6) -> list[float]:
     """Each partial derivative of ``f`` at ``xs`` by central differences, (f(x + h) - f(x - h)) / 2h."""
     estimates = []

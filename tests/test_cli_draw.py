@@ -7,7 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import COMMAND, command_environment, need_dot, run_command
+from helpers import COMMAND, command_environment, need_dot, run_command, slow_layout
 
 from micrograd_like.cli import main
 from micrograd_like.cli.arguments import QUOTE_LIMIT, prepare_output_path
@@ -199,10 +199,7 @@ def test_step_pictures_of_a_graph_too_large_are_one_line(tmp_path, capsys):
 
 
 def test_a_layout_that_runs_too_long_names_the_command_line_options(monkeypatch, tmp_path, capsys):
-    slow = tmp_path / "dot"
-    slow.write_text("#!/bin/sh\nsleep 30\n")
-    slow.chmod(0o755)
-    monkeypatch.setattr(render, "layout_program", lambda: str(slow))
+    slow_layout(monkeypatch, tmp_path)
     assert main([*EXAMPLE, "--timeout", "0.2"]) == 2
     assert capsys.readouterr().err == (
         "micrograd-like draw: error: Graphviz did not finish laying out the graph in 0.2 s: "

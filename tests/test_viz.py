@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import graphviz
 import pytest
 from examples import lecture
-from helpers import need_dot
+from helpers import need_dot, slow_layout
 
 from micrograd_like import Value
 from micrograd_like.drawing import dot, graphs, render
@@ -304,10 +304,7 @@ def test_graphviz_pure_renders_when_dot_is_missing(monkeypatch):
 
 
 def test_a_layout_that_runs_too_long_is_stopped(monkeypatch, tmp_path):
-    slow = tmp_path / "dot"
-    slow.write_text("#!/bin/sh\nsleep 30\n")
-    slow.chmod(0o755)
-    monkeypatch.setattr(render, "layout_program", lambda: str(slow))
+    slow_layout(monkeypatch, tmp_path)
     with pytest.raises(graphs.LayoutTimeoutError, match="0.2 s"):
         graphs.render("digraph { a }", timeout=0.2)
 
