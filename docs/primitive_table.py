@@ -9,7 +9,7 @@ on the page at the next build, and no page keeps a list of operations of its own
 >>> table = operations_table()
 >>> print(table.splitlines()[0])
 | operation | written | drawn as | local derivatives | by hand |
->>> print(*[line for line in table.splitlines() if line.startswith(("| `sigmoid`", "| `relu`"))], sep="\n")
+>>> print(*[line for line in table.splitlines() if line.startswith(("| `sigmoid`", "| `relu`"))], sep="\\n")
 | `sigmoid` | `σ(a)` | σ | d/da = `σ(a)*(1 - σ(a))` |  |
 | `relu` | `relu(a)` | ReLU | d/da = `1 if a > 0 else 0` | yes |
 """
