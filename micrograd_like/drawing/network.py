@@ -26,8 +26,9 @@ def draw_network(
     Works with any model shaped like micrograd's: ``model.layers``, each with ``.neurons``,
     each with weights ``.w`` (a list of Values) and bias ``.b``.  Each neuron shows its
     name (``L0·N1`` is ``model.layers[0].neurons[1]``, numbered from 0 as the parameters'
-    labels are; the inputs are ``x0``, ``x1``, ...), its activation and its bias with the bias's gradient (which is
-    the gradient at the neuron's weighted sum); each edge is a weight, blue when positive
+    labels are; the inputs are ``x0``, ``x1``, ...), its activation (as nn's table of activations
+    names it: ReLU, tanh, σ, linear) and its bias with the bias's gradient (which is the gradient at
+    the neuron's weighted sum); each edge is a weight, blue when positive
     and red when negative, as thick as its size, its value and gradient in the tooltip
     (and on the edge with ``weight_labels``).  Given one input ``x``, the inputs and each
     neuron's output for it are shown too (a forward pass, no backward: gradients are not
