@@ -559,6 +559,23 @@ MAXIMUM = register(Primitive(
     by_hand=True, doc="The larger of x and y; at a tie each gets half of the gradient.",
 ))
 
+
+def _silu_slope(s, out):
+    return (s + out * (1 - s),)  # d(x·σ(x))/dx = σ + x·σ·(1 - σ) = σ + out·(1 - σ)
+
+
+SILU = register(Primitive(
+    "silu", "SiLU", lambda x: x * _sigmoid(x), lambda x, out: _silu_slope(sigmoid(x), out),
+    "silu({0})", ("σ({0}) + silu({0})*(1 - σ({0}))",),
+    forward_code="{0} * _sigmoid({0})", grads_code=("_sigmoid({0}) + {out} * (1 - _sigmoid({0}))",),
+    notes=(Note("silu is x·σ(x), a smooth relu: its slope σ({p}) + silu({p})·(1 - σ({p})) uses the node's output "
+                "({out}), and is near 1 where {p} is large and near 0 where it is very negative, with no sudden "
+                "switch at 0"),),
+    doc="x·σ(x), also called swish: a smooth relu that lets a little of a negative input through "
+        "(EfficientNet uses it, and LLaMA's SwiGLU layers).",
+))
+
+
 _tables = _tables._replace(builtin=frozenset(_tables.rows))
 
 
