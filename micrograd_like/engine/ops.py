@@ -438,12 +438,13 @@ class _Live(_ReadOnly):
 
     @property
     def _rows(self) -> dict[str, Primitive]:  # type: ignore[override]
+        load_plugins()
         return _tables.rows
 
 
 PRIMITIVES: Mapping[str, Primitive] = _Live()
-"""Every registered primitive by name, kept up to date (``power(n)`` and ``weighted_sum(n)``
-make the others on demand)."""
+"""Every registered primitive by name, kept up to date, plugins' rows included (``power(n)`` and
+``weighted_sum(n)`` make the others on demand)."""
 
 CODE_GLOBALS: dict[str, Any] = {
     "math": math, "abs": abs, "max": max, "sum": sum,
