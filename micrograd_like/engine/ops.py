@@ -129,7 +129,9 @@ class Primitive:
     ``notation`` writes the operation with ``{0}``, ``{1}`` for its operands, and
     ``grad_words`` gives each local derivative as a formula in the same placeholders
     (``{out}`` is the output): ``d(a*b)/da = b`` is ``notation="{0}*{1}"``,
-    ``grad_words[0]="{1}"``.  ``symbol`` is what a drawing shows on the node.
+    ``grad_words[0]="{1}"``.  Both must read as Python once the operands are filled in
+    (``²`` is read as ``**2``): a test evaluates the words against ``local_grads``.
+    ``symbol`` is what a drawing shows on the node.
 
     The rest is optional:
 
@@ -139,9 +141,10 @@ class Primitive:
     - ``forward_code``, ``grads_code``: the forward rule and each local derivative as a Python
       expression, with ``{0}``, ``{1}``... for the operands (each replaced by a name or a
       bracketed expression) and ``{out}`` for the output, computing exactly the same bits as
-      ``forward`` and ``local_grads`` on floats, errors included.  The names they use are in
-      :data:`CODE_GLOBALS`.  Without them (both empty) compiled code calls the row's own
-      ``forward`` and ``local_grads``: exact, if not as fast.
+      ``forward`` and ``local_grads`` on floats, errors included.  They may name only what
+      compiled code runs with, :data:`CODE_GLOBALS` (and ``math``'s functions).  Without them
+      (both empty) compiled code calls the row's own ``forward`` and ``local_grads``: exact,
+      if not as fast.
     - ``notes``: :class:`Note` s for the stepper.
     - ``by_hand``: whether a student can work the operation out with pencil and paper (its
       numbers and slopes stay whole eighths for inputs in eighths: ``relu``, ``abs``, but not
@@ -151,6 +154,13 @@ class Primitive:
 
     Every built-in function row is also a method of Value, of the name it is written with
     (``x.tanh()``), made from the row when the engine loads: adding a row adds the method.
+
+    A row that breaks one of these rules is refused when it is made, saying what to fix:
+
+    >>> Primitive("cube", "x³", lambda x: x**3, lambda x, out: (3 * x * x,), "cube({0})", ("3*{0}²",),
+    ...           forward_code="{0} ** 3", grads_code=("3 * square({0})",))
+    Traceback (most recent call last):
+    ValueError: cube: the code '3 * square({0})' uses 'square', which compiled code does not have: ...
     """
 
     name: str
