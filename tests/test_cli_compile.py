@@ -1,6 +1,8 @@
 """`micrograd-like compile`: the expression's forward and backward pass printed as Python code."""
 
-from micrograd_like import Value, ops
+import pytest
+
+from micrograd_like import Value, ops, parse
 from micrograd_like.cli import main
 
 
@@ -26,3 +28,25 @@ def test_compile_errors_are_one_line(capsys):
     assert "Traceback" not in err and err.count("\n") == 1
     assert main(["compile", "a*b", "--var", "a=2"]) == 2
     assert "no value for b" in capsys.readouterr().err
+
+
+FUNCTIONS = [row for row in ops.built_in_rows() if row.written.isidentifier()]
+
+
+@pytest.mark.parametrize("row", FUNCTIONS, ids=lambda row: row.name)
+def test_every_function_of_the_table_compiles_to_code_that_gives_backwards_numbers(row, capsys):
+    """Read from the table: a function added as a row is compiled without a line of new code."""
+    others = [f"c{i}" for i in range(1, row.arity)]
+    values = {"a": 0.5, "b": 0.75, **{name: 0.25 * i for i, name in enumerate(others, 1)}}
+    text = f"{row.written}({', '.join(['a*b', *others])})"
+    assert main(["compile", text, *(f"--var={name}={value}" for name, value in values.items())]) == 0
+    source = capsys.readouterr().out
+    assert row.forward_code.format("t1", *others) in source  # the row's own code, not a call of the row
+    from micrograd_like.compiler.compiled import _check_finite
+
+    namespace = {**ops.CODE_GLOBALS, "_finite_or_raise": _check_finite}
+    exec(source, namespace)
+    leaves = {name: Value(value, label=name) for name, value in values.items()}
+    out = parse(text, leaves)
+    out.backward()
+    assert namespace["forward_backward"](*values.values()) == (out.data, tuple(leaf.grad for leaf in leaves.values()))
