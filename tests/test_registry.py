@@ -216,6 +216,24 @@ def test_a_registered_rows_notes_are_the_stepper_words(capsys):
         (lambda: _cube(forward_code="{0} ** 3", grads_code=("3 * x * x",)), "uses 'x', which compiled"),
         # ... and with an AttributeError
         (lambda: _cube(forward_code="math.cube({0})", grads_code=("1.0",)), "uses math.cube, which the math module"),
+        # code that computes something else than the rules (tried where the rules give numbers)
+        (lambda: _cube(forward_code="{0} ** 3", grads_code=("2 * {0} * {0}",)),
+         r"cube: the grads_code '2 \* \{0\} \* \{0\}' gives 0.18 at \[0.3\], where the row's rules give 0.27: "
+         r"the code must compute what forward and local_grads do"),
+        (lambda: _cube(forward_code="{0} ** 2", grads_code=("3 * {0} * {0}",)),
+         r"the forward_code '\{0\} \*\* 2' gives 0.09 at \[0.3\], where the row's rules give 0.027"),
+        (lambda: _cube(forward_code="{0} ** 3", grads_code=("3 * {0} * {0} / ({0} - {0})",)),
+         r"the grads_code .* raises ZeroDivisionError \(float division by zero\) at \[0.3\], where the row's"),
+        (lambda: Primitive("ln", "ln", math.log, lambda x, out: (1 / x,), "ln({0})", ("1/{0}",),
+                           forward_code="math.log({0})", grads_code=("1 / (2 * {0})",)),
+         r"'1 / \(2 \* \{0\}\)' gives 1.666666667 at \[0.3\], where the row's rules give 3.333333333"),
+        (lambda: Primitive("acosh", "acosh", math.acosh, lambda x, out: (1 / math.sqrt(x * x - 1),), "acosh({0})",
+                           ("1/sqrt({0}² - 1)",), forward_code="math.acosh({0})", grads_code=("1 / (x * x - 1)",)),
+         "uses 'x', which compiled"),
+        (lambda: Primitive("acosh", "acosh", math.acosh, lambda x, out: (1 / math.sqrt(x * x - 1),), "acosh({0})",
+                           ("1/sqrt({0}² - 1)",), forward_code="math.acosh({0})",
+                           grads_code=("1 / ({0} * {0} - 1)",)),
+         r"gives 0.5291005291 at \[1.7\]"),  # outside the domain at 0.3: tried at the next point
         # words the stepper writes and a test evaluates must read as Python
         (lambda: Primitive("cube", "c", abs, abs, "cube {0}", ("1",)),
          r"the notation 'cube \{0\}' must read as a Python expression"),

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 from .rules import (  # the rules in their checked, stable forms, and functions for floats and Values alike
     _check_code,
+    _check_code_agrees,
     _check_words,
     _constant_power,
     _divide,
@@ -226,6 +227,9 @@ class Primitive:
             if not isinstance(code, str):
                 raise ValueError(f"{self.name}: grads_code must be strs, got {code!r}")
             _check_code(self.name, code, allowed, CODE_GLOBALS)
+        if self.forward_code:
+            _check_code_agrees(self.name, self.forward, self.local_grads, self.forward_code, self.grads_code,
+                               arity, CODE_GLOBALS)
         for note in self.notes:
             if not isinstance(note, Note) or (note.operand is not None and not 0 <= note.operand < arity):
                 raise ValueError(f"{self.name}: notes must be Notes about operands 0..{arity - 1}, got {note!r}")

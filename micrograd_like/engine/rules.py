@@ -294,3 +294,36 @@ def _check_code(name: str, code: str, allowed: set[str], known: Mapping[str, obj
                 and not hasattr(known[node.value.id], node.attr):
             raise ValueError(f"{name}: the code {code!r} uses {node.value.id}.{node.attr}, "
                              f"which the {node.value.id} module does not have")
+
+
+# Where a row's code is tried against its rules: numbers of no special kind (no 0, no whole
+# number, both signs), one per operand; the first point inside the row's domain is used.
+_TRIAL_POINTS = ((0.3, 0.7, 1.3, 0.9), (1.7, 0.45, 2.1, 1.1), (-0.6, 1.2, -0.8, 0.35), (3.5, 4.25, 2.75, 5.5))
+
+
+def _check_code_agrees(name: str, forward, local_grads, forward_code: str, grads_code: tuple[str, ...],
+                       arity: int, known: Mapping[str, object]) -> None:
+    """Refuse code templates that compute something else than the row's rules (a slip between
+    the two, d/dx = 2*x in one and 3*x in the other), tried at the first point of
+    :data:`_TRIAL_POINTS` where the rules give a number.  The code is meant to give the very same
+    bits; tried here, it must at least agree to 9 digits, and raise no error where the rules do not."""
+    for trial in _TRIAL_POINTS:
+        point = [trial[i % len(trial)] * (1 + i // len(trial)) for i in range(arity)]
+        try:
+            out = forward(*point)
+            grads = [float(g) for g in local_grads(*point, out)]
+        except (ArithmeticError, ValueError, TypeError):
+            continue  # outside the row's domain: try the next point
+        names = {_OPERAND.format(i): x for i, x in enumerate(point)} | {_OUTPUT: out}
+        for what, code, expected in [("forward_code", forward_code, out),
+                                     *(("grads_code", code, g) for code, g in zip(grads_code, grads))]:
+            try:
+                got = eval(_filled(code), {**known, **names})  # (a template already read as Python)
+            except Exception as error:
+                raise ValueError(f"{name}: the {what} {code!r} raises {type(error).__name__} ({error}) at "
+                                 f"{point}, where the row's rules give {expected:.10g}") from None
+            if not (isinstance(got, (int, float)) and math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12)):
+                shown = f"{got:.10g}" if isinstance(got, (int, float)) else repr(got)
+                raise ValueError(f"{name}: the {what} {code!r} gives {shown} at {point}, where the row's rules "
+                                 f"give {expected:.10g}: the code must compute what forward and local_grads do")
+        return
