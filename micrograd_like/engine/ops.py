@@ -142,10 +142,10 @@ class Primitive:
     - ``forward_code``, ``grads_code``: the forward rule and each local derivative as a Python
       expression, with ``{0}``, ``{1}``... for the operands (each replaced by a name or a
       bracketed expression) and ``{out}`` for the output, computing exactly the same bits as
-      ``forward`` and ``local_grads`` on floats, errors included.  They may name only what
-      compiled code runs with, :data:`CODE_GLOBALS` (and ``math``'s functions).  Without them
-      (both empty) compiled code calls the row's own ``forward`` and ``local_grads``: exact,
-      if not as fast.
+      ``forward`` and ``local_grads`` on floats, errors included (they are tried against them
+      when the row is made).  They may name only what compiled code runs with,
+      :data:`CODE_GLOBALS` (and ``math``'s functions).  Without them (both empty) compiled
+      code calls the row's own ``forward`` and ``local_grads``: exact, if not as fast.
     - ``notes``: :class:`Note` s for the stepper.
     - ``by_hand``: whether a student can work the operation out with pencil and paper (its
       numbers and slopes stay whole eighths for inputs in eighths: ``relu``, ``abs``, but not
