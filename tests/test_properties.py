@@ -55,8 +55,10 @@ def test_zero_grad_then_backward_repeats_the_first_result(recipe):
 
 @given(recipes())
 def test_recorded_steps_are_the_pass_itself_bit_for_bit(recipe):
-    """backward(record=...) works the steps out again on the side: replayed in order, they
-    must reach every gradient the pass gave, to the last bit, from each node's own upstream.
+    """backward(record=...) notes each step as the chain rule makes it, every node the general
+    way (through its edges), while a plain pass takes the shortcut through the node kinds:
+    replayed in order, the steps must reach every gradient the plain pass gave, to the last
+    bit, from each node's own upstream.
     On top of the random graph: a weighted sum (a node with many parents, one a constant), a
     closure made micrograd's way, and gradients held from an earlier pass."""
     leaves, steps = recipe

@@ -17,11 +17,11 @@ import contextlib
 import gc
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 from typing import NamedTuple
 
 from .modes import AnomalyError, anomaly_detection_enabled
-from .value import BinaryNode, Constant, UnaryNode, Value
+from .value import BinaryNode, Constant, Node, UnaryNode, Value
 
 __all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
 
@@ -91,33 +91,30 @@ def backward(root: Value, create_graph: bool = False, record: list[ChainRuleStep
     gradients.  A pass is all or nothing: if anything goes wrong on the way (an overflow, an
     anomaly, Ctrl-C), every ``grad`` is put back as it was before the error goes on.  With
     ``create_graph`` the gradients are Values that can be differentiated again.  When
-    ``record`` is a list, every chain-rule step is appended to it (that is how the stepper
-    replays this very pass).
+    ``record`` is a list, every chain-rule step of the pass is appended to it as it is made
+    (that is how the stepper shows this very pass).
     """
     if not root.requires_grad:
         raise ValueError("this Value is a constant (a number, detached, or made under no_grad()): it has no graph")
     if create_graph and record is not None:
         raise ValueError("backward() records its steps on numbers only: use create_graph=False with record")
     order = topological_order(root)
-    if create_graph:
-        _refuse_closures(order)
     held = [node.grad for node in order]
-    shares: dict[Value, list[float]] = {}  # what each closure gave in this pass
+    steps: list = []
     try:
-        _pass(root, order, create_graph, shares)
-        steps = _numbered(_replayed_steps(root, order, shares)) if record is not None else []
+        _pass(root, order, steps if record is not None else None, create_graph)
         if any(held):
             _add_held(order, held, create_graph)
     except BaseException as error:
         _put_back(order, held)
         if isinstance(error, (OverflowError, FloatingPointError)) and not create_graph \
                 and anomaly_detection_enabled():
-            anomaly = _first_anomaly(root, order, shares)  # names the very step that overflowed
+            anomaly = _first_anomaly(root, order)  # names the very step that overflowed
             if anomaly:
                 raise anomaly from None
         raise
     if record is not None:
-        record.extend(steps)
+        record.extend(_numbered(steps))
     return order
 
 
@@ -133,11 +130,9 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     if not root.requires_grad:
         return [Constant(0.0) if create_graph else 0.0 for _ in inputs]
     order = topological_order(root)
-    if create_graph:
-        _refuse_closures(order)
     held = [node.grad for node in order]
     try:
-        _pass(root, order, create_graph, {})
+        _pass(root, order, None, create_graph)
         placed = set(order)
         result = [x.grad if x in placed else 0.0 for x in inputs]
     finally:
@@ -147,17 +142,109 @@ def gradients(root: Value, inputs: Sequence[Value], create_graph: bool = False) 
     return result
 
 
-def _pass(root: Value, order: list[Value], create_graph: bool, shares: dict) -> None:
+def _pass(root: Value, order: list[Value], record: list | None = None, create_graph: bool = False) -> None:
     """One backward pass, its gradients built up from zero in the ``grad`` fields (the caller
-    has kept what they held before, to add it back or put it back); ``shares`` gets what each
-    closure gave."""
+    has kept what they held before, to add it back or put it back)."""
     for node in order:
         node.grad = 0.0  # (even a held -0.0: the pass starts from 0.0, as its record does)
+    if not create_graph:
+        _chain_rule(root, order, record)
+        return
+    _refuse_closures(order)
+    with _collector_paused():
+        _chain_rule(root, order, create_graph=True)  # its operations check their own results
+    for node in order:  # every gradient a Value, even one that stayed a plain number
+        if type(node) is not Constant and not isinstance(node.grad, Value):
+            node.grad = Constant(node.grad)
+
+
+def _chain_rule(root: Value, order: list[Value], record: list | None = None, create_graph: bool = False) -> None:
+    """The chain rule, once per edge, from the root back to the leaves:
+
+        parent.grad += upstream * local
+
+    where ``upstream`` is the node's gradient d(root)/d(node), complete by the node's turn
+    (every node that uses it came before it in the reverse order), and ``local`` is
+    d(node)/d(parent), recorded when the node was made.  :func:`_edges` gives every node's
+    edges, whatever its kind: (parent, local, contribution = upstream * local).
+
+    This one loop serves every pass.  When ``record`` is a list, each step is noted in it
+    (node, parent, local, upstream, contribution, before, after) as it is made: the stepper
+    shows this very pass.  With ``create_graph`` the numbers are Values (see :func:`_edges`),
+    so that the gradients have graphs of their own.
+
+    The loop runs once per node of every graph, so a plain pass (numbers, nothing noted)
+    takes a shortcut through the kinds of node the table makes: their fields are read
+    directly, the two commonest kinds with no tuple, iterator or call at all (the tuple
+    views ``_parents`` and ``_local_grads`` of those two are properties, ten times dearer to
+    read).  The shortcut makes the very steps of the general way, to the last bit
+    (tests/test_properties.py checks it).
+    """
+    root.grad = 1.0
+    plain = record is None and not create_graph
+    for node in reversed(order):
+        upstream = node.grad  # complete now: every node that uses this one has passed its share
+        if not create_graph and upstream - upstream != 0.0:  # inf, or nan (a Value checks itself)
+            raise _not_finite(node, upstream)
+        kind = type(node)
+        if kind is BinaryNode and plain:  # the shortcut
+            parent = node._left
+            if type(parent) is not Constant:  # constants collect no gradient
+                parent.grad += upstream * node._left_local
+            parent = node._right
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._right_local
+        elif kind is UnaryNode and plain:
+            parent = node._parent
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._local
+        elif kind is Node and plain:
+            for parent, local in zip(node._parents, node._local_grads):
+                if type(parent) is not Constant:
+                    parent.grad += upstream * local
+        else:  # the general way: any node, any pass
+            for parent, local, contribution in _edges(node, upstream, record is not None, create_graph):
+                before = parent.grad
+                parent.grad = after = _sum(before, contribution) if create_graph else before + contribution
+                if record is not None:
+                    record.append((node, parent, local, upstream, contribution, before, after))
+
+
+def _edges(node: Value, upstream, recording: bool = False, create_graph: bool = False) -> list[tuple]:
+    """The edges node -> parent along which the chain rule passes a gradient, in operand
+    order: (parent, local, contribution) for each parent that is not a constant, where
+    contribution = upstream * local is what the parent gets.
+
+    - A node made by the table: its recorded parents and local derivatives (a leaf has none).
+    - A :class:`~.closures.ClosureNode`: each distinct parent with what the node's closure
+      gives it.  Its local is what the closure gives per unit of upstream, measured only
+      when the steps are recorded (it runs the closure once more).
+    - With ``create_graph``: the local derivatives worked out again from the table, with the
+      parents themselves as inputs (d(a*b)/da is the Value b, not its number), so that the
+      gradient's graph reaches back into the original one and can be differentiated again.
+    """
+    parents = node._parents
+    if not parents:
+        return []
     if create_graph:
-        with _collector_paused():
-            _chain_rule_building_graphs(root, order)  # its operations check their own results
-    else:
-        _chain_rule(root, order, shares)
+        return [(parent, local, _product(upstream, local))
+                for parent, local in zip(parents, _differentiable_locals(node)) if type(parent) is not Constant]
+    if node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
+        parents = node.distinct_parents
+        per_unit = node.closure_shares(1.0) if recording else repeat(None)
+        return [(parent, local, share) for parent, local, share in zip(parents, per_unit, node.closure_shares(upstream))
+                if type(parent) is not Constant]
+    return [(parent, local, upstream * local)
+            for parent, local in zip(parents, node._local_grads) if type(parent) is not Constant]
+
+
+def _differentiable_locals(node: Value) -> tuple:
+    """The node's local derivatives as Values, from the primitive table (for create_graph)."""
+    try:
+        return node._primitive.local_grads(*node._parents, node)
+    except (ArithmeticError, ValueError) as error:  # e.g. x**1.5 at 0: its second derivative is infinite
+        raise type(error)(f"create_graph: the derivative of {_name(node)} cannot be differentiated again "
+                          f"here: {error}") from None
 
 
 def _add_held(order: list[Value], held: list, create_graph: bool) -> None:
@@ -210,106 +297,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _chain_rule(root: Value, order: list[Value], shares: dict) -> None:
-    """The chain rule on numbers, once per edge: parent.grad += node.grad * d(node)/d(parent).
-
-    This loop runs once per node of every graph, so the two commonest kinds of node are
-    written out: their fields are read directly (the tuple views ``_parents`` and
-    ``_local_grads`` are properties, ten times dearer to read), with no tuple or loop per
-    node.  Any other node goes through its tuples, or its closure (what a closure gives is
-    kept in ``shares``).  :func:`_replayed_steps` works out the same steps one by one, for
-    the stepper: a change here must be made there too.
-    """
-    root.grad = 1.0
-    for node in reversed(order):
-        upstream = node.grad  # complete now: every node that uses this one has passed its share
-        if upstream - upstream != 0.0:  # inf, or nan (from inf - inf, inf * 0, or a closure)
-            raise _not_finite(node, upstream)
-        kind = type(node)
-        if kind is BinaryNode:
-            parent = node._left
-            if type(parent) is not Constant:  # constants collect no gradient
-                parent.grad += upstream * node._left_local  # the chain rule
-            parent = node._right
-            if type(parent) is not Constant:
-                parent.grad += upstream * node._right_local
-        elif kind is UnaryNode:
-            parent = node._parent
-            if type(parent) is not Constant:
-                parent.grad += upstream * node._local
-        elif node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
-            shares[node] = node.closure_shares(upstream)
-            for parent, share in zip(node.distinct_parents, shares[node]):
-                if type(parent) is not Constant:
-                    parent.grad += share
-        else:
-            for parent, local in zip(node._parents, node._local_grads):
-                if type(parent) is not Constant:
-                    parent.grad += upstream * local
-
-
-def _replayed_steps(root: Value, order: list[Value], shares: dict) -> Iterator[tuple]:
-    """The chain-rule steps of :func:`_chain_rule`'s pass over ``order``, worked out again on
-    the side, each as (node, parent, local, upstream, contribution, before, after).
-
-    The same products added in the same order give the same bits, and a closure's step
-    adds what it gave in the pass (``shares``), so this is that very pass, step by step (for
-    the stepper, and for naming the step that overflowed).  No ``grad`` field is changed:
-    the running sums are kept in a dict.  It stops at a closure the pass did not reach.
-    """
-    running = {root: 1.0}
-    for node in reversed(order):
-        upstream = running.get(node, 0.0)
-        if node._local_grads is None:  # a ClosureNode: what it gave, and what it adds per unit of upstream
-            if node not in shares:
-                return
-            parents, locals_, contributions = node.distinct_parents, node.closure_shares(1.0), shares[node]
-        else:
-            parents, locals_ = node._parents, node._local_grads
-            contributions = [upstream * local for local in locals_]
-        for parent, local, contribution in zip(parents, locals_, contributions):
-            if type(parent) is Constant:
-                continue
-            before = running.get(parent, 0.0)
-            running[parent] = after = before + contribution
-            yield node, parent, local, upstream, contribution, before, after
-
-
-def _not_finite(node: Value, gradient: float) -> ArithmeticError:
-    if gradient != gradient:
-        return FloatingPointError(
-            f"backward: the gradient of {_name(node)} is nan, not a number (made on the way here by an "
-            "infinity times 0, inf - inf, or a closure); no gradient was changed")
-    return OverflowError(f"backward: the gradient of {_name(node)} is {gradient!r}, too large for a float; "
-                         "no gradient was changed")
-
-
-def _chain_rule_building_graphs(root: Value, order: list[Value]) -> None:
-    """The same chain rule with Values for numbers, so that every gradient has a graph.
-
-    The local derivatives are recomputed from the primitive table with the parents
-    themselves as inputs (d(a*b)/da is the Value b, not its number), so the gradient's
-    graph reaches back into the original one and can be differentiated again.
-    """
-    root.grad = 1.0
-    for node in reversed(order):
-        upstream = node.grad
-        if not node._parents:
-            continue
-        try:
-            local_grads = node._primitive.local_grads(*node._parents, node)
-        except (ArithmeticError, ValueError) as error:  # e.g. x**1.5 at 0: its second derivative is infinite
-            raise type(error)(f"create_graph: the derivative of {_name(node)} cannot be differentiated again "
-                              f"here: {error}") from None
-        for parent, local in zip(node._parents, local_grads):
-            if type(parent) is Constant:
-                continue
-            parent.grad = _sum(parent.grad, _product(upstream, local))
-    for node in order:
-        if type(node) is not Constant and not isinstance(node.grad, Value):
-            node.grad = Constant(node.grad)
-
-
 def _product(a, b):
     """a * b, skipping the multiplications by a plain 1.0 that would only clutter the graph."""
     if type(a) is float and a == 1.0:
@@ -328,19 +315,34 @@ def _sum(a, b):
     return a + b
 
 
-def _first_anomaly(root: Value, order: list[Value], shares: dict) -> AnomalyError | None:
+def _not_finite(node: Value, gradient: float) -> ArithmeticError:
+    if gradient != gradient:
+        return FloatingPointError(
+            f"backward: the gradient of {_name(node)} is nan, not a number (made on the way here by an "
+            "infinity times 0, inf - inf, or a closure); no gradient was changed")
+    return OverflowError(f"backward: the gradient of {_name(node)} is {gradient!r}, too large for a float; "
+                         "no gradient was changed")
+
+
+def _first_anomaly(root: Value, order: list[Value]) -> AnomalyError | None:
     """Under detect_anomaly(): the error naming the first chain-rule step of a failed pass that
-    made a gradient NaN or infinite (None if there is none)."""
+    made a gradient NaN or infinite (None if there is none).  The pass is made once more, its
+    steps noted, and every ``grad`` is put back afterwards."""
+    held = [node.grad for node in order]
+    steps: list = []
     try:
-        for node, parent, local, upstream, _, before, after in _replayed_steps(root, order, shares):
-            if not math.isfinite(after):
-                return AnomalyError(
-                    f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
-                    f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
-                    f"upstream {upstream!r} * local {local!r} added to {before!r}"
-                )
-    except Exception:  # a closure failing again as the steps are replayed: the pass's own error says more
-        return None
+        _pass(root, order, steps)  # it stops where the first pass stopped
+    except Exception:  # (a closure failing in another way this time: the first pass's error says more)
+        pass
+    finally:
+        _put_back(order, held)
+    for node, parent, local, upstream, _, before, after in steps:
+        if not math.isfinite(after):
+            return AnomalyError(
+                f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
+                f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
+                f"upstream {upstream!r} * local {local!r} added to {before!r}"
+            )
     return None
 
 
