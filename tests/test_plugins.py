@@ -186,3 +186,17 @@ def test_a_failing_plugin_is_an_error_every_time_until_fixed(plugins):
     with pytest.raises(ops.PluginError):
         ops.function_names()  # a list without the plugin's rows would be a wrong one
     assert ops.find("tanh") is ops.TANH  # the rows registered are still found
+
+
+def test_a_load_interrupted_is_tried_again_when_next_needed(plugins):
+    interrupt = [KeyboardInterrupt()]
+
+    def twice():
+        if interrupt:
+            raise interrupt.pop()
+        _twice()
+
+    plugins.append(_EntryPoint("twice", twice))
+    with pytest.raises(KeyboardInterrupt):
+        ops.function_names()
+    assert ops.find("twice").name == "twice"

@@ -403,13 +403,20 @@ def load_plugins() -> None:
         except PluginError as error:
             _plugins = error
             raise
+        except BaseException:
+            _plugins = None  # interrupted (Ctrl-C): tried again when next needed
+            raise
         _plugins = _LOADED
 
 
 def _entry_points() -> list:
     from importlib.metadata import entry_points  # (read only when a plugin could be needed)
 
-    found = entry_points(group=ENTRY_POINT_GROUP)
+    try:
+        found = entry_points(group=ENTRY_POINT_GROUP)
+    except Exception as error:  # an installed package's metadata that cannot be read
+        raise PluginError(f"the installed packages' {ENTRY_POINT_GROUP} entry points cannot be read: "
+                          f"{type(error).__name__}: {error}") from error
     return sorted({(point.name, point.value): point for point in found}.values(), key=lambda point: point.name)
 
 
