@@ -310,7 +310,7 @@ def _check_code_agrees(name: str, forward, local_grads, forward_code: str, grads
     for trial in _TRIAL_POINTS:
         point = [trial[i % len(trial)] * (1 + i // len(trial)) for i in range(arity)]
         try:
-            out = forward(*point)
+            out = float(forward(*point))
             grads = [float(g) for g in local_grads(*point, out)]
         except (ArithmeticError, ValueError, TypeError):
             continue  # outside the row's domain: try the next point
