@@ -3,15 +3,16 @@
 Read it in this order:
 
 - :mod:`.value`: the :class:`Value`, the node kinds, and how an operation makes a node;
-- :mod:`.backward`: the topological order and the chain rule, once per edge;
+- :mod:`.backward`: the topological order and the chain rule, one loop for every pass (plain,
+  recorded step by step for the stepper, or building graphs for ``create_graph``), and the
+  nodes made micrograd's way, whose ``_backward`` closure that loop runs;
 - :mod:`.ops`: the primitive table, one row per operation (its forward rule, its local
   derivatives, its words), and :mod:`.rules`, the rules that need more than one expression.
 
-Around them: :mod:`.modes` (``no_grad()``, ``detect_anomaly()``), :mod:`.closures` (nodes made
-micrograd's way, with a ``_backward`` of their own), :mod:`.errors` (what the engine refuses,
-and how it says so), :mod:`.functional` (``grad(f)``, ``hessian(f)``) and :mod:`.checks`
-(``gradcheck``).  Nothing here imports from the rest of the package: every other part builds
-on the engine.
+Around them: :mod:`.modes` (``no_grad()``, ``detect_anomaly()``), :mod:`.errors` (what the
+engine refuses, and how it says so), :mod:`.functional` (``grad(f)``, ``hessian(f)``) and
+:mod:`.checks` (``gradcheck``).  Nothing here imports from the rest of the package: every
+other part builds on the engine.
 
 ``from micrograd_like.engine import Value`` works as in micrograd.
 """

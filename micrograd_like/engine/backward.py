@@ -8,7 +8,12 @@ where ``d(node)/d(parent)`` is the local derivative the node recorded when it wa
 Visiting nodes so that each comes after every node that uses it (reverse topological
 order) guarantees that ``node.grad`` is complete before it is passed on.
 
-Both functions here are iterative, so a graph a million nodes deep needs no recursion.
+Read :func:`topological_order`, then :func:`_chain_rule`, the one loop that applies the
+chain rule in every pass (plain, recorded step by step for the stepper, or building graphs
+for ``create_graph``), then :func:`backward`, which makes a pass all or nothing.  A node made
+micrograd's way, with a ``_backward`` closure of its own, is a :class:`ClosureNode` (at the
+end): the same loop runs its closure.  Everything here is iterative, so a graph a million
+nodes deep needs no recursion.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import filterfalse, repeat
 from typing import NamedTuple
 
+from .errors import as_number
 from .modes import AnomalyError, anomaly_detection_enabled
 from .value import BinaryNode, Constant, Node, UnaryNode, Value
 
-__all__ = ["topological_order", "backward", "gradients", "ChainRuleStep"]
+__all__ = ["topological_order", "backward", "gradients", "ChainRuleStep", "ClosureNode"]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -65,6 +71,97 @@ def topological_order(root: Value) -> list[Value]:
 
 
 _PLACE_NEXT = object()  # the marker: "the node beneath me has all its parents placed"
+
+
+def _chain_rule(root: Value, order: list[Value], record: list | None = None, create_graph: bool = False) -> None:
+    """The chain rule, once per edge, from the root back to the leaves:
+
+        parent.grad += upstream * local
+
+    where ``upstream`` is the node's gradient d(root)/d(node), complete by the node's turn
+    (every node that uses it came before it in the reverse order), and ``local`` is
+    d(node)/d(parent), recorded when the node was made.
+
+    This one loop serves every pass.  When ``record`` is a list, each step is noted in it
+    as it is made (see :func:`_pass_on`): the stepper shows this very pass.  With
+    ``create_graph`` the numbers are Values (see :func:`_edges`), so that the gradients have
+    graphs of their own.
+
+    The loop runs once per node of every graph, so a plain pass (numbers, nothing noted)
+    takes a shortcut through the kinds of node the table makes: their fields are read
+    directly, the two commonest kinds with no tuple, iterator or call at all (the tuple
+    views ``_parents`` and ``_local_grads`` of those two are properties, ten times dearer to
+    read).  The shortcut makes the very steps of the general way, :func:`_pass_on`, to the
+    last bit (tests/test_properties.py checks it).
+    """
+    root.grad = 1.0
+    # The kinds of node that take the shortcut: none, in a pass that notes its steps or builds graphs.
+    plain = record is None and not create_graph
+    binary, unary, tuples = (BinaryNode, UnaryNode, Node) if plain else (None, None, None)
+    for node in reversed(order):
+        upstream = node.grad  # complete now: every node that uses this one has passed its share
+        if not create_graph and upstream - upstream != 0.0:  # inf, or nan (a Value checks itself)
+            raise _not_finite(node, upstream)
+        kind = type(node)
+        if kind is binary:  # the shortcut: a BinaryNode, its two edges read off its fields
+            parent = node._left
+            if type(parent) is not Constant:  # constants collect no gradient
+                parent.grad += upstream * node._left_local
+            parent = node._right
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._right_local
+        elif kind is unary:  # a UnaryNode, its one edge
+            parent = node._parent
+            if type(parent) is not Constant:
+                parent.grad += upstream * node._local
+        elif kind is tuples:  # a Node, its edges in two tuples
+            for parent, local in zip(node._parents, node._local_grads):
+                if type(parent) is not Constant:
+                    parent.grad += upstream * local
+        else:  # the general way: any node, any pass
+            _pass_on(node, upstream, record, create_graph)
+
+
+def _pass_on(node: Value, upstream, record: list | None = None, create_graph: bool = False) -> None:
+    """The chain rule for one node: pass ``upstream``, its gradient, on along each of its edges.
+
+    With ``record`` a list, each step is appended to it as (node, parent, local, upstream,
+    contribution, before, after).  This is also what ``node._backward()`` does, micrograd's
+    per-node step, with the node's own ``grad``.
+    """
+    for parent, local, contribution in _edges(node, upstream, record is not None, create_graph):
+        before = parent.grad
+        parent.grad = after = _sum(before, contribution) if create_graph else before + contribution
+        if record is not None:
+            record.append((node, parent, local, upstream, contribution, before, after))
+
+
+def _edges(node: Value, upstream, recording: bool = False, create_graph: bool = False) -> list[tuple]:
+    """The edges node -> parent along which the chain rule passes a gradient, in operand
+    order: (parent, local, contribution) for each parent that is not a constant, where
+    contribution = upstream * local is what the parent gets.
+
+    - A node made by the table: its recorded parents and local derivatives (a leaf has none).
+    - A :class:`ClosureNode`: each distinct parent with what the node's closure gives it.
+      Its local is what the closure gives per unit of upstream, measured only when the steps
+      are recorded (that runs the closure once more).
+    - With ``create_graph``: the local derivatives worked out again from the table, with the
+      parents themselves as inputs (d(a*b)/da is the Value b, not its number), so that the
+      gradient's graph reaches back into the original one and can be differentiated again.
+    """
+    parents = node._parents
+    if not parents:
+        return []
+    if create_graph:
+        return [(parent, local, _product(upstream, local))
+                for parent, local in zip(parents, _differentiable_locals(node)) if type(parent) is not Constant]
+    if node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
+        parents = node.distinct_parents
+        per_unit = node.closure_shares(1.0) if recording else repeat(None)
+        return [(parent, local, share) for parent, local, share in zip(parents, per_unit, node.closure_shares(upstream))
+                if type(parent) is not Constant]
+    return [(parent, local, upstream * local)
+            for parent, local in zip(parents, node._local_grads) if type(parent) is not Constant]
 
 
 class ChainRuleStep(NamedTuple):
@@ -156,86 +253,6 @@ def _pass(root: Value, order: list[Value], record: list | None = None, create_gr
     for node in order:  # every gradient a Value, even one that stayed a plain number
         if type(node) is not Constant and not isinstance(node.grad, Value):
             node.grad = Constant(node.grad)
-
-
-def _chain_rule(root: Value, order: list[Value], record: list | None = None, create_graph: bool = False) -> None:
-    """The chain rule, once per edge, from the root back to the leaves:
-
-        parent.grad += upstream * local
-
-    where ``upstream`` is the node's gradient d(root)/d(node), complete by the node's turn
-    (every node that uses it came before it in the reverse order), and ``local`` is
-    d(node)/d(parent), recorded when the node was made.  :func:`_edges` gives every node's
-    edges, whatever its kind: (parent, local, contribution = upstream * local).
-
-    This one loop serves every pass.  When ``record`` is a list, each step is noted in it
-    (node, parent, local, upstream, contribution, before, after) as it is made: the stepper
-    shows this very pass.  With ``create_graph`` the numbers are Values (see :func:`_edges`),
-    so that the gradients have graphs of their own.
-
-    The loop runs once per node of every graph, so a plain pass (numbers, nothing noted)
-    takes a shortcut through the kinds of node the table makes: their fields are read
-    directly, the two commonest kinds with no tuple, iterator or call at all (the tuple
-    views ``_parents`` and ``_local_grads`` of those two are properties, ten times dearer to
-    read).  The shortcut makes the very steps of the general way, to the last bit
-    (tests/test_properties.py checks it).
-    """
-    root.grad = 1.0
-    plain = record is None and not create_graph
-    for node in reversed(order):
-        upstream = node.grad  # complete now: every node that uses this one has passed its share
-        if not create_graph and upstream - upstream != 0.0:  # inf, or nan (a Value checks itself)
-            raise _not_finite(node, upstream)
-        kind = type(node)
-        if kind is BinaryNode and plain:  # the shortcut
-            parent = node._left
-            if type(parent) is not Constant:  # constants collect no gradient
-                parent.grad += upstream * node._left_local
-            parent = node._right
-            if type(parent) is not Constant:
-                parent.grad += upstream * node._right_local
-        elif kind is UnaryNode and plain:
-            parent = node._parent
-            if type(parent) is not Constant:
-                parent.grad += upstream * node._local
-        elif kind is Node and plain:
-            for parent, local in zip(node._parents, node._local_grads):
-                if type(parent) is not Constant:
-                    parent.grad += upstream * local
-        else:  # the general way: any node, any pass
-            for parent, local, contribution in _edges(node, upstream, record is not None, create_graph):
-                before = parent.grad
-                parent.grad = after = _sum(before, contribution) if create_graph else before + contribution
-                if record is not None:
-                    record.append((node, parent, local, upstream, contribution, before, after))
-
-
-def _edges(node: Value, upstream, recording: bool = False, create_graph: bool = False) -> list[tuple]:
-    """The edges node -> parent along which the chain rule passes a gradient, in operand
-    order: (parent, local, contribution) for each parent that is not a constant, where
-    contribution = upstream * local is what the parent gets.
-
-    - A node made by the table: its recorded parents and local derivatives (a leaf has none).
-    - A :class:`~.closures.ClosureNode`: each distinct parent with what the node's closure
-      gives it.  Its local is what the closure gives per unit of upstream, measured only
-      when the steps are recorded (it runs the closure once more).
-    - With ``create_graph``: the local derivatives worked out again from the table, with the
-      parents themselves as inputs (d(a*b)/da is the Value b, not its number), so that the
-      gradient's graph reaches back into the original one and can be differentiated again.
-    """
-    parents = node._parents
-    if not parents:
-        return []
-    if create_graph:
-        return [(parent, local, _product(upstream, local))
-                for parent, local in zip(parents, _differentiable_locals(node)) if type(parent) is not Constant]
-    if node._local_grads is None:  # a ClosureNode: its closure says what each parent gets
-        parents = node.distinct_parents
-        per_unit = node.closure_shares(1.0) if recording else repeat(None)
-        return [(parent, local, share) for parent, local, share in zip(parents, per_unit, node.closure_shares(upstream))
-                if type(parent) is not Constant]
-    return [(parent, local, upstream * local)
-            for parent, local in zip(parents, node._local_grads) if type(parent) is not Constant]
 
 
 def _differentiable_locals(node: Value) -> tuple:
@@ -359,3 +376,84 @@ def _numbered(edges: Iterable[tuple]) -> list[ChainRuleStep]:
         closure = node._local_grads is None
         steps.append(ChainRuleStep(node, parent, operand, local, upstream, contribution, before, after, closure))
     return steps
+
+
+# -- nodes made micrograd's way: Value(data, (parents...), 'op') and a closure out._backward ---------
+# The lecture that most users come from adds an operation by writing its backward step as a
+# closure.  Value(data, (parents...), op) makes a ClosureNode; the chain rule runs its closure.
+
+
+class ClosureNode(Value):
+    """A node made micrograd's way, by a method that writes its own backward step:
+
+    >>> def cube(self):
+    ...     out = Value(self.data ** 3, (self,), "cube")
+    ...     def _backward():
+    ...         self.grad += 3 * self.data ** 2 * out.grad
+    ...     out._backward = _backward
+    ...     return out
+    >>> Value.cube = cube
+    >>> x = Value(2.0)
+    >>> y = x.cube() + x
+    >>> y.backward()
+    >>> x.grad, y.parents[0].op, y.parents[0].local_grads
+    (13.0, 'cube', (12.0,))
+
+    It records its parents and its symbol, not its local derivatives: the closure
+    (``_backward``) knows them.  The chain rule (:func:`_edges`) runs the closure when this
+    node's gradient is complete, with the parents' grads set to 0.0, reads what it added to each parent, and
+    adds that to the parents' gradients itself, so accumulation stays exact and a pass stays
+    all-or-nothing.  A closure must only add (``+=``) to its parents' grads.
+
+    ``local_grads`` is measured the same way with this node's gradient set to 1.0.  A parent
+    used twice (``x * x``) gets the closure's whole share at its first place, 0.0 at the next.
+    A closure passes numbers, so it has no derivative of its own: backward(create_graph=True)
+    refuses a graph that holds one.
+    """
+
+    __slots__ = ("_parents", "_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
+    _local_grads = None  # the closure knows them (backward() reads None as "run the closure")
+
+    @property
+    def op(self) -> str:
+        return self._symbol
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """What the closure sends back to each operand per unit of this node's gradient."""
+        shares = dict(zip(self.distinct_parents, self.closure_shares(1.0)))
+        return tuple(shares.pop(p) if p in shares else 0.0 for p in self._parents)
+
+    @property
+    def distinct_parents(self) -> tuple[Value, ...]:
+        """The parents, each once, in the order they first appear."""
+        return tuple(dict.fromkeys(self._parents))
+
+    def _backward(self) -> None:
+        """micrograd's default: pass nothing (the method that makes the node assigns its own)."""
+
+    def closure_shares(self, upstream: float) -> list[float]:
+        """What the closure adds to each of :attr:`distinct_parents` when this node's gradient
+        is ``upstream``.  Every grad it touches is put back afterwards."""
+        parents = self.distinct_parents
+        held = [p.grad for p in parents]
+        own = self.grad
+        try:
+            for p in parents:
+                p.grad = 0.0
+            self.grad = upstream
+            self._backward()
+            shares = [p.grad for p in parents]
+        finally:
+            self.grad = own
+            for p, grad in zip(parents, held):
+                p.grad = grad
+        return [share if type(share) is float else self._as_share(share) for share in shares]
+
+    def _as_share(self, share: object) -> float:
+        number = None if isinstance(share, Value) else as_number(share, "a closure's share")
+        if number is None:
+            kind = "Value" if isinstance(share, Value) else type(share).__name__
+            raise TypeError(f"the _backward of the {self._symbol or 'closure'} node made a parent's grad "
+                            f"{kind}: {share!r} (a closure must add numbers to .grad)")
+        return number

@@ -18,11 +18,13 @@ faster, making a :class:`UnaryNode` or a :class:`BinaryNode` (one object each, w
 Python's garbage collector scans far less than a node with tuples: see UnaryNode).  Those
 nodes hold no closures: what they record is all that ``backward()`` (in
 :mod:`micrograd_like.engine.backward`) and the step-by-step views need.  (A node made
-micrograd's way, with its own ``_backward``, is a :mod:`~micrograd_like.engine.closures` node.)
+micrograd's way, with its own ``_backward``, is a :class:`~micrograd_like.engine.backward.ClosureNode`,
+kept beside the chain rule that runs its closure.)
 
-The modules depend one way: :mod:`~micrograd_like.engine.backward` works on Values, so it imports
-this module; the two Value methods that run it (``backward``, ``zero_grad``) import it
-when they are called.
+Read this module first, then :mod:`~micrograd_like.engine.backward`, which works on Values and so
+imports this module.  The Value methods that go on into it (``backward()``, ``zero_grad()``,
+``_backward()``, and ``Value(data, (parents...), op)`` making a ClosureNode) import it when
+they are called: the engine's one circle of imports, a method and the chapter it runs.
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ class Value:
     def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
                 _children: Iterable[Value] = (), _op: str = "") -> Value:
         label, requires_grad, children, _ = _arguments(args, label, requires_grad, _children, _op)
-        if children:  # micrograd's way: see micrograd_like.engine.closures
-            from .closures import ClosureNode
+        if children:  # micrograd's way: see ClosureNode, beside the chain rule that runs its closure
+            from .backward import ClosureNode
 
             return object.__new__(ClosureNode)
         if not requires_grad:
@@ -130,10 +132,11 @@ class Value:
         return self.op
 
     def _backward(self) -> None:
-        """micrograd's per-node step: pass this node's grad to its parents (parent.grad += local * grad)."""
-        for parent, local in zip(self._parents, self._local_grads):
-            if type(parent) is not Constant:
-                parent.grad += local * self.grad
+        """micrograd's per-node step: pass this node's grad on to its parents, the chain rule
+        for this one node (parent.grad += grad * local), as :func:`backward` makes it."""
+        from .backward import _pass_on
+
+        _pass_on(self, self.grad)
 
     # -- backpropagation ---------------------------------------------------------------------
 
@@ -146,7 +149,7 @@ class Value:
         With ``create_graph=True`` the gradients are Values with graphs of their own, so
         they can be differentiated again (second and higher derivatives).
         """
-        from .backward import backward  # autodiff builds on this module, not the other way round
+        from .backward import backward  # the chain rule builds on this module: read it next
 
         backward(self, create_graph=create_graph)
 
