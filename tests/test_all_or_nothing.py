@@ -123,3 +123,18 @@ def test_an_infinite_gradient_in_a_pass_is_refused_and_changes_nothing():
     with pytest.raises(OverflowError, match="gradient of 'tiny' is -inf, too large for a float"):
         z.backward()
     assert tiny.grad == 0.0
+
+
+def test_under_detect_anomaly_a_failing_pass_through_a_closure_is_named_and_changes_nothing():
+    """detect_anomaly() names the step that overflowed by making the pass once more, its steps
+    noted: that pass too is undone, closures and all, and the held gradients stay."""
+    from micrograd_like import AnomalyError, detect_anomaly
+
+    a, b = Value(1e200, label="a"), Value(1e-200, label="b")
+    h = closure_tanh(a * b)  # tanh(1.0): a closure node on the way
+    loss = h * Value(1e200, label="c")
+    a.grad, b.grad = 1.0, 2.0  # held from earlier passes
+    with detect_anomaly(), pytest.raises(AnomalyError, match="gradient of 'b' became inf at the step through mul"):
+        loss.backward()  # d(loss)/d(a*b) = 1e200 * (1 - tanh(1)**2) is finite, times a = 1e200 it is not
+    assert (a.grad, b.grad, h.grad, loss.grad) == (1.0, 2.0, 0.0, 0.0)
+

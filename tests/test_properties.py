@@ -90,6 +90,33 @@ def test_recorded_steps_are_the_pass_itself_bit_for_bit(recipe):
             assert node.grad == one_pass[node] + one_pass[node]
 
 
+
+@given(recipes())
+def test_micrograds_loop_of_backward_steps_is_the_pass_itself_bit_for_bit(recipe):
+    """micrograd's backward is ``for node in reversed(topo): node._backward()``: each node's
+    ``_backward()`` is the chain rule's step for that one node, so that loop, by hand, gives
+    every gradient the pass gives (its shortcut through the node kinds included), to the
+    last bit.  With a weighted sum (many parents, one a constant) and a closure node."""
+    leaves, steps = recipe
+    output, inputs = engine_gradients(leaves, steps)
+    z = weighted_sum([output, inputs[0]], [inputs[-1], 0.5], Value(0.25))
+    closure = Value(2 * z.data, (z, z), "twice")
+
+    def _backward():
+        z.grad += 2 * closure.grad
+    closure._backward = _backward
+    root = closure * output + z
+    nodes = topological_order(root)
+    root.zero_grad()
+    root.backward()
+    one_pass = [node.grad.hex() for node in nodes]
+    root.zero_grad()
+    root.grad = 1.0
+    for node in reversed(nodes):
+        node._backward()
+    assert [node.grad.hex() for node in nodes] == one_pass
+
+
 finite = st.floats(-3.0, 3.0)
 positive = st.floats(0.1, 3.0)
 
