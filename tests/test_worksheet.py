@@ -22,7 +22,7 @@ from micrograd_like.engine import ops
 from micrograd_like.engine.ops import Primitive
 from micrograd_like.pages import worksheets as worksheet_pages
 from micrograd_like.pages.worksheets import graph_source, write_worksheets
-from micrograd_like.teach.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets
+from micrograd_like.teach.worksheet import LARGEST, MAX_ROWS, TEMPLATES, WorksheetError, make_sheets, number_text
 
 LONGEST = "x/y + x*y*y - relu(x*y)"  # 7 computed values and 13 steps: as many rows as a page holds
 
@@ -305,3 +305,46 @@ def test_the_pdfs_have_one_page_per_student(tmp_path):
         assert [f"Student {k}" in text for k, text in enumerate(texts, start=1)] == [True] * 3
     answer = sheets[0].forward[-1]
     assert f"{answer.value:g}" in texts[0]  # the answer key's pages hold the answers
+
+
+SIX = "relu(alpha1*beta12 + gamma1*delta1)*(epsil1 - zeta12) + etaeta"  # 13 steps, 6 inputs
+WIDE = SIX.replace("alpha1", "alpha_of_the_layer_1").replace("zeta12", "zeta_of_the_layer_12")  # ~20 characters
+
+
+def pdf_pages(path):
+    """The text of each page of a PDF, read back with pypdf."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+@pytest.mark.parametrize("expression", [SIX, WIDE])
+def test_a_sheet_that_does_not_fit_one_page_flows_onto_the_next(tmp_path, expression):
+    """Nothing is cut off: every row of both passes and every input's gradient is in the PDF, read
+    back; a long sheet may take a second page, and each student starts on a page of their own."""
+    need("dot")
+    need("chromium")
+    sheets = make_sheets(expression, students=2, seed=1)
+    write_worksheets(sheets, tmp_path, pdf=True)
+    for stem in ("worksheets", "answers"):
+        pages = pdf_pages(tmp_path / f"{stem}.pdf")
+        assert all(text.strip() for text in pages), stem  # no page of blanks alone, cut from their questions
+        starts = [k for k, text in enumerate(pages) for sheet in sheets if f"Student {sheet.student}" in text]
+        assert len(starts) == 2 and starts[0] == 0 and starts[1] > 0, (stem, starts)
+        for sheet, first, last in zip(sheets, starts, [starts[1], len(pages)]):
+            text = " ".join(pages[first:last])
+            words, squeezed = " ".join(text.split()), "".join(text.split())
+            for row in sheet.backward:
+                assert f"{row.number}{row.node}→{row.parent}" in squeezed, (stem, row)  # long names wrap
+                if stem == "answers":
+                    assert f"{row.parent}.grad={number_text(row.total)}" in squeezed, (stem, row)
+            for row in sheet.forward:
+                assert "".join(row.formula.split()) in squeezed, (stem, row)
+            assert "3. The gradients of the inputs" in words, stem
+            for name in sheet.values:
+                assert f"∂L/∂{name}" in squeezed, (stem, name)
+            if stem == "answers":  # the last table's numbers: the gradients of the inputs, in order
+                names, per = list(sheet.values), worksheet_pages.GRADS_PER_ROW
+                table = "".join(f"∂L/∂{name}" for name in names[:per]) + "".join(
+                    number_text(sheet.grads[name]) for name in names[:per])  # the first row of headers, its numbers
+                assert table in squeezed[squeezed.index("3.Thegradientsoftheinputs"):]

@@ -7,7 +7,7 @@ from functools import partial
 
 from ..pages.worksheets import PAPERS, write_worksheets
 from ..teach.worksheet import TEMPLATES, WorksheetError, make_sheets
-from .arguments import positive_int
+from .arguments import add_force_argument, positive_int
 from .errors import UserError
 from .terminal import progress_line
 
@@ -31,7 +31,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
         help="write worksheets for a class: every student their own values, and the answer key",
         description="Write a worksheet per student (their own values of the variables; the graph, the forward "
         "table and the backward table to fill in) and the answer key, into DIR: worksheets.html and "
-        "answers.html (one student per printed page, A4 or Letter), worksheets.md and answers.md, "
+        "answers.html (each student on a new printed page, a long sheet on two; A4 or Letter), worksheets.md "
+        "and answers.md, "
         "graphs/, answers.json for graders, and with --pdf worksheets.pdf and answers.pdf. DIR is created "
         "if missing. Files it did not write are never overwritten: if DIR holds other files with these "
         "names, it refuses, unless --force.",
@@ -56,7 +57,7 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     parser.add_argument("--pdf", action="store_true", help="also print worksheets.pdf and answers.pdf "
                         "(headless Chromium)")
     parser.add_argument("--paper", choices=list(PAPERS), default="a4", help="page size to print on (default a4)")
-    parser.add_argument("--force", action="store_true", help="overwrite files in DIR that it did not write")
+    add_force_argument(parser, "overwrite files in DIR that it did not write")
     parser.set_defaults(run=run)
     return parser
 

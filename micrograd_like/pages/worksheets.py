@@ -1,9 +1,9 @@
-"""Worksheets as pages: print-ready HTML (one student per page), Markdown, PDF and the answer key.
+"""Worksheets as pages: print-ready HTML (each student from a new page), Markdown, PDF and the answer key.
 
 :func:`write_worksheets` takes the sheets :func:`micrograd_like.teach.worksheet.make_sheets` made and
 writes, into one directory::
 
-    worksheets.html  answers.html    one student per printed page (A4 or Letter)
+    worksheets.html  answers.html    each student from a new printed page (A4 or Letter)
     worksheets.md    answers.md      the same, for courses written in Markdown
     graphs/          each student's graph, blank and filled in, as SVG (the Markdown shows them)
     answers.json     for graders: one object per student (values, forward, grads)
@@ -184,7 +184,7 @@ def planned_files(students: int, pdf: bool) -> list[str]:
 def _check_directory(directory: Path, names: list[str], force: bool) -> list[str]:
     """Refuse to write over files this module did not write (unless ``force``); return the files
     the last run wrote, from the manifest."""
-    links = [name for name in ("graphs", MANIFEST, *names) if (directory / name).is_symlink()]
+    links = [name for name in (".", "graphs", MANIFEST, *names) if (directory / name).is_symlink()]
     if links:  # its target is not in the directory, whatever the manifest says, and may be anyone's
         raise WorksheetError(f"cannot write {directory / links[0]}: it is a symbolic link, and micrograd-like "
                              "worksheet never writes through one, even with --force: remove it, or choose "
@@ -218,7 +218,7 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
     program = chromium() if pdf else None  # found before anything is written: without it, no files
     directory = Path(directory)
     names = planned_files(len(sheets), pdf)
-    ours = _check_directory(directory, names, force) if directory.exists() else []
+    ours = _check_directory(directory, names, force) if directory.exists() or directory.is_symlink() else []
     (directory / "graphs").mkdir(parents=True, exist_ok=True)
     # The manifest first, naming what this run is about to write as well as what the last one wrote:
     # whatever happens next, every file of ours in the directory is listed as ours.

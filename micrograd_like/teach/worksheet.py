@@ -57,8 +57,8 @@ def _by_hand_functions() -> tuple[str, ...]:
 LARGEST = 100.0  # no number on a sheet (value, local derivative, gradient) may be larger than this
 SMALLEST = 0.01  # with a calculator, a number other than 0 must be at least this large
 EIGHTHS = 8  # ... and, without a calculator, each must be a whole number of eighths: exact and short
-MAX_STEPS = 14  # chain-rule steps a sheet can hold and still fit on one page
-MAX_ROWS = 20  # rows of the forward and backward tables together that a page can hold
+MAX_STEPS = 14  # chain-rule steps a sheet can hold (a long sheet flows onto a second page)
+MAX_ROWS = 20  # rows of the forward and backward tables together that a sheet can hold
 ATTEMPTS = 2000  # draws tried per student before giving up
 POOL = (1.0, 2.0, 3.0, 4.0, 5.0, 0.5, 1.5, 2.5)  # the input values (and their negatives)
 TEMPLATES = ("lecture", "neuron", "two-layer")
