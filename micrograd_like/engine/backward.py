@@ -130,7 +130,7 @@ def _pass_on(node: Value, upstream, record: list | None = None, create_graph: bo
     per-node step, with the node's own ``grad``.
     """
     for parent, local, contribution in _edges(node, upstream, record is not None, create_graph):
-        before = parent.grad
+        before = parent.grad  # the chain rule: parent.grad += upstream * local (with Values: _sum)
         parent.grad = after = _sum(before, contribution) if create_graph else before + contribution
         if record is not None:
             record.append((node, parent, local, upstream, contribution, before, after))
