@@ -44,7 +44,7 @@ from ..engine.backward import gradients, topological_order
 from ..engine.errors import as_float
 from ..engine.modes import anomaly_detection_enabled
 from ..engine.value import Value, apply
-from .source import CHECK, FUNCTION_NAME, SourceWriter
+from .source import CHECK, FUNCTION_NAME, SourceWriter, helper_lines
 
 __all__ = ["compile_graph", "CompiledGraph", "CompiledLoss", "CompileError"]
 
@@ -99,9 +99,13 @@ class CompiledGraph:
         _refuse_closures(self.order)
         writer = SourceWriter(root, self.inputs, self.extras, self.order)
         self.source, self.names = writer.source()
-        namespace = {**ops.CODE_GLOBALS, **writer.rows, CHECK: _check_finite}
+        namespace = {**ops.CODE_GLOBALS, **writer.rows, CHECK: _finite_or_raise}
         exec(compile(self.source, f"<compiled graph of {self.names[root]}>", "exec"), namespace)
         self._function = namespace[FUNCTION_NAME]
+        self._helpers = {**ops.CODE_GLOBALS, CHECK: _finite_or_raise}
+        rules = {id(n._primitive): n._primitive for n in self.order if n._parents}.values()
+        self._rows = {name: next((p.name, rule) for p in rules for rule in ("forward", "local_grads")
+                                 if getattr(p, rule) is function) for name, function in writer.rows.items()}
 
     def __call__(self, *numbers: float) -> tuple:
         """``(value, (d/dinput, ...))`` at these input numbers (and the extras' values, if any)."""
@@ -133,6 +137,44 @@ class CompiledGraph:
         for x, g in zip(self.inputs, grads):
             x.grad = g
         return value
+
+    def program(self, defaults: Sequence[Value] = ()) -> str:
+        """The code as a program that runs on its own: ``python FILE`` prints the output and each
+        input's gradient at the inputs' current numbers, as ``backward()`` would.
+
+        Above the function, the imports and the helpers it calls, defined as the package defines
+        them; below it, an example call under ``if __name__ == "__main__":``.  The inputs in
+        ``defaults`` (the last ones: Python puts arguments with a default after those without)
+        take their current number as a default value; the others are arguments without one.
+        """
+        defaults = set(defaults)
+        plain = [x for x in self.inputs if x not in defaults]
+        if any(x in defaults for x in self.inputs[: len(plain)]):
+            raise ValueError("the inputs with a default must be the last inputs (as Python's arguments are)")
+        parameters = [self.names[x] if x in plain else f"{self.names[x]}={x.data!r}" for x in self.inputs]
+        signature = f"def {FUNCTION_NAME}({', '.join(self.names[x] for x in self.inputs)}):"
+        assert self.source.count(signature) == 1
+        code = self.source.replace(signature, f"def {FUNCTION_NAME}({', '.join(parameters)}):")
+        out, grads = self.names[self.root], [f"grad_{self.names[x]}" for x in self.inputs]
+        unpacked = f"({', '.join(grads)}{',' if len(grads) == 1 else ''})"
+        lines = [
+            f"# {out} and its gradients, written out as Python by micrograd_like: run it (python FILE) to see them",
+            f"# at the example numbers at the bottom, or import it and call {FUNCTION_NAME} with your own.",
+            *helper_lines(code, self._helpers, self._rows),
+            "",
+            "",
+            code.rstrip("\n"),
+            "",
+            "",
+            'if __name__ == "__main__":',
+            *(f"    print({self.names[x] + ' ='!r}, {x.data!r}, '(an example number: it has no default)')"
+              for x in plain),
+            f"    {out}, {unpacked} = {FUNCTION_NAME}({', '.join(f'{self.names[x]}={x.data!r}' for x in plain)})",
+            f"    print({out + ' ='!r}, {out})",
+            "    # + 0.0: backward() adds each gradient up from 0.0, so where this code's sum is -0.0 it has 0.0",
+            *(f"    print({f'd{out}/d{self.names[x]} ='!r}, {grad} + 0.0)" for x, grad in zip(self.inputs, grads)),
+        ]
+        return "\n".join(lines) + "\n"
 
     def _replay(self, numbers: Sequence[float]) -> tuple:
         """The engine's own pass on a fresh copy of the graph with these numbers: its error, or its result."""
@@ -258,9 +300,12 @@ def _refuse_closures(order: list[Value]) -> None:
             )
 
 
-def _check_finite(*sums: float) -> None:
-    """Raise if a sum is inf or nan: a number it adds up overflowed (or the sum did, which is harmless:
-    the engine then replays the call and gives its own answer)."""
+def _finite_or_raise(*sums: float) -> None:
+    """Raise OverflowError if a sum is inf or nan: a number it adds up overflowed, or the sum did
+    (harmless: compile_graph's function then runs the engine's own pass, which gives the answer)."""
     total = sum(sums)
     if total - total != 0.0:
         raise OverflowError("a number became too large for a float")
+
+
+_check_finite = _finite_or_raise  # (its name before it was printed into programs)

@@ -15,9 +15,14 @@ another, in backward's order.
 
 from __future__ import annotations
 
+import ast
 import builtins
+import inspect
 import keyword
 import re
+import sys
+import textwrap
+import types
 import unicodedata
 from collections.abc import Callable, Container, Sequence
 from typing import NamedTuple
@@ -160,7 +165,7 @@ def _chunked(first: str, items: list[str], joiner: str, again: str, end: str = "
     return lines
 
 
-def _finite_or_raise(names: list[str]) -> list[str]:
+def _check_lines(names: list[str]) -> list[str]:
     """The line(s) that check these numbers are finite: one sum, inf or nan if any of them is."""
     if not names:
         return []
@@ -328,7 +333,7 @@ class SourceWriter:
         if checked:
             lines.append("    # a number too large for a float (inf, or nan)? "
                          "the engine refuses it, and so does this code")
-            lines += _finite_or_raise(checked)
+            lines += _check_lines(checked)
         return lines
 
     def _returned(self) -> str:
@@ -422,7 +427,7 @@ class _MainBackward:
             self._unpack(self.packed[0])
         sinks = [grads[n] for n in grads if all(type(p) is Constant for p in n._parents)]
         out.append("    # a gradient too large for a float? it reaches these leaves: refused as the engine does")
-        out += _finite_or_raise(sinks)
+        out += _check_lines(sinks)
         return out
 
     def _pack(self, name: str) -> None:
@@ -485,7 +490,7 @@ class _BlockWriter:
         for node in block.nodes:
             operands = [expression[p] for p in node._parents]
             body.append(f"    {expression[node]} = {codes[id(node._primitive)].forward.format(*operands)}")
-        body += _finite_or_raise(values)
+        body += _check_lines(values)
         body += [f"    saved.append({_tuple(values, 16)})", f"    outputs.append({values[-1]})"]
         lines = [
             "",
@@ -504,7 +509,7 @@ class _BlockWriter:
         for node in reversed(block.nodes):
             operands = [expression[p] for p in node._parents]
             chain.step(node, operands, expression[node], codes[id(node._primitive)], body)
-        body += _finite_or_raise([grads[n] for n in block.nodes if all(type(p) is Constant for p in n._parents)])
+        body += _check_lines([grads[n] for n in block.nodes if all(type(p) is Constant for p in n._parents)])
         returned = _tuple([grads[e] for e in block.externals], 11) if block.externals else "()"
         lines += [
             "",
@@ -520,3 +525,78 @@ class _BlockWriter:
 
 def _indented(lines: list[str]) -> list[str]:
     return [f"    {line}" for line in lines]
+
+
+# -- the code as a program of its own ---------------------------------------------------------------
+
+
+def helper_lines(source: str, helpers: dict[str, object], rows: dict[str, tuple[str, str]]) -> list[str]:
+    """The imports and definitions ``source`` needs to run on its own, for the names it calls.
+
+    ``helpers`` are the functions the code runs with (the table's ``CODE_GLOBALS`` and the
+    overflow check): each one called is printed as it is defined, with what it calls in turn,
+    so its numbers and errors are the package's own.  One that cannot be printed (not a plain
+    Python function) is imported instead, as is each row without code: ``rows`` gives a called
+    name's row and which of its rules it is (``"forward"`` or ``"local_grads"``).
+    """
+    called = {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+    printed: dict[str, str] = {}  # name -> its definition, what it calls before it
+    imported: list[str] = []
+    modules: set[str] = {"math"} & called
+    for name in sorted(called & set(helpers)):
+        function = helpers[name]
+        if function is getattr(builtins, name, None) or function is sys.modules.get(name):
+            continue  # Python's own: abs, max, sum; math
+        if not _print_into(name, function, printed, modules):
+            what = (getattr(function, "__doc__", None) or "a function the table's code calls").strip()
+            imported += [f'{name} = CODE_GLOBALS["{name}"]  # {what.splitlines()[0]}']
+    lines = [f"import {module}" for module in sorted(modules)]
+    if imported:
+        lines.append("from micrograd_like.engine.ops import CODE_GLOBALS  # the functions the table's code calls")
+        lines += imported
+    called_rows = [name for name in rows if name in called]
+    if called_rows:
+        lines.append("from micrograd_like.engine.ops import PRIMITIVES  # the rows of the table, by name")
+        for name in called_rows:
+            row, rule = rows[name]
+            lines.append(f"{name} = PRIMITIVES[{row!r}].{rule}  # row {row!r} has no code: its {rule} is called")
+    if printed:
+        lines += ["", "", "# The helpers the code calls, as micrograd_like defines them: the same numbers, and the",
+                  "# same errors for a number outside a function's domain (or too large for a float)."]
+        lines.append("\n\n".join(printed.values()).rstrip("\n"))
+    return lines
+
+
+def _print_into(name: str, function, printed: dict[str, str], modules: set[str]) -> bool:
+    """Add the definition of ``function`` (and of the functions of its module it calls) to
+    ``printed``, and the modules it uses to ``modules``; False if it cannot be printed."""
+    if name in printed:
+        return True
+    if not isinstance(function, types.FunctionType) or function.__name__ != name:
+        return False
+    try:
+        text = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    text = textwrap.dedent(text)
+    names = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}  # (not attributes)
+    needs, uses = [], set()
+    for used in sorted(names):
+        if used not in function.__globals__:
+            continue  # a builtin, an argument or a local name
+        thing = function.__globals__[used]
+        if isinstance(thing, types.ModuleType) and thing.__name__ == used and used in sys.stdlib_module_names:
+            uses.add(used)
+        elif isinstance(thing, types.FunctionType) and thing.__module__ == function.__module__:
+            needs.append((used, thing))
+        else:
+            return False
+    printed[name] = ""  # (being printed: a function that calls itself is fine)
+    for used, thing in needs:
+        if not _print_into(used, thing, printed, modules):
+            del printed[name]
+            return False
+    del printed[name]
+    printed[name] = text  # after what it calls
+    modules |= uses
+    return True
