@@ -4,6 +4,7 @@ Each notebook is executed by a real Jupyter kernel (nbclient, kernel ``python3``
 notebooks' own folder as a student would open them, importing this checkout of the package.
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -37,19 +38,56 @@ def _read(path: Path):
     return nbformat.read(path, as_version=4)
 
 
-def _execute(path: Path, monkeypatch, first_cell: str | None = None):
-    """Run the notebook in a fresh kernel, from its folder, with this checkout first on sys.path."""
+def _client(nb, monkeypatch):
+    """A client for a fresh kernel that runs from notebooks/, with this checkout first on sys.path."""
     from nbclient import NotebookClient
 
-    nb = _read(path)
-    if first_cell is not None:
-        nb.cells.insert(0, nbformat.v4.new_code_cell(first_cell))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     where = {"metadata": {"path": str(FOLDER)}}  # run from notebooks/, as a student opens them
-    client = NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources=where)
-    client.execute()
+    return NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources=where)
+
+
+def _execute(path: Path, monkeypatch, first_cell: str | None = None):
+    """Run the notebook top to bottom (Run All) in a fresh kernel."""
+    nb = _read(path)
+    if first_cell is not None:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(first_cell))
+    _client(nb, monkeypatch).execute()
     return nb
+
+
+@contextlib.contextmanager
+def _after_run_all(path: Path, monkeypatch):
+    """Run All, then keep the kernel: yields ``run(source or cell id)``, which runs one more cell
+    (a cell of the notebook, by its id, or new code) and returns what it printed."""
+    nb = _read(path)
+    client = _client(nb, monkeypatch)
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+
+        def run(code_or_id: str) -> str:
+            cells = [c for c in nb.cells if c.get("id") == code_or_id]
+            cell = nbformat.v4.new_code_cell(cells[0].source if cells else code_or_id)
+            nb.cells.append(cell)  # the client runs a cell of its notebook
+            try:
+                client.execute_cell(cell, len(nb.cells) - 1)
+            finally:
+                nb.cells.pop()
+            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+            assert not errors, f"{code_or_id!r} failed: {errors[0].get('evalue')}"
+            return _text_outputs(nbformat.v4.new_notebook(cells=[cell]))
+
+        yield nb, run
+
+
+def _stepper_widgets(nb) -> list[tuple[int, int]]:
+    """Where each stepper widget the run showed stands, (step, of how many): read from the
+    widget state the run saved, the step slider of each (the slider is named "step")."""
+    saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = [m["state"] for m in saved.get("state", {}).values() if m["model_name"] == "IntSliderModel"]
+    return [(m["value"], m["max"]) for m in models if m.get("description") == "step"]
 
 
 def _text_outputs(nb) -> str:
@@ -74,6 +112,36 @@ def test_a_notebook_runs_top_to_bottom(path, monkeypatch):
     nb = _execute(path, monkeypatch)
     assert all(o.get("output_type") != "error" for c in nb.cells for o in c.get("outputs", []))
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "the notebook showed nothing"
+    # Run All, then present: every stepper widget waits at its start, for the class to click through.
+    assert all(step == 0 for step, _ in _stepper_widgets(nb)), _stepper_widgets(nb)
+
+
+# The cells that show what other cells left (the state of a pass, a Value's grad): run again after
+# Run All, each must say what it said in the run, not what a later example left under the same name.
+SHOWS_STATE = {
+    "02-stepping-through-backprop.ipynb": ("02-11", "02-29"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHOWS_STATE))
+def test_cells_that_show_state_read_the_same_when_run_again_after_run_all(name, monkeypatch):
+    path = FOLDER / name
+    cells = {c.get("id"): c for c in _read(path).cells}
+    with _after_run_all(path, monkeypatch) as (nb, run):
+        for cell_id in SHOWS_STATE[name]:
+            first = _text_outputs(nbformat.v4.new_notebook(cells=[nb.cells[list(cells).index(cell_id)]]))
+            assert run(cell_id) == first, f"{cell_id} says something else when run again after Run All"
+
+
+def test_notebook_2_the_cell_after_the_widget_shows_the_step_clicked_to(monkeypatch):
+    """After Run All, click the widget to step 5 and run the cell below it: a.grad is what step 5 left."""
+    with _after_run_all(FOLDER / "02-stepping-through-backprop.ipynb", monkeypatch) as (_, run):
+        assert "at the start" in run("02-11")
+        run("from micrograd_like.notebook.stepper_widget import _FOLLOWING\n"
+            "[shown] = [w for w in _FOLLOWING if w.stepper is steps]\n"
+            "shown.slider.value = 5  # what clicking Next five times does")
+        shown = run("02-11")
+    assert "5 of 6 steps done" in shown and "a.grad = 6.0" in shown, shown
 
 
 def test_notebook_7_without_torch_says_how_to_install_it_and_runs_on(monkeypatch):
