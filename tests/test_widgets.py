@@ -166,3 +166,21 @@ def test_a_graph_too_big_to_draw_keeps_its_words():
     assert "step 1/" in words(widget)
     widget.zoom.value = True  # each step's node and operands: small whatever the graph
     assert "<svg" in widget.drawing.value and "step 1/" in words(widget)
+
+
+@pytest.mark.parametrize("options, error, words", [
+    ({"around": "yes"}, TypeError, "around"),
+    ({"around": 1}, TypeError, "around"),
+    ({"digits": 10**6}, ValueError, "digits"),
+    ({"digits": 0}, ValueError, "digits"),
+    ({"digits": 2.5}, TypeError, "digits"),
+    ({"digits": True}, TypeError, "digits"),
+])
+def test_a_bad_option_is_refused_in_one_line_naming_it_when_the_widget_is_made(options, error, words, monkeypatch):
+    steps = lecture()["L"].backward_steps()
+    with pytest.raises(error, match=words) as refused:
+        steps.widget(**options)
+    assert "\n" not in str(refused.value) and repr(next(iter(options.values()))) in str(refused.value)
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # without ipywidgets too: the same words
+    with pytest.raises(error, match=words):
+        steps.widget(**options)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import numbers
 import weakref
 from typing import TYPE_CHECKING
 
@@ -245,9 +246,31 @@ def _catch_up(*_) -> None:
         widget._refresh_if_moved()
 
 
+MAX_DIGITS = 17
+"""The most digits a drawing shows after the point: a float holds about 17 significant digits."""
+
+
+def _check_options(draw_options: dict) -> None:
+    """Refuse, in words naming it, an option the widget would otherwise fail on deep inside
+    ipywidgets or Graphviz: ``around`` is True, False or None, ``digits`` a whole number 1 to 17."""
+    around = draw_options.get("around")
+    if around is not None and not isinstance(around, bool):
+        raise TypeError(f"steps.widget(around={around!r}): around is True (zoomed to each step), "
+                        "False (the whole graph) or None (chosen by the graph's size)")
+    if "digits" in draw_options:
+        digits = draw_options["digits"]
+        if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
+            raise TypeError(f"steps.widget(digits={digits!r}): digits is a whole number, from 1 to {MAX_DIGITS}")
+        if not 1 <= digits <= MAX_DIGITS:
+            raise ValueError(f"steps.widget(digits={digits!r}): digits goes from 1 to {MAX_DIGITS} "
+                             "(a float holds about 17 significant digits)")
+
+
 def stepper_widget(stepper: Stepper, **draw_options) -> StepperWidget | StaticStepper:
     """The interactive stepper over ``stepper`` (what ``Stepper.widget()`` returns), or, without
-    ipywidgets installed, its static display with the install command."""
+    ipywidgets installed, its static display with the install command.  A bad ``around`` or
+    ``digits`` is refused here, in one line naming it (a ``TypeError`` or ``ValueError``)."""
+    _check_options(draw_options)
     try:
         import ipywidgets  # noqa: F401
     except ImportError:
