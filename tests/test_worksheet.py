@@ -348,3 +348,44 @@ def test_a_sheet_that_does_not_fit_one_page_flows_onto_the_next(tmp_path, expres
                 table = "".join(f"∂L/∂{name}" for name in names[:per]) + "".join(
                     number_text(sheet.grads[name]) for name in names[:per])  # the first row of headers, its numbers
                 assert table in squeezed[squeezed.index("3.Thegradientsoftheinputs"):]
+
+
+def assert_every_name_is_one_node(sheet):
+    """Inputs and computed nodes have names of their own: the key's gradient of a name is that node's."""
+    named = [name for node, name in sheet.names.items() if node.requires_grad]
+    assert len(named) == len(set(named)), named
+    computed = [row.name for row in sheet.forward]
+    assert not set(computed) & set(sheet.values), (computed, sheet.values)
+    assert sheet.expression.startswith(f"{computed[-1]} = ")
+    for node, name in sheet.names.items():
+        if node.requires_grad:
+            assert sheet.grads.get(name, node.grad) == node.grad, name
+
+
+def test_an_input_named_like_the_output_keeps_its_own_gradient():
+    sheet = make_sheets("L*out + L", students=1)[0]
+    assert_every_name_is_one_node(sheet)
+    assert sheet.grads["out"] == sheet.values["L"]  # d(L*out + L)/d(out) = L
+    assert sheet.grads["L"] == sheet.values["out"] + 1
+
+
+def test_inputs_named_like_every_computed_node_are_named_apart():
+    """Each round names its inputs after the names the sheets so far gave computed nodes (the
+    output and the intermediate nodes, with their fallbacks), so every fallback is taken in turn."""
+    used, inputs = {}, ["a", "b"]  # by family: v1 for v1, v2, ...
+    for _ in range(6):
+        sheet = make_sheets(" + ".join(inputs), students=1)[0]
+        assert_every_name_is_one_node(sheet)
+        for row in sheet.forward:
+            used.setdefault(row.name.rstrip("0123456789"), row.name)
+        inputs = ["a", "b", *used.values()][-7:]  # a sum of 7 inputs: 6 computed values and 12 steps fit
+    assert {"L", "out", "loss", "result", "L_", "v1", "u1", "t1", "node1"} <= set(used.values())
+
+
+@pytest.mark.parametrize("expression", [
+    "v1*u1 + t1*node1", "v1*u1 + t1*node1 + L*out", "v1 + u1 + t1 + node1 + L + out + v2",
+    "v1 + u1 + t1 + node1 + node_1 + L + out"])
+def test_inputs_named_like_every_fallback_are_named_apart(tmp_path, capsys, expression):
+    assert_every_name_is_one_node(make_sheets(expression, students=1)[0])
+    status, _, err = run_main(capsys, "worksheet", expression, "--students", "1", "-o", str(tmp_path / "x"))
+    assert status == 0, err

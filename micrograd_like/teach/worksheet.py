@@ -29,6 +29,7 @@ Rendering the sheets (HTML, Markdown, PDF) is :mod:`micrograd_like.pages.workshe
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -282,9 +283,14 @@ def _template_recipe(name: str, calculator: bool) -> _Recipe:
 
 def _names(root: Value, order: list[Value], given: dict[Value, str], inputs: Iterable[str]) -> dict[Value, str]:
     """A name for every node: the template's names, the inputs' labels, numbers for constants,
-    and v1, v2, ... (u1, ... if those are taken) for the other computed nodes, L for the output."""
+    and v1, v2, ... for the other computed nodes, L for the output.  No computed node is named
+    like an input: if an input is called v1 (or v7), they are u1, u2, ... (then t, node, node_,
+    node__, ...); if one is called L, the output is out (then loss, result, L_, L__, ...)."""
     taken = set(inputs) | set(given.values())
-    prefix = next(p for p in ("v", "u", "t", "node") if not any(re.fullmatch(p + r"\d+", n) for n in taken))
+    prefixes = itertools.chain(("v", "u", "t", "node"), (f"node{'_' * k}" for k in itertools.count(1)))
+    prefix = next(p for p in prefixes if not any(re.fullmatch(re.escape(p) + r"\d+", n) for n in taken))
+    outputs = itertools.chain(("L", "out", "loss", "result"), (f"L{'_' * k}" for k in itertools.count(1)))
+    output = next(name for name in outputs if name not in taken)  # never of the form {prefix}{number}
     names, counter = {}, 0
     for node in order:
         if node in given:
@@ -294,7 +300,7 @@ def _names(root: Value, order: list[Value], given: dict[Value, str], inputs: Ite
         elif node.primitive is None:
             names[node] = number_text(node.data, calculator=True)
         elif node is root:
-            names[node] = "L" if "L" not in taken else "out"
+            names[node] = output
         else:
             counter += 1
             names[node] = f"{prefix}{counter}"
