@@ -14,6 +14,7 @@ from .errors import UserError
 
 __all__ = [
     "add_expression_arguments", "expression_from_args", "reads_as_expression", "quoted", "prepare_output_path",
+    "add_force_argument",
     "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "expression_help", "lecture_output",
 ]
 
@@ -120,16 +121,23 @@ def quoted(text: str, column: int | None = None) -> str:
     return f"{excerpt!r} (columns {start + 1}-{end} of {len(text):,})"
 
 
-def prepare_output_path(path: str | Path, directory: bool = False) -> Path:
+def prepare_output_path(path: str | Path, directory: bool = False, force: bool = False) -> Path:
     """Make ready to write ``path``, a file (or, with ``directory``, a folder for files).
 
     The rule for every option that writes: directories missing on the way are created,
-    as most tools that write output do.  A path that cannot be written (a file in the
-    way, no permission) is a UserError naming it.
+    as most tools that write output do.  A file already at ``path`` is refused unless
+    ``force`` (the user's ``--force``); a symbolic link there (to anything, or dangling) is
+    refused even then, since its target may be anyone's.  A path that cannot be written (a
+    file in the way, no permission) is a UserError naming it.
     """
     path = Path(path).expanduser()
+    if path.is_symlink():
+        raise UserError(f"cannot write {path}: it is a symbolic link, and micrograd-like never writes through "
+                        "one, even with --force: remove the link, or give another path")
     if not directory and path.is_dir():
         raise UserError(f"cannot write {path}: it is a directory")
+    if not directory and path.exists() and not force:
+        raise UserError(f"{path} exists already: add --force to replace it, or give another name")
     folder = path if directory else path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -139,6 +147,14 @@ def prepare_output_path(path: str | Path, directory: bool = False) -> Path:
             raise UserError(f"cannot write {path}: {in_the_way} is a file, not a directory") from None
         raise UserError(f"cannot create the directory {folder}: {error.strerror or error}") from None
     return path
+
+
+def add_force_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """The ``--force`` of every subcommand that writes files: ``what`` it replaces (and anything
+    else it allows), in the help; with it, :func:`prepare_output_path` lets a file be replaced,
+    never a symbolic link."""
+    parser.add_argument("--force", action="store_true",
+                        help=f"{what} (a symbolic link is never written through, even with --force)")
 
 
 def seconds(text: str) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..drawing.graphs import draw_dot
 from ..drawing.render import DEFAULT_TIMEOUT, FILE_FORMATS
-from .arguments import add_expression_arguments, expression_from_args, prepare_output_path, seconds
+from .arguments import add_expression_arguments, add_force_argument, expression_from_args, prepare_output_path, seconds
 from .errors import UserError, writing
 
 
@@ -24,13 +24,14 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     )
     add_expression_arguments(parser)
     add = parser.add_argument
-    add("-o", "--output", metavar="FILE", help="where to write it (default: standard output)")
+    add("-o", "--output", metavar="FILE", help="where to write it (default: standard output; an existing FILE is "
+        "replaced only with --force)")
     add("--format", choices=FILE_FORMATS, help="svg, png or dot (default: from FILE's suffix, else svg)")
     add("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom")
     add("--local-grads", action="store_true", help="write each edge's local derivative on it")
     add("--no-backward", action="store_true", help="draw values only: do not run backward()")
     add("--merge-sums", action="store_true", help="fold chains of + into one Σ node")
-    add("--force", action="store_true", help="draw even above the size limit (2,000 nodes)")
+    add_force_argument(parser, "draw even above the size limit (2,000 nodes), and replace FILE if it exists")
     add(
         "--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="layout time limit (default 60)"
     )
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with writing(args.output or "standard output"):
         if args.output:
-            drawing.save(prepare_output_path(args.output), format=format)
+            drawing.save(prepare_output_path(args.output, force=args.force), format=format, replace=args.force)
             print(args.output)  # as the user gave it, as every command prints the paths it wrote
         elif format in ("dot", "svg"):
             text = drawing.source if format == "dot" else drawing.svg()

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from ..pages.export import FORMATS, describe_formats
 from ..pages.files import folders_made
-from .arguments import add_expression_arguments, expression_from_args, lecture_output, prepare_output_path
+from .arguments import (
+    add_expression_arguments,
+    add_force_argument,
+    expression_from_args,
+    lecture_output,
+    prepare_output_path,
+)
 from .errors import UserError, writing
 from .terminal import is_terminal, progress_line
 
@@ -38,6 +44,7 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
                         help="with --html or --svg-dir: draw the whole graph at every step, however small its text "
                         "(by default a graph too big to read on a projector is drawn one step's node and operands "
                         "at a time)")
+    add_force_argument(parser, "with --html: replace FILE if it exists (--svg-dir replaces only frames it wrote)")
     parser.add_argument("--format", choices=FORMATS,
                         help=f"print the whole pass as a table for slides: {describe_formats()}")
     parser.set_defaults(run=run)
@@ -64,8 +71,8 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         wrote = True
     if args.html:
         with folders_made(Path(args.html).parent), writing(args.html):
-            prepare_output_path(args.html)
-            steps.save_html(args.html, progress=_progress, **_view(args))
+            prepare_output_path(args.html, force=args.force)
+            steps.save_html(args.html, progress=_progress, replace=args.force, **_view(args))
         print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
     if args.format:

@@ -9,6 +9,8 @@ Building the DOT source is :mod:`micrograd_like.drawing.graphs`'s job.
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 import subprocess
 import sysconfig
@@ -31,6 +33,7 @@ __all__ = [
     "MAX_TIMEOUT",
     "FORMATS",
     "FILE_FORMATS",
+    "write_file",
 ]
 
 DEFAULT_TIMEOUT = 60.0
@@ -159,18 +162,18 @@ class Drawing(graphviz.Digraph):
         """The drawing as PNG bytes."""
         return render(self.source, "png", timeout=self.timeout)
 
-    def save(self, path: str | Path, format: str | None = None) -> Path:
+    def save(self, path: str | Path, format: str | None = None, *, replace: bool = True) -> Path:
         """Write the drawing to ``path`` (SVG, PNG or DOT, from the suffix) and return its full path.
 
-        ``format`` ('svg', 'png' or 'dot') overrides the suffix.
+        ``format`` ('svg', 'png' or 'dot') overrides the suffix.  A plain file already at ``path``
+        is replaced, as Python's own ``open(path, "w")`` would, unless ``replace=False`` (then a
+        FileExistsError); a symbolic link there is never written through (see :func:`write_file`).
         """
         path = Path(path)
         format = format or path.suffix.lstrip(".").lower() or "svg"
         format = check_format("dot" if format == "gv" else format, FILE_FORMATS)
-        if format == "dot":
-            path.write_text(self.source, encoding="utf-8")
-        else:
-            path.write_bytes(render(self.source, format, timeout=self.timeout))
+        data = self.source if format == "dot" else render(self.source, format, timeout=self.timeout)
+        write_file(path, data, replace=replace)
         return path.resolve()
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict[str, str]:
@@ -203,3 +206,38 @@ def _fitting_html(svg: str) -> str:
     the page where it is wider (the text shrinks with it: draw wide graphs top to bottom, or
     with ``projector=True``, to keep it legible)."""
     return f'<div class="mgl-drawing">{responsive_svg(svg, largest=1.0)}</div>'
+
+
+def write_file(path: str | Path, data: str | bytes, *, replace: bool = True) -> None:
+    """Write ``data`` (text is written as UTF-8) to ``path``, whole or not at all, never through a link.
+
+    The rule for every file the package writes (:mod:`micrograd_like.pages.files` says why):
+
+    - a symbolic link at ``path`` (to a file, a folder, or nothing) is refused, with a
+      FileExistsError, even with ``replace``: its target may be anyone's;
+    - a file already there is replaced only with ``replace`` (else a FileExistsError);
+    - the file is never half-written: replacing writes a temporary file beside it and renames it
+      into place, and a new file that could not be finished (a full disk, Ctrl-C) is removed.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise FileExistsError(f"{path} is a symbolic link, and micrograd-like never writes through one")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if replace:  # write beside it, then rename: the old file stays until the new one is whole
+        target, path = path, path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # O_EXCL: no file, no link there
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:
+        raise FileExistsError(f"{path} already exists") from None
+    try:
+        with open(descriptor, "wb") as file:
+            file.write(data)
+        if replace:
+            if target.is_symlink():  # made while we wrote: still never replaced
+                raise FileExistsError(f"{target} is a symbolic link, and micrograd-like never writes through one")
+            os.replace(path, target)
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours: made above
+        raise

@@ -1,17 +1,28 @@
 """Writing into the user's folders safely.
 
 The promise: nothing this project did not write is ever replaced or removed, a symbolic link
-is never followed, replaced or removed, and work that fails leaves no empty folders behind.
+is never followed, replaced or removed, and work that fails leaves no empty folders behind
+and no half-written files.
+
+Every file is written by one function, :func:`~micrograd_like.drawing.render.write_file`
+(it lives with the drawings, the lowest part that writes files, so that ``Drawing.save`` keeps
+the promise too): a symbolic link in the way is refused, absolute or relative, dangling or not,
+whatever the caller asks; a file already there is replaced only when the caller says so; and a
+file is written whole or not at all.  From Python, the functions that write one file the caller
+names (``Drawing.save``, ``save_html``) replace a plain file already there, as ``open(path,
+"w")`` does, unless told ``replace=False``; the command line passes ``replace=False`` unless
+``--force``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-__all__ = ["plain_file", "write_over", "folders_made"]
+from ..drawing.render import write_file
+
+__all__ = ["plain_file", "write_over", "write_file", "refuse_link", "folders_made"]
 
 
 def plain_file(path: Path) -> bool:
@@ -20,10 +31,18 @@ def plain_file(path: Path) -> bool:
 
 
 def write_over(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` in UTF-8, never through a symbolic link (an OSError instead)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    with os.fdopen(os.open(path, flags, 0o666), "w", encoding="utf-8") as file:
-        file.write(text)
+    """Write ``text`` to ``path`` in UTF-8, replacing a plain file there, never through a
+    symbolic link (a FileExistsError instead): ``write_file(path, text, replace=True)``."""
+    write_file(path, text, replace=True)
+
+
+def refuse_link(path: Path, what: str = "micrograd-like") -> None:
+    """A FileExistsError if ``path`` is a symbolic link (dangling or not): nothing is written through one.
+
+    For a folder to write into, checked before anything is drawn; ``what`` is who refuses, in the words."""
+    if path.is_symlink():
+        raise FileExistsError(f"{path} is a symbolic link, and {what} never writes through one: "
+                              "remove the link, or give another path")
 
 
 @contextmanager

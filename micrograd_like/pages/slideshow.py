@@ -27,7 +27,7 @@ from ..drawing.dot import COLOURS
 from ..drawing.projector import BELOW, BESIDE, LEGIBLE, NOTEBOOK, arrangement, rankdir_for, text_size
 from ..drawing.svg import inline_svg, responsive_svg
 from ..teach.words import formula_of, whole_formula
-from .files import folders_made, plain_file, write_over
+from .files import folders_made, plain_file, refuse_link, write_file, write_over
 
 if TYPE_CHECKING:
     from ..teach.stepper import Stepper
@@ -54,14 +54,19 @@ def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[in
     or removed.  The frames written are listed in the folder's :data:`MANIFEST`; frames an
     earlier, longer pass listed there are removed, so the frames listed are exactly this
     pass's.  A file of the user's (or a symbolic link) with a frame's name is refused, with a
-    FileExistsError, before anything is drawn.  A drawing refused (too large, bad options) is
-    refused before anything is rendered or any folder is made.
+    FileExistsError, before anything is drawn, and so is a ``directory`` that is itself a
+    symbolic link: nothing is written through one.  A drawing refused (too large, bad options) is
+    refused before anything is rendered or any folder is made.  Every frame is rendered before
+    the first is written, and each is written whole (see :mod:`.files`): stopped while drawing
+    (Ctrl-C), it leaves the folder as it was.
     """
     directory = Path(directory)
     options = slide_options(stepper, options)
     _check_drawable(stepper, options)
     width = max(2, len(str(len(stepper.steps))))
     names = [f"step-{position:0{width}d}.svg" for position in range(len(stepper.steps) + 1)]
+    refuse_link(directory)
+    refuse_link(directory / MANIFEST)
     ours = _written_before(directory)
     for name in names:
         path = directory / name
@@ -70,6 +75,9 @@ def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[in
                                   "write the frames into another folder, or move that file away")
     frames = _frames(stepper, progress, options)
     directory.mkdir(parents=True, exist_ok=True)
+    # The manifest first, naming this pass's frames as well as the last one's: stopped part way,
+    # every frame of ours in the folder is still listed as ours.
+    write_over(directory / MANIFEST, "".join(f"{name}\n" for name in sorted(ours | set(names))))
     paths = []
     for name, (caption, svg) in zip(names, frames):
         write_over(directory / name, _with_caption(svg, caption))
@@ -131,7 +139,7 @@ def _check_drawable(stepper: Stepper, options: dict) -> None:
 
 
 def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
-              progress: Callable[[int, int], None] | None = None, **options) -> Path:
+              progress: Callable[[int, int], None] | None = None, replace: bool = True, **options) -> Path:
     """Write the whole pass as one self-contained HTML slideshow and return its path.
 
     Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
@@ -139,10 +147,17 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
     opens offline in any browser.  ``options`` go to ``Stepper.draw``, as for :func:`save_svgs`.
     Labels and the title are the user's text: they go into the page escaped, as data, never as
     markup or template.
+
+    A plain file already at ``path`` is replaced (unless ``replace=False``: a FileExistsError,
+    before anything is drawn); a symbolic link there, to anything or dangling, is never written
+    through, nor replaced (a FileExistsError).  The page is written whole or not at all.
     """
     path = Path(path)
     options = slide_options(stepper, options)
     _check_drawable(stepper, options)
+    refuse_link(path)
+    if not replace and path.exists():
+        raise FileExistsError(f"{path} already exists")
     with folders_made(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
         frames = [svg for _, svg in _frames(stepper, progress, options)]  # the words say the caption
@@ -169,7 +184,7 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
             legend=legend(statuses | ({"step"} if stepper.steps else set())),
             arrangement=arrangement(frames[0]),
         )
-        path.write_text(page, encoding="utf-8")
+        write_file(path, page, replace=replace)
     return path.resolve()
 
 
