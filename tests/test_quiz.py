@@ -365,3 +365,73 @@ def test_a_hint_asked_before_the_local_derivative_does_not_tell_it():
     assert "the local derivative d(a + b)/da = 1" in after.hint  # asked already: the hint may use it
     x = Value(1.0, label="2")  # a label that reads as a number is not a rule that is one
     assert Quiz((a * x).backward_steps(), ask="local").questions[0].hint.startswith("the rule is d(a*2)/da = 2")
+
+
+# -- the numbers a student computes with -------------------------------------------------------------------
+
+
+def _shown(quiz, x):
+    """A number as the quiz writes it, read back as a student would."""
+    return float(quiz.write_number(x))
+
+
+def _from_the_numbers_shown(quiz, question):
+    """The answer a student computes from the numbers the quiz shows, not from the true ones."""
+    step = question.step
+    shown = lambda x: _shown(quiz, x)  # noqa: E731
+    if question.kind == "local":
+        if step.closure or step.rule_is_number:
+            return question.expected
+        operands = [shown(p.data) for p in step.node.parents]
+        return step.node.primitive.local_grads(*operands, shown(step.node.data))[step.operand]
+    if question.kind == "contribution":
+        return shown(step.upstream) * shown(step.local)
+    return shown(step.held + step.before) + shown(step.contribution)
+
+
+def test_a_number_close_to_1_is_shown_with_the_digits_1_minus_its_square_needs():
+    x, w = Value(1.0, label="x"), Value(4.0, label="w")
+    L = (x * w).tanh()
+    quiz = Quiz(L.backward_steps(), ask="local")
+    out = _shown(quiz, L.data)  # tanh(4.0) = 0.99933 to 5 digits: 1 - 0.99933² is 0.1% off
+    assert out != float(_num(L.data)) and quiz.write_number(L.data) in "\n".join(quiz.forward_walk().lines)
+    expected = quiz.question.expected
+    assert Quiz(L.backward_steps(), ask="local").answer(repr(1 - out**2)).correct
+    assert Quiz(L.backward_steps(), ask="local").answer(f"{1 - out ** 2:.4g}").correct
+    assert not Quiz(L.backward_steps(), ask="local").answer(repr(expected * 1.003)).correct  # still told apart
+    assert not Quiz(L.backward_steps(), ask="local").answer(repr(1 - float(_num(L.data)) ** 2 - 1e-6)).correct
+
+
+def test_a_gradient_that_cancels_is_shown_with_the_digits_the_difference_needs():
+    x, a, b = Value(0.5, label="x"), Value(1.0000123, label="a"), Value(-1.0, label="b")
+    L = x * a + x * b
+    quiz = Quiz(L.backward_steps(), ask="grad")
+    assert "a = 1.0 " not in "\n".join(quiz.forward_walk().lines)
+    while quiz.question.step.parent is not x or quiz.question.step.share != 2:
+        quiz.answer(quiz.write_number(quiz.question.expected))
+    question = quiz.question  # x.grad = -1.0 + 1.0 * 1.0000123 = 1.23e-05, a read from the forward pass
+    assert question.expected != 0 and f"a = {quiz.write_number(1.0000123)}" in "\n".join(quiz.forward_walk().lines)
+    from_shown = _shown(quiz, -1.0) + _shown(quiz, 1.0) * _shown(quiz, 1.0000123)
+    assert math.isclose(from_shown, 1.23e-05, rel_tol=0.1)
+    assert abs(question.expected) > 10 * ABS_TOL  # 1.0 + (-1.0) = 0 is wrong
+    assert quiz.answer(repr(from_shown)).correct
+
+
+@given(recipes(max_ops=6))
+def test_every_answer_computed_from_the_numbers_shown_is_right(recipe):
+    leaves, operations = recipe
+    nodes = evaluate(leaves, operations, lambda i, x: Value(x, label=f"x{i}"), 1)
+    quiz = Quiz(nodes[-1].backward_steps())
+    while not quiz.finished:
+        question = quiz.question
+        answer = _from_the_numbers_shown(quiz, question)
+        assert quiz.answer(repr(answer)).correct, (question, answer)
+
+
+def test_the_widget_draws_the_digits_the_answers_need():
+    pytest.importorskip("ipywidgets")
+    x, w = Value(1.0, label="x"), Value(4.0, label="w")
+    L = (x * w).tanh()
+    quiz = Quiz(L.backward_steps(), ask="local")
+    question, _, _, _, drawing = quiz.widget().children
+    assert "data 0.999329" in drawing.value  # not 0.9993: 1 - 0.9993² is 4% off

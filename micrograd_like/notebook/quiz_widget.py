@@ -10,6 +10,7 @@ and the words are at 16 px.
 from __future__ import annotations
 
 import html
+import math
 import threading
 
 import ipywidgets
@@ -31,7 +32,8 @@ def quiz_widget(quiz: Quiz) -> ipywidgets.VBox:
     from ..pages.slideshow import slide_options
 
     # The stepper widget's look, the direction chosen once; one step at a time if the graph is too big to read.
-    draw_options = slide_options(quiz.stepper, {}, (NOTEBOOK,))
+    decimals = _decimals(quiz)
+    draw_options = slide_options(quiz.stepper, {"digits": decimals} if decimals else {}, (NOTEBOOK,))
     question = ipywidgets.HTML()
     answer = ipywidgets.Text(placeholder="a number: -2, 0.5 or 1/2", continuous_update=False,
                              layout=ipywidgets.Layout(width="16em"), style={"font_size": _SIZE})
@@ -76,6 +78,22 @@ def quiz_widget(quiz: Quiz) -> ipywidgets.VBox:
                        (score, "score"), (drawing, "drawing")]:
         part.add_class(f"mgl-{name}")  # stable names for the page's stylesheets and tests
     return box
+
+
+DRAWN_DECIMALS = 4  # the drawing's own: data 0.7071
+MOST_DECIMALS = 16
+
+
+def _decimals(quiz: Quiz) -> int | None:
+    """The decimals the graph must show for a student to read each number with the digits
+    the quiz's answers need (``quiz.digits``): tanh(4.0) as 0.999329, not 0.9993; None when
+    the drawing's own 4 do."""
+    decimals = DRAWN_DECIMALS
+    for x, digits in quiz.digits.items():
+        if x and math.isfinite(x):  # fixed-point below 1e6 (larger: 1.2346e+06, digits - 1 decimals)
+            decimals = max(decimals, digits - 1 - min(math.floor(math.log10(abs(x))), 0))
+    decimals = min(decimals, MOST_DECIMALS)
+    return decimals if decimals > DRAWN_DECIMALS else None
 
 
 def _words(text: str, *, colour: str = "#1f2328", bold: bool = False) -> str:

@@ -38,9 +38,10 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..offers import provider
+from .forward import ForwardWalk
 from .stepper import Stepper
 from .steps import Step
-from .words import SUM
+from .words import DIGITS, EXACT, SUM, digits_for
 from .words import num as _num
 from .words import product_text as _product
 
@@ -54,8 +55,9 @@ QUESTIONS = ("local", "contribution", "grad")  # what can be asked at each step,
 QUESTION_NAMES = {"local": "the local derivative", "contribution": "the contribution", "grad": "the new gradient"}
 
 # An answer is right when it is within 0.1% of the answer (relative tolerance) or within 1e-6
-# of it (absolute tolerance, for answers at or near zero).  Numbers copied from the stepper,
-# which shows 5 significant digits, are always within it.
+# of it (absolute tolerance, for answers at or near zero).  The quiz shows every number with
+# the digits its answers need (see _digits_needed), so an answer computed from the numbers
+# shown is always within it.
 REL_TOL = 1e-3
 ABS_TOL = 1e-6
 
@@ -126,7 +128,9 @@ class Question:
     """One thing to compute at one step: ``kind`` is 'local', 'contribution' or 'grad'.
 
     ``expected`` is the answer; ``worked`` is how the stepper writes it, with its working
-    (``d(d*f)/dd = f = -2.0``); ``hint`` is what a first wrong answer is told.
+    (``d(d*f)/dd = f = -2.0``); ``hint`` is what a first wrong answer is told; ``headline``
+    is the step's (who sends what to whom).  Each number in them is written with the digits
+    the quiz's answers need.
     """
 
     number: int  # 1-based place among all the quiz's questions
@@ -137,9 +141,10 @@ class Question:
     expected: float
     worked: str
     hint: str
+    headline: str = ""
 
     def __str__(self) -> str:
-        return f"{self.step.headline}\n  {self.prompt}"
+        return f"{self.headline or self.step.headline}\n  {self.prompt}"
 
     __repr__ = __str__
 
@@ -178,9 +183,9 @@ class Score(NamedTuple):
         return f"{self.right}/{self.out_of}"
 
 
-def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, str, float, str, str]]:
-    """What to ask about each step: (step, kind, prompt, expected, worked, hint), all made from
-    the step's own fields and words, so a quiz and the stepper cannot disagree."""
+def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, str, float, str, str, str]]:
+    """What to ask about each step: (step, kind, prompt, expected, worked, hint, headline), all
+    made from the step's own fields and words, so a quiz and the stepper cannot disagree."""
     asked = []
     for step in stepper.steps:
         words = step.rule  # d(d*f)/dd = f, without its number
@@ -190,21 +195,23 @@ def _questions(stepper: Stepper, ask: tuple[str, ...]) -> list[tuple[Step, str, 
         upstream = f"the upstream gradient {step.node_term.bracketed(SUM)} sends back is {_num(step.upstream)}"
         # A rule that is a number is the answer to "local": a hint asked before it must not tell it.
         hidden_until = ask.index("local") if "local" in ask and step.rule_is_number else -1
+        headline = step.headline
         for index, kind in enumerate(ask):
             local = "the local derivative (this step asks for it later)" if index < hidden_until \
                 else f"the local derivative {words}"
             if kind == "local":
                 asked.append((step, kind, f"local derivative {step.local_name} = ?", step.local, step.derivative,
-                              _local_hint(stepper, step) or f"the rule is {words}{numbers}"))
+                              _local_hint(stepper, step) or f"the rule is {words}{numbers}", headline))
             elif kind == "contribution":
                 worked = f"upstream × local = {_product(step.upstream, step.local)} = {_num(step.contribution)}"
                 asked.append((step, kind, "contribution (upstream × local derivative) = ?", step.contribution,
-                              worked, f"contribution = upstream × local derivative: {upstream}, times {local}"))
+                              worked, f"contribution = upstream × local derivative: {upstream}, times {local}",
+                              headline))
             else:
                 asked.append((step, kind, f"{grad_name} after this step (it is {now} now) = ?",
                               step.held + step.after, step.update,
                               f"gradients add up: {grad_name} is {now} now; add this step's contribution "
-                              f"({upstream}, times {local})"))
+                              f"({upstream}, times {local})", headline))
     return asked
 
 
@@ -237,6 +244,84 @@ def _local_hint(stepper: Stepper, step: Step) -> str | None:
     return f"nudge it: {nudge}, by how much does {node} grow? The local derivative is that growth divided by h"
 
 
+# -- the digits a student computes with ----------------------------------------------------------------
+# A student computes each answer from the numbers the quiz shows, not from the floats behind
+# them: 1 - 0.99933² (tanh(4.0) to 5 digits) is 0.1% off 1 - tanh(4.0)², and 1.0 + (-1.0)
+# is not 1.0000123 + (-1.0).  So each step's numbers are shown with as many digits as make
+# every answer computed from them land within half the tolerance of the true one: the other
+# half is for the student's own rounding, and a wrong answer a little further off is still
+# wrong.
+
+
+def _error(x: float, digits: int) -> float:
+    """How far ``x`` written with ``digits`` significant digits is from ``x``."""
+    shown = float(_num(x, digits))
+    return abs(shown - x) if math.isfinite(shown) and math.isfinite(x) else 0.0
+
+
+def _local_error(step: Step, digits: int) -> float:
+    """How far off the local derivative comes out when computed from the forward pass's numbers
+    written with ``digits`` digits: each number rounded in turn (the output, or each operand,
+    with the output read from the forward pass or worked out again), the effects added up.
+    A rule that is a number, or a closure's measured slope, is not computed from them."""
+    node = step.node
+    if step.closure or step.rule_is_number or node.primitive is None:
+        return 0.0
+    primitive, operands, out = node.primitive, [p.data for p in node.parents], node.data
+
+    def off(inputs: list[float], output: float) -> float:
+        try:
+            return abs(float(primitive.local_grads(*inputs, output)[step.operand]) - step.local)
+        except (ArithmeticError, ValueError, TypeError):
+            return math.inf  # rounded out of the rule's domain: more digits
+    total = off(operands, float(_num(out, digits))) if _error(out, digits) else 0.0
+    for i, x in enumerate(operands):
+        if _error(x, digits):
+            rounded = [*operands[:i], float(_num(x, digits)), *operands[i + 1:]]
+            try:
+                again = float(primitive.forward(*rounded))
+            except (ArithmeticError, ValueError, TypeError):
+                return math.inf
+            total += max(off(rounded, out), off(rounded, again))
+    return total
+
+
+def _step_digits(step: Step, ask: tuple[str, ...], room: Callable[[float], float]) -> int:
+    """The fewest significant digits (DIGITS at least; EXACT: exactly) with which the step's
+    numbers give every answer asked within ``room(answer)``: the local derivative from the
+    forward pass, the contribution from upstream × local, the new gradient from what the
+    gradient holds + the contribution (the local derivative and the contribution computed,
+    or as shown once answered)."""
+    upstream, local, contribution = step.upstream, step.local, step.contribution
+    now, after = step.held + step.before, step.held + step.after
+    for digits in range(DIGITS, EXACT):
+        off_local = _local_error(step, digits)
+        off_contribution = (abs(local) * _error(upstream, digits)
+                            + abs(upstream) * max(_error(local, digits), off_local))
+        off_grad = _error(now, digits) + max(_error(contribution, digits), off_contribution)
+        off = {"local": (off_local, local), "contribution": (off_contribution, contribution),
+               "grad": (off_grad, after)}
+        if all(off[kind][0] <= room(off[kind][1]) for kind in ask):
+            return digits
+    return EXACT
+
+
+def _digits_needed(steps: Iterable[Step], ask: tuple[str, ...],
+                   room: Callable[[float], float]) -> dict[float, int]:
+    """The numbers that need more than DIGITS digits, each with the most any step needs."""
+    needed: dict[float, int] = {}
+    for step in steps:
+        digits = _step_digits(step, ask, room)
+        if digits == DIGITS:
+            continue
+        numbers = [p.data for p in step.node.parents] + [step.node.data, step.upstream, step.local,
+                                                           step.contribution, step.before, step.after,
+                                                           step.held + step.before, step.held + step.after]
+        for x in numbers:
+            needed[x] = max(needed.get(x, DIGITS), digits)
+    return needed
+
+
 class Quiz:
     """A quiz on ``stepper``'s backward pass, asking ``ask`` (some of QUESTIONS) at each step.
 
@@ -245,6 +330,11 @@ class Quiz:
     when ``math.isclose(answer, expected, rel_tol=rel_tol, abs_tol=abs_tol)``.  A question
     counts as right when it is answered right before its answer is shown (at the first try
     or after the hint); the ones that needed the hint are listed with the mistakes.
+
+    Every number the quiz shows (the forward pass, the questions, hints and answers) has the
+    digits an answer computed from it needs, so such an answer is right: tanh(4.0) is shown
+    as 0.999329, not 0.99933, when the question is 1 - tanh(4.0)² (``digits`` holds the
+    numbers that need more than 5; :meth:`write_number` writes one as the quiz does).
     """
 
     def __init__(self, stepper: Stepper, ask: str | Iterable[str] = QUESTIONS, *, rel_tol: float = REL_TOL,
@@ -257,7 +347,9 @@ class Quiz:
         self.stepper = stepper
         self.ask = check_ask(ask)
         self.rel_tol, self.abs_tol = float(rel_tol), float(abs_tol)
-        asked = _questions(stepper, self.ask)
+        self.digits = _digits_needed(stepper.steps, self.ask, self._room)
+        with digits_for(self.digits):
+            asked = _questions(stepper, self.ask)
         self.questions: tuple[Question, ...] = tuple(
             Question(number, len(asked), *fields) for number, fields in enumerate(asked, start=1))
         self._at = 0  # index of the question being asked
@@ -265,6 +357,19 @@ class Quiz:
         self._right = 0
         self.mistakes: list[Feedback] = []  # per question that went wrong: its last feedback ('right' or 'shown')
         stepper.reset()
+
+    def _room(self, answer: float) -> float:
+        """How far an answer computed from the numbers shown may be off: half the tolerance."""
+        return max(self.rel_tol * abs(answer), self.abs_tol) / 2
+
+    def write_number(self, x: float) -> str:
+        """``x`` as this quiz writes it: with the digits the answers computed from it need."""
+        return _num(x, self.digits.get(x, DIGITS))
+
+    def forward_walk(self) -> ForwardWalk:
+        """The forward pass in words, with the digits the quiz's answers need."""
+        with digits_for(self.digits):
+            return self.stepper.forward_walk()
 
     @property
     def question(self) -> Question | None:
@@ -298,7 +403,7 @@ class Quiz:
                 return Feedback("hint", f"not quite. {self._confusion(question, number)}Hint: {question.hint}. "
                                 "Try again.", question)
             notes = "".join(f"\n  note: {note}" for note in question.step.notes)
-            feedback = Feedback("shown", f"not quite: the answer is {_num(question.expected)}: "
+            feedback = Feedback("shown", f"not quite: the answer is {self.write_number(question.expected)}: "
                                 f"{question.worked}{notes}", question)
         if self._misses:
             self.mistakes.append(feedback)
@@ -382,14 +487,14 @@ def run(quiz: Quiz, read: Callable[[str], str] | None = None, write: Callable[[s
     """
     read = read or input
     write = write or print
-    write(str(quiz.stepper.forward_walk()))
+    write(str(quiz.forward_walk()))
     write(f"\n{quiz.stepper.where()}\n{HOW_TO_ANSWER}")
     ending = "finished"
     shown = None
     while not quiz.finished:
         question = quiz.question
         if question.step is not shown:
-            write(question.step.headline)
+            write(question.headline)
             shown = question.step
         try:
             text = read(f"  {question.prompt} ")

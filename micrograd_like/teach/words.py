@@ -22,10 +22,13 @@ time is written as well as the built-in ones.
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
 import functools
 import math
 import re
 import string
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ..engine import ops
@@ -33,7 +36,7 @@ from ..engine.backward import ChainRuleStep
 from ..engine.value import Value
 
 __all__ = [
-    "Term", "num", "plural", "binding", "number_term", "label_term", "write", "notation_of",
+    "Term", "num", "DIGITS", "digits_for", "plural", "binding", "number_term", "label_term", "write", "notation_of",
     "formula_of", "whole_formula", "grad_of", "d_of",
     "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_notes", "closure_notes",
     "EQUATION", "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM",
@@ -42,13 +45,46 @@ __all__ = [
 _LONG_NAME = 24  # an unlabelled node's formula longer than this has its deepest parts elided (…)
 
 
-def num(x: float) -> str:
-    """A number as a student reads it: -2.0, 0.70711, 1e-08 (5 significant digits at most)."""
+DIGITS = 5  # significant digits a number is written with, unless it needs more (see digits_for)
+EXACT = 17  # digits enough for any float: the number is written exactly (its repr)
+
+# The digits some numbers need, where a text is being written that needs them (digits_for).
+_NEEDED: contextvars.ContextVar[Mapping[float, int] | None] = contextvars.ContextVar("needed_digits", default=None)
+
+
+def num(x: float, digits: int | None = None) -> str:
+    """A number as a student reads it: -2.0, 0.70711, 1e-08 (5 significant digits at most,
+    or ``digits``; a number that needs more where it is read is given them by
+    :func:`digits_for`).
+
+    >>> num(0.7071067811865476), num(0.7071067811865476, 8), num(2.5, 8)
+    ('0.70711', '0.70710678', '2.5')
+    """
+    if digits is None:
+        digits = (_NEEDED.get() or {}).get(x, DIGITS)
     text = repr(x)
-    if len(text) <= 8:
+    if len(text) <= 8 or digits >= EXACT:
         return text
-    short = f"{x:.5g}"
+    short = f"{x:.{digits}g}"
     return short if any(ch in short for ch in ".enai") else short + ".0"
+
+
+@contextlib.contextmanager
+def digits_for(needed: Mapping[float, int]) -> Iterator[None]:
+    """Inside ``with digits_for({x: 8})``, every text made writes the number x with 8
+    significant digits (``EXACT``: exactly) instead of 5: where a student computes
+    with a number, it must be shown as precisely as the answer needs (1 - 0.99933² is not
+    1 - tanh(4.0)² to 0.1%).  Per thread (and task), as the engine's modes are.
+
+    >>> with digits_for({0.7071067811865476: 8}):
+    ...     num(0.7071067811865476)
+    '0.70710678'
+    """
+    token = _NEEDED.set(needed)
+    try:
+        yield
+    finally:
+        _NEEDED.reset(token)
 
 
 def plural(n: int, noun: str) -> str:
