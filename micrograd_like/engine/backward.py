@@ -401,9 +401,9 @@ class ClosureNode(Value):
 
     It records its parents and its symbol, not its local derivatives: the closure
     (``_backward``) knows them.  The chain rule (:func:`_edges`) runs the closure when this
-    node's gradient is complete, with the parents' grads set to 0.0, reads what it added to each parent, and
-    adds that to the parents' gradients itself, so accumulation stays exact and a pass stays
-    all-or-nothing.  A closure must only add (``+=``) to its parents' grads.
+    node's gradient is complete, with the parents' grads set to 0.0, reads what it added to
+    each parent, and adds that to the parents' gradients itself, so accumulation stays exact
+    and a pass stays all-or-nothing.  A closure must only add (``+=``) to its parents' grads.
 
     ``local_grads`` is measured the same way with this node's gradient set to 1.0.  A parent
     used twice (``x * x``) gets the closure's whole share at its first place, 0.0 at the next.
@@ -412,7 +412,7 @@ class ClosureNode(Value):
     """
 
     __slots__ = ("_parents", "_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
-    _local_grads = None  # the closure knows them (backward() reads None as "run the closure")
+    _local_grads = None  # the closure knows them (_edges reads None as "run the closure")
 
     @property
     def op(self) -> str:
