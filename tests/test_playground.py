@@ -242,3 +242,40 @@ def test_a_play_click_in_a_running_loop_trains_and_a_second_click_pauses():
     asyncio.run(session())
     assert view.play.description == "Play" and not playground.playing
     assert f"step <b>{playground.steps_done}</b>" in view.status.value
+
+
+@pytest.mark.parametrize("hidden, words", [
+    ((1000,), "hidden layers (1000,) make 5,002 parameters: the playground takes at most 2,000"),
+    ((1,) * 9, "9 hidden layers: the playground takes at most 8"),
+])
+def test_a_network_too_big_to_watch_is_refused_with_the_reason_before_it_is_built(hidden, words):
+    with pytest.raises(ValueError, match=re.escape(words)) as refused:
+        Playground(hidden=hidden)
+    assert "each step" in str(refused.value)  # the reason: every step runs every point through every weight
+    playground = Playground(hidden=(8, 8), seed=0)
+    model = playground.model
+    with pytest.raises(ValueError, match="at most 2,000"):
+        playground.rebuild(hidden=(100000,))  # refused at once: nothing is built
+    assert playground.model is model and playground.settings["hidden"] == (8, 8)
+
+
+def test_the_hidden_layers_box_says_why_a_network_too_big_is_refused_and_shows_the_sizes_in_use():
+    playground = Playground(hidden=(8, 8), n_samples=30, seed=0)
+    view = view_of(playground)
+    assert "2,000" in view.hidden.tooltip  # the limit is said before anyone meets it
+    view.hidden.value = "100000"
+    assert "at most 2,000 parameters" in view.message.value and playground.settings["hidden"] == (8, 8)
+    assert view.hidden.value == "8, 8"  # the box shows the network that is training, not the one refused
+    view.hidden.value = "8 x"
+    assert "whole numbers" in view.message.value and view.hidden.value == "8, 8"
+
+
+def test_a_point_is_any_kind_of_whole_number():
+    np = pytest.importorskip("numpy")
+    playground = Playground(dataset="moons", hidden=(2,), seed=0)
+    assert playground.point_steps(np.int64(3)).root.data == playground.point_steps(3).root.data
+    for bad in (3.0, True, "3"):
+        with pytest.raises(TypeError, match="a point is a whole number"):
+            playground.point_steps(bad)
+    with pytest.raises(IndexError, match="no point 100: the data set has points 0 to 99"):
+        playground.point_steps(np.int64(100))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import numbers
 from collections.abc import Sequence
 
 from ..compiler.compiled import CompiledLoss
@@ -50,6 +51,15 @@ DATASETS = {
     "spiral": datasets.make_spiral,
 }
 """The data sets a playground can learn, by name: each ``make_*(n_samples, noise=, seed=)``."""
+
+MAX_PARAMETERS = 2000
+"""The most weights and biases a playground's network may have.  Every step runs every point
+through every weight, and building the network traces that whole graph once (about a second per
+thousand parameters on a small laptop); past this a step is too slow to watch, and a size typed
+by mistake (100000) would keep the notebook busy for minutes."""
+
+MAX_HIDDEN_LAYERS = 8
+"""The most hidden layers a playground's network may have (TensorFlow Playground's: 6)."""
 
 
 class Playground:
@@ -110,6 +120,9 @@ class Playground:
             raise TypeError(f"hidden must be a list of layer sizes, e.g. (8, 8), got {hidden!r}")
         for size in hidden:
             whole_number(size, "each hidden layer size")
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"{len(hidden)} hidden layers: the playground takes at most {MAX_HIDDEN_LAYERS}, "
+                             "so that each step can be watched")
         if new["activation"] not in ACTIVATIONS:
             raise ValueError(f"unknown activation: {new['activation']!r} (must be one of {', '.join(ACTIVATIONS)})")
         if new["init"] not in INITS:
@@ -117,6 +130,7 @@ class Playground:
         whole_number(new["seed"], "seed", minimum=0)
         X, y = DATASETS[new["dataset"]](new["n_samples"], noise=new["noise"], seed=new["seed"])
         classes = max(y) + 1
+        _check_size(tuple(hidden), classes)
         model = MLP(2, [*hidden, classes], activation=new["activation"], init=new["init"], seed=new["seed"])
         new["hidden"] = tuple(hidden)
         self.pause()
@@ -226,8 +240,12 @@ class Playground:
         are numbered), so the words and drawings name them shortly.  The parameters' gradients
         are zeroed first, so each step's numbers are this point's alone.
         """
-        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self.X):
-            raise IndexError(f"no point {i!r}: the data set has points 0 to {len(self.X) - 1}")
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+            raise TypeError(f"a point is a whole number, its place in the data set (0 to {len(self.X) - 1}), "
+                            f"got {i!r}")
+        if not 0 <= i < len(self.X):
+            raise IndexError(f"no point {int(i)}: the data set has points 0 to {len(self.X) - 1}")
+        i = int(i)
         self.pause()
         x = [Value(v, label=f"x{k}", requires_grad=False) for k, v in enumerate(self.X[i])]
         loss = softmax_cross_entropy([self.model.outputs(x)], [self.y[i]])
@@ -265,6 +283,17 @@ class Playground:
         s = self.settings
         return (f"Playground({s['dataset']}, {self.model!r}, learning rate {self.learning_rate:g}: "
                 f"{self.steps_done} steps, loss {self.losses[-1]:.4g}, accuracy {self.accuracies[-1]:.0%})")
+
+
+def _check_size(hidden: tuple[int, ...], classes: int) -> None:
+    """Refuse a network of more than :data:`MAX_PARAMETERS`, before anything is built: each layer
+    has a weight per input and neuron, and a bias per neuron."""
+    sizes = (2, *hidden, classes)
+    parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(f"hidden layers {hidden} make {parameters:,} parameters: the playground takes at most "
+                         f"{MAX_PARAMETERS:,} parameters, so that each step can be watched "
+                         "(every step runs every point through every weight)")
 
 
 def _label_neurons(model: MLP, loss: Value) -> None:

@@ -13,7 +13,7 @@ import io
 
 from ..nn.modules import ACTIVATIONS, INITS
 from ..nn.optim import Diverged
-from .playground import DATASETS, Playground
+from .playground import DATASETS, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, Playground
 from .stepper_widget import INSTALL_WIDGETS
 
 __all__ = ["PlaygroundView", "playground_widget"]
@@ -51,6 +51,9 @@ class PlaygroundView:
                                          continuous_update=False, layout=widgets.Layout(width="230px"), **label)
         self.hidden = widgets.Text(value=", ".join(map(str, s["hidden"])), description="hidden layers",
                                    placeholder="8, 8", continuous_update=False,
+                                   tooltip=f"the sizes of the hidden layers, e.g. 8, 8: at most {MAX_HIDDEN_LAYERS} "
+                                           f"layers and {MAX_PARAMETERS:,} parameters, so that each step can be "
+                                           "watched",
                                    layout=widgets.Layout(width="190px"), **label)
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=s["activation"],
                                            description="activation", layout=widgets.Layout(width="180px"), **label)
@@ -108,12 +111,16 @@ class PlaygroundView:
         self.playground.learning_rate = change["new"]
 
     def _on_hidden(self, text: str) -> None:
+        """Rebuild with the sizes typed; sizes refused leave the box showing the sizes in use."""
         try:
             sizes = tuple(int(part) for part in text.replace(",", " ").split())
         except ValueError:
             self.say(f"hidden layers: write the sizes as whole numbers, e.g. 8, 8 (got {text!r})")
-            return
-        self._rebuild(hidden=sizes)
+            sizes = None
+        if sizes is not None and sizes != self.playground.settings["hidden"]:
+            self._rebuild(hidden=sizes)
+        # Shown back as the network training has them (a refused size gone; the same sizes: no restart).
+        self.hidden.value = ", ".join(map(str, self.playground.settings["hidden"]))
 
     def _rebuild(self, **setting) -> None:
         self.point_area.children = ()
