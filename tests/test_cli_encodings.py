@@ -1,5 +1,6 @@
 """The command in terminals and pipes of a legacy encoding: plain spellings, never a traceback."""
 
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -45,3 +46,60 @@ def test_quiz_answers_the_terminal_cannot_decode_are_not_numbers(encoding):
     out, err = result.stdout.decode(encoding, "replace"), result.stderr.decode(encoding, "replace")
     assert result.returncode == 0 and err == "", err
     assert out.count("that's not a number") >= 2 and out.rstrip().splitlines()[-1].startswith("score: ")
+
+
+def c_locale() -> dict[str, str]:
+    """The environment of ``LC_ALL=C`` with UTF-8 mode off: standard output is ASCII with the
+    ``surrogateescape`` handler (Python's choice for the C locale), whatever this shell's settings."""
+    from helpers import command_environment
+
+    environment = {name: value for name, value in command_environment().items()
+                   if not name.startswith(("LC_", "LANG", "PYTHONUTF8", "PYTHONIOENCODING"))}
+    return {**environment, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+
+
+SIGMA = EXPRESSION  # words with σ and ²
+EVERY_SUBCOMMAND = {
+    "draw": ["draw", *SIGMA, "--format", "dot"],
+    "step": ["step", *SIGMA, "--all"],
+    "step tanh": ["step", "tanh(x*w)", "--var", "x=1", "--var", "w=2", "--all"],
+    "quiz": ["quiz", *SIGMA],
+    "worksheet": ["worksheet", "--template", "two-layer", "--students", "1", "-o", "sheets"],
+    "compile": ["compile", *SIGMA],
+    "demo": ["demo", "neuron", "--out", "pictures"],
+}
+
+
+@pytest.mark.parametrize("command", EVERY_SUBCOMMAND)
+def test_every_subcommand_runs_in_the_c_locale_without_utf8_mode(command, tmp_path):
+    import subprocess
+
+    from helpers import COMMAND
+
+    if command in ("draw", "worksheet", "demo"):
+        need_dot()
+    check = subprocess.run([COMMAND[0], "-c", "import sys; print(sys.stdout.encoding, sys.stdout.errors)"],
+                           capture_output=True, text=True, env=c_locale())
+    assert check.stdout.split() == ["ascii", "surrogateescape"]  # the environment the test is about
+    result = subprocess.run([*COMMAND, *EVERY_SUBCOMMAND[command]], capture_output=True, env=c_locale(),
+                            input=b"q\n", cwd=tmp_path, timeout=300)
+    err = result.stderr.decode("ascii", "replace")
+    assert result.returncode == 0 and "Traceback" not in err, err
+    out = result.stdout.decode("utf-8") if command == "draw" else result.stdout.decode("ascii")  # DOT is UTF-8
+    if command.startswith(("step", "quiz")):
+        assert "sigmoid" in out or "tanh" in out
+    if command == "step":
+        assert "tanh(sigmoid(a*b))^2" in out and "σ" not in out  # x² as x^2, σ as sigmoid
+
+
+def test_plain_spellings_keep_the_bytes_the_c_locale_could_not_decode(tmp_path):
+    """Under the C locale an undecodable byte (a file name's é in Latin-1) is a surrogate escape:
+    written back as the byte it was, while σ and ² beside it are spelt plainly."""
+    import subprocess
+
+    script = tmp_path / "say.py"
+    script.write_text("import sys\nfrom micrograd_like.cli.terminal import plain_where_needed\n"
+                      "plain_where_needed(sys.stdout)\nprint('caf' + chr(0xDCE9) + ' σ x²')\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, env=c_locale())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"caf\xe9 sigmoid x^2\n"

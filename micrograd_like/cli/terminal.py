@@ -2,7 +2,7 @@
 
 The words use a few characters beyond ASCII (σ for sigmoid, x² for a square, Σ for a sum,
 … for an elided formula).  A terminal or pipe in a legacy encoding (Windows' cp1252 when
-redirected, ``LANG=C``, ``PYTHONIOENCODING=ascii``) cannot encode some of them, and Python
+redirected, ``LC_ALL=C`` without UTF-8 mode, ``PYTHONIOENCODING=ascii``) cannot encode some of them, and Python
 would stop with a UnicodeEncodeError.  :func:`plain_where_needed` makes a stream spell each
 such character in ASCII instead (sigmoid, ^2, sum, ...), only where its encoding cannot.
 """
@@ -36,19 +36,33 @@ def _spell(character: str) -> str:
     return plain or f"<U+{ord(character):04X}>"
 
 
-def _plain(error: UnicodeError) -> tuple[str, int]:
-    """A codecs error handler: the characters that cannot be encoded, spelt in ASCII (x² -> x^2)."""
+def _escaped(character: str) -> bool:
+    """Whether ``character`` stands for a byte that could not be decoded (PEP 383's surrogateescape:
+    U+DC80 to U+DCFF), as in a file name read under the C locale."""
+    return "\udc80" <= character <= "\udcff"
+
+
+def _plain(error: UnicodeError) -> tuple[str | bytes, int]:
+    """A codecs error handler: the characters that cannot be encoded, spelt in ASCII (x² -> x^2).
+
+    A byte that could not be decoded (the C locale's ``surrogateescape``: a file name, an answer
+    typed in another encoding) is written back as the byte it was, as that handler would."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
+    text = error.object[error.start:error.end]
+    if _escaped(text[0]):
+        end = next((i for i, character in enumerate(text) if not _escaped(character)), len(text))
+        return bytes(ord(character) - 0xDC00 for character in text[:end]), error.start + end
+    text = text[:next((i for i, character in enumerate(text) if _escaped(character)), len(text))]
     out, in_power = [], False
-    for character in error.object[error.start:error.end]:
+    for character in text:
         if character in _SUPERSCRIPTS:
             out.append(_SUPERSCRIPTS[character] if in_power else "^" + _SUPERSCRIPTS[character])
             in_power = True
         else:
             out.append(_spell(character))
             in_power = False
-    return "".join(out), error.end
+    return "".join(out), error.start + len(text)
 
 
 codecs.register_error(_HANDLER, _plain)
@@ -56,7 +70,9 @@ codecs.register_error(_HANDLER, _plain)
 
 def plain_where_needed(stream) -> None:
     """Make ``stream`` (a text stream such as sys.stdout) spell in ASCII what its encoding cannot encode."""
-    if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "backslashreplace"):  # stderr: the latter
+    # stdout is "strict" in most places, "surrogateescape" in the C locale (LC_ALL=C without UTF-8
+    # mode), stderr "backslashreplace": each would stop at σ, or write \u03c3.
+    if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "surrogateescape", "backslashreplace"):
         try:
             codecs.lookup(stream.encoding)
             stream.reconfigure(errors=_HANDLER)
