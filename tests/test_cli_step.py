@@ -156,6 +156,33 @@ def test_in_a_real_terminal_it_waits_for_keys():
         os.close(controller)
 
 
+def test_ctrl_c_at_the_prompt_says_interrupted_and_exits_130():
+    """In a real terminal (this pseudo-terminal is the program's controlling terminal), Ctrl-C
+    is the character \\x03, which the terminal turns into SIGINT, as when a student presses it."""
+    from helpers import command_environment
+
+    pid, controller = pty.fork()
+    if pid == 0:  # the child: the program, in the terminal
+        try:
+            os.execve(sys.executable, [sys.executable, "-m", "micrograd_like", *LECTURE], command_environment())
+        finally:
+            os._exit(127)
+    try:
+        read_until(controller, b"[step 0/6] > ")
+        os.write(controller, b"\x03")
+        said = read_until(controller, b"interrupted")
+        said += read_until(controller, b"the end of its output")  # the rest, to the end
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.waitstatus_to_exitcode(status) == 130
+        assert said.split()[-1] == b"interrupted" and b"Traceback" not in said, said.decode(errors="replace")
+    finally:
+        if pid:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(controller)
+
+
 def test_html_and_svg_dir_write_the_files(tmp_path):
     need_dot()
     page, frames = tmp_path / "lecture.html", tmp_path / "frames"

@@ -130,11 +130,7 @@ def _interactive(steps, stdin, out) -> int:
     print(f"keys: {STEP_KEYS}", file=out)
     while True:
         print(f"[step {steps.position}/{len(steps)}] > ", end="", file=out, flush=True)
-        try:
-            line = stdin.readline()
-        except KeyboardInterrupt:
-            print(file=out)
-            return 130
+        line = stdin.readline()  # Ctrl-C here is answered as everywhere: "interrupted", status 130 (cli.main)
         if not line:  # end of input
             print(file=out)
             return 0
