@@ -145,3 +145,28 @@ def test_an_expression_without_steps_scores_nothing():
     result = quiz("quiz", "a", "--var", "a=2")
     assert result.returncode == 0
     assert result.stdout.splitlines()[-1] == "score: 0/0"
+
+
+def piped(*args, data: bytes):
+    return subprocess.run([sys.executable, "-m", "micrograd_like", *args], capture_output=True, input=data)
+
+
+@pytest.mark.parametrize("data", [
+    "\ufeff" + "\n".join(ANSWERS) + "\n",  # a byte order mark at the start, as Notepad writes
+    "\r".join(ANSWERS) + "\r",  # old Mac line ends
+    "\r\n".join(ANSWERS),  # Windows line ends, no line end after the last answer
+    "\n".join(f"  {answer}{' ' * 70}\t" for answer in ANSWERS) + "\n",  # padding, however long
+], ids=["byte order mark", "CR", "CRLF", "padded"])
+def test_piped_answers_stay_in_step_whatever_the_file_looks_like(data):
+    result = piped(*LECTURE, data=data.encode("utf-8"))
+    assert result.returncode == 0 and result.stderr == b""
+    lines = result.stdout.decode().splitlines()
+    assert lines[-2:] == ["no mistakes", "score: 18/18"]
+    assert "  local derivative d((a*b + c)*f)/d(a*b + c) = ? -2" in lines  # echoed without the mark
+
+
+def test_an_overlong_answer_is_refused_with_the_reason():
+    result = piped(*LECTURE, data=("-2." + "0" * 70 + "\n").encode())
+    assert result.returncode == 1 and result.stderr == b""
+    assert "  that's not a number: '-2.000" in result.stdout.decode()
+    assert "is 73 characters long: an answer has at most 60" in result.stdout.decode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from collections import deque
 from collections.abc import Callable
 
 from ..teach.expression import ExpressionError, parse, variables_in
@@ -22,6 +23,7 @@ from .terminal import is_terminal
 __all__ = ["add_parser", "run_quiz", "draw_values", "RANDOM_VALUES"]
 
 RANDOM_VALUES = tuple(k / 2 for k in range(-6, 7) if k)  # -3.0, -2.5, ..., 3.0, not 0: worked by hand
+BOM = "\ufeff"  # a byte order mark, as Notepad begins a file with
 DRAWS = 200  # tries at values the expression can be computed (and differentiated) with
 
 EXIT_CODES = {"finished": 0, "quit": 0, "end of input": 1, "interrupted": 130}
@@ -118,17 +120,24 @@ def _add_random_values(args: argparse.Namespace, stdout) -> None:
 
 def _reader(stdin, stdout) -> Callable[[str], str]:
     """``read(prompt)`` for the quiz: ``input()`` in a terminal; otherwise a line of ``stdin``,
-    echoed after the prompt so that the output reads as the session did."""
+    echoed after the prompt so that the output reads as the session did.
+
+    A file of answers is read as whatever wrote it wrote it: any line end (``\\n``, ``\\r\\n``,
+    a lone ``\\r``), and a byte order mark at the start of a line (Notepad writes one) is not
+    part of the answer, so the answers stay in step with the questions."""
     if stdin is sys.stdin and is_terminal(stdin) and is_terminal(stdout):
         return input
+    lines: deque[str] = deque()  # read but not yet answered: a lone \r does not end a readline()
 
     def read(prompt: str) -> str:
         print(prompt, end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            raise EOFError
-        print(line.rstrip("\r\n"), file=stdout)
+        if not lines:
+            text = stdin.readline()
+            if not text:
+                raise EOFError
+            lines.extend(text.splitlines() or [""])
+        line = lines.popleft().lstrip(BOM)
+        print(line.strip(), file=stdout)  # the answer, without the padding around it
         return line
 
     return read
-

@@ -72,13 +72,15 @@ class NotANumberError(ValueError):
 
 _DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?"  # -2, 2., .5, -1.5e-3 (no 1e99999: too slow)
 _ANSWER = re.compile(rf"\s*({_DECIMAL})\s*(?:/\s*({_DECIMAL})\s*)?")
-_LONGEST = 60  # characters: longer text is not an answer anyone typed
+_LONGEST = 60  # characters, padding apart: longer text is not an answer anyone typed
+_BOM = "\ufeff"  # the byte order mark Notepad puts at the start of a file
 
 
 def read_number(text: str) -> float:
     """The number a student typed: ``-2``, ``-2.0``, ``1/2``, ``0.5``, ``-1.5e-3`` (a fraction's
     top and bottom may be decimals: ``1.5/2``).  Read with :class:`fractions.Fraction`, never
     ``eval``; anything else raises :class:`NotANumberError`, which says what was wrong.
+    Spaces around it, however many, are not part of it.
 
     >>> read_number("1/2"), read_number(" -1.5e-3 "), read_number("−2")
     (0.5, -0.0015, -2.0)
@@ -87,9 +89,13 @@ def read_number(text: str) -> float:
     ...
     micrograd_like.teach.quiz.NotANumberError: that's not a number: '2 + 2' (write e.g. -2, 0.5 or 1/2)
     """
-    quoted = repr(text.strip()) if len(text) <= _LONGEST else repr(text.strip()[:_LONGEST]) + "…"
-    cleaned = text.replace("\u2212", "-")  # the minus sign of typeset text, pasted from a slide
-    match = _ANSWER.fullmatch(cleaned) if len(cleaned) <= _LONGEST else None
+    cleaned = text.strip().strip(_BOM).strip()  # padding, however long, and a byte order mark pasted in
+    if len(cleaned) > _LONGEST:
+        raise NotANumberError(f"that's not a number: {cleaned[:_LONGEST]!r}… is {len(cleaned)} characters long: "
+                              f"an answer has at most {_LONGEST}")
+    quoted = repr(cleaned)
+    cleaned = cleaned.replace("\u2212", "-")  # the minus sign of typeset text, pasted from a slide
+    match = _ANSWER.fullmatch(cleaned)
     if match is None:
         if re.fullmatch(r"\s*[+-]?\d+,\d+\s*", cleaned):
             raise NotANumberError(f"that's not a number: {quoted} (write decimals with a point: "
