@@ -1,6 +1,8 @@
 """`micrograd-like draw`: files that render, and one line on stderr for every mistake."""
 
 import io
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -281,3 +283,36 @@ def test_drawing_to_a_text_only_standard_output_writes_the_text(monkeypatch):
     monkeypatch.setattr(sys, "stdout", captured)
     assert main(["draw", "a*b", "--var", "a=2", "--var", "b=3", "--format", "svg"]) == 0
     assert captured.getvalue().lstrip().startswith("<") and "</svg>" in captured.getvalue()
+
+
+@pytest.mark.parametrize("format", ["svg", "dot", "png"])
+def test_without_o_a_terminal_gets_one_line_saying_what_to_do_not_the_drawing(format):
+    """Standard output a real (pseudo-)terminal: no screenful of SVG, no binary PNG; one line, status 2."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([*COMMAND, "draw", "a*b", "--var", "a=2", "--var", "b=-3", "--format", format],
+                               stdout=terminal, stderr=subprocess.PIPE, env=command_environment(), close_fds=True)
+    os.close(terminal)
+    try:
+        _, err = process.communicate(timeout=120)
+        shown = b""
+        while True:  # what reached the terminal
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    assert process.returncode == 2 and shown == b""
+    line = err.decode()
+    assert line.count("\n") == 1 and "terminal" in line and f"-o graph.{format}" in line and "> graph" in line, line
+
+
+def test_without_o_piped_it_still_writes_the_drawing():
+    need_dot()
+    result = run_command("draw", "a*b", "--var", "a=2", "--var", "b=-3")
+    assert result.returncode == 0 and result.stdout.lstrip().startswith("<?xml") and "</svg>" in result.stdout

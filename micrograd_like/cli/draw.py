@@ -10,6 +10,7 @@ from ..drawing.graphs import draw_dot
 from ..drawing.render import DEFAULT_TIMEOUT, FILE_FORMATS
 from .arguments import add_expression_arguments, add_force_argument, expression_from_args, prepare_output_path, seconds
 from .errors import UserError, writing
+from .terminal import is_terminal
 
 
 def add_parser(subcommands) -> argparse.ArgumentParser:
@@ -24,8 +25,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     )
     add_expression_arguments(parser)
     add = parser.add_argument
-    add("-o", "--output", metavar="FILE", help="where to write it (default: standard output; an existing FILE is "
-        "replaced only with --force)")
+    add("-o", "--output", metavar="FILE", help="where to write it (default: standard output, when it is piped or "
+        "redirected; an existing FILE is replaced only with --force)")
     add("--format", choices=FILE_FORMATS, help="svg, png or dot (default: from FILE's suffix, else svg)")
     add("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom")
     add("--local-grads", action="store_true", help="write each edge's local derivative on it")
@@ -57,6 +58,9 @@ def _format(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """Draw the expression and write it to -o FILE or standard output."""
     format = _format(args)
+    if not args.output and is_terminal(sys.stdout):
+        raise UserError(f"not writing {format.upper()} into the terminal: give -o graph.{format} to write a file, "
+                        f"or redirect it (> graph.{format}) or pipe it to another program")
     root = expression_from_args(args, needs_gradients=not args.no_backward)
     if not args.no_backward:
         root.backward()
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             else:  # UTF-8, as the SVG says and Graphviz reads, whatever the terminal's encoding
                 sys.stdout.flush()
                 binary.write(text.encode("utf-8"))
-        elif sys.stdout.isatty() or getattr(sys.stdout, "buffer", None) is None:
+        elif getattr(sys.stdout, "buffer", None) is None:
             raise UserError("PNG is binary: give -o FILE.png (or redirect standard output)")
         else:
             sys.stdout.buffer.write(drawing.png())
