@@ -279,3 +279,20 @@ def test_a_point_is_any_kind_of_whole_number():
             playground.point_steps(bad)
     with pytest.raises(IndexError, match="no point 100: the data set has points 0 to 99"):
         playground.point_steps(np.int64(100))
+
+
+def test_one_points_chain_rule_opens_on_a_step_a_student_can_read():
+    from micrograd_like.nn.losses import softmax_cross_entropy
+
+    playground = Playground(dataset="moons", hidden=(8, 8), activation="relu", init="he", seed=0)  # notebook 4's
+    steps = playground.point_steps(0)
+    x = playground.X[0]
+    assert steps.root.data == softmax_cross_entropy([playground.model.outputs(x)], [playground.y[0]]).data
+    first = steps.steps[0].headline
+    assert first.startswith("step 1/") and "loss = log_sum_exp - (z[2][" in first, first  # no "*1.0", no "…"
+    for step in steps.steps[:12]:  # the loss's own pieces, named shortly, then the output layer
+        assert "…" not in step.headline and "*1.0" not in step.headline, step.headline
+    view = view_of(playground)
+    view.chain_rule.click()
+    (panel,) = view.point_area.children
+    assert "next step 1/" in panel.children[1].value and "…" not in panel.children[1].value

@@ -234,6 +234,8 @@ class Playground:
     def point_steps(self, i: int) -> Stepper:
         """The backward pass of point ``i``'s loss at the current weights, as a :class:`Stepper`.
 
+        The loss is the point's softmax cross-entropy, written so that its first steps read
+        plainly: ``loss = log_sum_exp - (z_label - max)`` (see :func:`_point_loss`).
         The inputs are labelled ``x0``, ``x1`` and the output ``loss``; the parameters keep
         their labels (``layers[0].neurons[1].w[0]``); each neuron's weighted sum is labelled
         ``z[l][n]`` and its activation ``a[l][n]`` (layer ``l``, neuron ``n``, as the parameters
@@ -248,8 +250,7 @@ class Playground:
         i = int(i)
         self.pause()
         x = [Value(v, label=f"x{k}", requires_grad=False) for k, v in enumerate(self.X[i])]
-        loss = softmax_cross_entropy([self.model.outputs(x)], [self.y[i]])
-        loss.label = "loss"
+        loss = _point_loss(self.model.outputs(x), self.y[i])
         _label_neurons(self.model, loss)
         self.model.zero_grad()
         return backward_steps(loss)
@@ -294,6 +295,23 @@ def _check_size(hidden: tuple[int, ...], classes: int) -> None:
         raise ValueError(f"hidden layers {hidden} make {parameters:,} parameters: the playground takes at most "
                          f"{MAX_PARAMETERS:,} parameters, so that each step can be watched "
                          "(every step runs every point through every weight)")
+
+
+def _point_loss(scores: list[Value], label: int) -> Value:
+    """One point's softmax cross-entropy, ``log(sum_j exp(z_j - max)) - (z_label - max)``: the
+    very term :func:`~micrograd_like.nn.losses.softmax_cross_entropy` computes for it (the same
+    number), without the mean's ``*1.0`` over one point, and with its pieces named (``max`` the
+    largest score, a constant; ``sum_exp``, ``log_sum_exp``) so that the steps say
+    ``loss = log_sum_exp - (z[2][1] - max)``, not ``(log(…) - (… - …))*1.0``."""
+    top = Value(max(z.data for z in scores), label="max", requires_grad=False)
+    exps = [(z - top).exp() for z in scores]
+    total = sum(exps[1:], exps[0])
+    total.label = "sum_exp"
+    log_sum_exp = total.log()
+    log_sum_exp.label = "log_sum_exp"
+    loss = log_sum_exp - (scores[label] - top)
+    loss.label = "loss"
+    return loss
 
 
 def _label_neurons(model: MLP, loss: Value) -> None:
