@@ -9,6 +9,7 @@ from random_graphs import evaluate, recipes
 
 from micrograd_like import Value
 from micrograd_like.teach.quiz import ABS_TOL, REL_TOL, NotANumberError, Quiz, check_ask, read_number
+from micrograd_like.teach.quiz import quiz as steps_quiz
 from micrograd_like.teach.words import num as _num
 
 
@@ -198,10 +199,18 @@ def test_the_questions_come_in_the_order_asked():
     assert [q.kind for q in quiz.questions[:4]] == ["grad", "local", "grad", "local"]
 
 
-@pytest.mark.parametrize("options, message", [({"rel_tol": -1}, "rel_tol"), ({"abs_tol": math.nan}, "abs_tol")])
+@pytest.mark.parametrize("options, message", [
+    ({"rel_tol": -1}, "rel_tol"), ({"abs_tol": math.nan}, "abs_tol"),
+    ({"abs_tol": 10**400}, "abs_tol must be a number at least 0, got a number too large for a float"),
+    ({"rel_tol": -(10**400)}, "rel_tol must be a number at least 0, got a number too large for a float"),
+    ({"rel_tol": True}, "rel_tol must be a number"), ({"abs_tol": "0.1"}, "abs_tol must be a number"),
+])
 def test_tolerances_are_checked(options, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as error:
         Quiz(lecture()["L"].backward_steps(), **options)
+    assert len(str(error.value)) < 120  # one line, not the 400 digits
+    with pytest.raises(ValueError, match=message):
+        steps_quiz(lecture()["L"].backward_steps(), **options)
 
 
 def test_a_quiz_needs_a_stepper():

@@ -30,6 +30,7 @@ not quite. Hint: the rule is d(x*x)/dx = x, with the numbers of the forward pass
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -328,6 +329,19 @@ def _digits_needed(steps: Iterable[Step], ask: tuple[str, ...],
     return needed
 
 
+def _tolerance(name: str, tolerance: float) -> float:
+    """A tolerance, checked: a finite number at least 0, as a float."""
+    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real):
+        raise ValueError(f"{name} must be a number at least 0, got {tolerance!r}")
+    try:
+        value = float(tolerance)
+    except OverflowError:  # an int of hundreds of digits
+        raise ValueError(f"{name} must be a number at least 0, got a number too large for a float") from None
+    if not 0 <= value < math.inf:
+        raise ValueError(f"{name} must be a number at least 0, got {tolerance!r}")
+    return value
+
+
 class Quiz:
     """A quiz on ``stepper``'s backward pass, asking ``ask`` (some of QUESTIONS) at each step.
 
@@ -347,12 +361,9 @@ class Quiz:
                  abs_tol: float = ABS_TOL) -> None:
         if not isinstance(stepper, Stepper):
             raise TypeError(f"a quiz is made from a Stepper (L.backward_steps()), got {type(stepper).__name__}")
-        for name, tolerance in (("rel_tol", rel_tol), ("abs_tol", abs_tol)):
-            if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < math.inf):
-                raise ValueError(f"{name} must be a number at least 0, got {tolerance!r}")
+        self.rel_tol, self.abs_tol = _tolerance("rel_tol", rel_tol), _tolerance("abs_tol", abs_tol)
         self.stepper = stepper
         self.ask = check_ask(ask)
-        self.rel_tol, self.abs_tol = float(rel_tol), float(abs_tol)
         self.digits = _digits_needed(stepper.steps, self.ask, self._room)
         with digits_for(self.digits):
             asked = _questions(stepper, self.ask)
