@@ -6,8 +6,10 @@ The browser and PDF tests need Graphviz's ``dot`` and Debian's ``chromium``/``ch
 
 import itertools
 import json
+import re
 import shutil
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -389,3 +391,64 @@ def test_inputs_named_like_every_fallback_are_named_apart(tmp_path, capsys, expr
     assert_every_name_is_one_node(make_sheets(expression, students=1)[0])
     status, _, err = run_main(capsys, "worksheet", expression, "--students", "1", "-o", str(tmp_path / "x"))
     assert status == 0, err
+
+
+def fake_printer(tmp_path):
+    """A program that prints as Chromium does, for these tests: a small PDF-looking file, exit 0."""
+    script = tmp_path / "fake-printer"
+    script.write_text('#!/bin/sh\nfor arg in "$@"; do case "$arg" in --print-to-pdf=*) '
+                      'echo "%PDF-1.4 printed" > "${arg#--print-to-pdf=}";; esac; done\nexit 0\n')
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_file_changed_since_it_was_written_is_never_removed_or_overwritten(tmp_path, capsys, monkeypatch):
+    need("dot")
+    program = fake_printer(tmp_path)
+    monkeypatch.setattr(worksheet_pages, "chromium", lambda: program)
+    out = tmp_path / "class"
+    worksheet = ["worksheet", "a*b + c", "--students", "2", "-o", str(out)]
+    assert run_main(capsys, *worksheet, "--pdf")[0] == 0
+    with open(out / "answers.pdf", "a") as pdf:
+        pdf.write("the teacher's notes\n")  # annotated since
+    status, said, err = run_main(capsys, *worksheet)  # no --pdf: the PDFs are not printed again
+    assert status == 0, err
+    assert "the teacher's notes" in (out / "answers.pdf").read_text()  # kept, and said so
+    assert "answers.pdf" in said and "kept" in said
+    assert not (out / "worksheets.pdf").exists() and "worksheets.pdf" in said  # unchanged: removed, and said so
+    for force in ([], ["--pdf"]):  # printing again would overwrite it: refused, in words, until --force
+        status, _, err = run_main(capsys, *worksheet, "--pdf", *force)
+        assert status == 2 and "answers.pdf" in err and "--force" in err and err.count("\n") == 1, err
+        assert "the teacher's notes" in (out / "answers.pdf").read_text()
+    (out / "answers.md").write_text("my own answers")  # any file of the run, changed, is refused the same way
+    status, _, err = run_main(capsys, *worksheet)
+    assert status == 2 and "answers.md" in err, err
+    assert (out / "answers.md").read_text() == "my own answers"
+    assert run_main(capsys, *worksheet, "--pdf", "--force")[0] == 0
+    assert "the teacher's notes" not in (out / "answers.pdf").read_text()
+
+
+def linked_graphs(directory):
+    return re.findall(r"\]\((graphs/[^)]+)\)", (directory / "worksheets.md").read_text())
+
+
+def test_two_runs_into_one_folder_at_once_leave_every_linked_graph(tmp_path, monkeypatch):
+    """A run removes the graphs an earlier, bigger class left.  A second run started while the first
+    prints its PDFs (after its pages, before that clean-up) waits for it, so the first cannot remove
+    the graphs the second's worksheets.md links."""
+    need("dot")
+    monkeypatch.setattr(worksheet_pages, "chromium", lambda: "printer")
+    write_worksheets(make_sheets("a*b", students=3), tmp_path)  # an earlier class of 3
+    second = threading.Thread(target=write_worksheets, args=(make_sheets("a*b", students=3, seed=1), tmp_path))
+
+    def print_pdf(page, pdf, program=None):  # the first run, printing: the second starts now
+        if not second.is_alive() and second.ident is None:
+            second.start()
+            second.join(timeout=3)  # it finishes, or (rightly) waits for this run to end
+        pdf.write_text("%PDF-1.4 printed")
+
+    monkeypatch.setattr(worksheet_pages, "print_pdf", print_pdf)
+    write_worksheets(make_sheets("a*b", students=1), tmp_path, pdf=True)  # the first run: a class of 1
+    second.join()
+    assert len(linked_graphs(tmp_path)) == 3  # the second class's
+    assert all((tmp_path / name).is_file() for name in linked_graphs(tmp_path))

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         sheets = make_sheets(args.expression or None, template=args.template, students=args.students, seed=args.seed,
                              calculator=args.calculator, progress=_progress)
         paths = write_worksheets(sheets, args.output, pdf=args.pdf, force=args.force, paper=args.paper,
-                                 progress=_progress)
+                                 progress=_progress, notify=print)
     except WorksheetError as error:
         raise UserError(str(error)) from None
     except OSError as error:

@@ -18,12 +18,15 @@ in the way is refused even then: nothing is ever written through one.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -34,10 +37,15 @@ from ..drawing.render import DEFAULT_TIMEOUT, render
 from ..teach.worksheet import Sheet, WorksheetError, number_text
 from .files import plain_file, write_over
 
+try:
+    import fcntl
+except ImportError:  # Windows: two runs into one directory at once are not kept apart
+    fcntl = None
+
 __all__ = ["write_worksheets", "planned_files", "graph_source", "PAPERS", "MANIFEST"]
 
 PAPERS = {"a4": "A4", "letter": "letter"}
-MANIFEST = ".micrograd-like-worksheets"  # the files the last run wrote, one per line
+MANIFEST = ".micrograd-like-worksheets"  # the files runs wrote, one a line: name, tab, SHA-256 of what was written
 GRAPH_WIDTH = 700.0  # CSS pixels: the width of the page inside its margins (186 mm)
 GRAPH_HEIGHT = 250.0  # CSS pixels (66 mm): the rest of the page is for the tables
 GRADS_PER_ROW = 6
@@ -181,16 +189,62 @@ def planned_files(students: int, pdf: bool) -> list[str]:
     return names
 
 
-def _check_directory(directory: Path, names: list[str], force: bool) -> list[str]:
-    """Refuse to write over files this module did not write (unless ``force``); return the files
-    the last run wrote, from the manifest."""
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(manifest: Path) -> dict[str, str | None]:
+    """The files earlier runs wrote, each with the SHA-256 of what was written; None for a file a
+    run was about to write when it stopped (its contents unknown, but ours: a run failed part way)."""
+    ours: dict[str, str | None] = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        name, _, digest = line.partition("\t")
+        if name:
+            ours[name] = digest or None
+    return ours
+
+
+def _manifest_text(ours: dict[str, str | None]) -> str:
+    return "".join(f"{name}\t{digest}\n" if digest else f"{name}\n" for name, digest in ours.items())
+
+
+def _changed(directory: Path, ours: dict[str, str | None]) -> list[str]:
+    """The files of ours that someone changed since a run wrote them (an answer key annotated,
+    a page edited): theirs now, never removed, and overwritten only with ``force``."""
+    return [name for name, digest in ours.items()
+            if digest and plain_file(directory / name) and _digest(directory / name) != digest]
+
+
+@contextmanager
+def _one_run_at_a_time(directory: Path, notify: Callable[[str], None]) -> Iterator[None]:
+    """Hold the directory's lock for the block: a second run into the same directory waits for the
+    first to finish, so that neither removes what the other's pages link (the lock goes with the
+    process: nothing is left behind, even by a run that is killed)."""
+    if fcntl is None:
+        yield
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            notify(f"waiting for another micrograd-like worksheet to finish writing into {directory}")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and with it the lock
+
+
+def _check_directory(directory: Path, names: list[str], force: bool) -> dict[str, str | None]:
+    """Refuse to write over files this module did not write, or wrote and someone changed since
+    (unless ``force``); return the files earlier runs wrote, from the manifest."""
     links = [name for name in (".", "graphs", MANIFEST, *names) if (directory / name).is_symlink()]
     if links:  # its target is not in the directory, whatever the manifest says, and may be anyone's
         raise WorksheetError(f"cannot write {directory / links[0]}: it is a symbolic link, and micrograd-like "
                              "worksheet never writes through one, even with --force: remove it, or choose "
                              "another directory")
     manifest = directory / MANIFEST
-    ours = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    ours = _read_manifest(manifest) if manifest.is_file() else {}
     if manifest.exists() and not manifest.is_file():
         raise WorksheetError(f"cannot write {manifest}: it is a directory")
     in_the_way = [name for name in names if (directory / name).exists() and name not in ours]
@@ -201,28 +255,52 @@ def _check_directory(directory: Path, names: list[str], force: bool) -> list[str
         more = f" and {len(in_the_way) - 1} more" if len(in_the_way) > 1 else ""
         raise WorksheetError(f"{directory} already holds {in_the_way[0]}{more}, not written by micrograd-like "
                              "worksheet: choose another directory, or add --force to overwrite")
+    changed = [name for name in _changed(directory, ours) if name in names]
+    if changed and not force:
+        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        raise WorksheetError(f"{directory / changed[0]}{more} was changed since micrograd-like worksheet wrote it: "
+                             "move it away to keep it, or add --force to overwrite")
     return ours
 
 
 def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = False, force: bool = False,
-                     paper: str = "a4", progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                     paper: str = "a4", progress: Callable[[int, int], None] | None = None,
+                     notify: Callable[[str], None] | None = None) -> list[Path]:
     """Write the sheets' pages into ``directory`` (created if missing) and return the paths written.
 
     ``paper`` is 'a4' or 'letter' (the page size the HTML asks the printer for; either fits);
-    ``progress(done, total)`` is called as each student's drawings are made.  A run that fails
-    part way (Chromium failing to print, a full disk) leaves only files the manifest names, so
-    the next run writes over them without ``force``.
+    ``progress(done, total)`` is called as each student's drawings are made; ``notify(line)``
+    is told what the user should know besides (files of an earlier run removed or kept, a wait).
+
+    A run that fails part way (Chromium failing to print, a full disk) leaves only files the
+    manifest names, so the next run writes over them without ``force``.  What an earlier run
+    wrote and this one does not (the PDFs, when this run has no ``pdf``; the graphs of a bigger
+    class) is removed if unchanged since, and kept if someone changed it (an annotated
+    answers.pdf); a changed file this run would write is refused unless ``force``.  Two runs
+    into one directory at once take turns.
     """
+    notify = notify or (lambda line: None)
     if paper not in PAPERS:
         raise WorksheetError(f"unknown paper {paper!r} (must be one of {', '.join(PAPERS)})")
     program = chromium() if pdf else None  # found before anything is written: without it, no files
     directory = Path(directory)
     names = planned_files(len(sheets), pdf)
-    ours = _check_directory(directory, names, force) if directory.exists() or directory.is_symlink() else []
+    if directory.exists() or directory.is_symlink():
+        _check_directory(directory, names, force)  # refused before anything is made
     (directory / "graphs").mkdir(parents=True, exist_ok=True)
+    with _one_run_at_a_time(directory, notify):
+        ours = _check_directory(directory, names, force)  # again: as the run before this one left it
+        _write(sheets, directory, names, ours, pdf, paper, progress, notify, program)
+    return [(directory / name).resolve() for name in names]
+
+
+def _write(sheets: list[Sheet], directory: Path, names: list[str], ours: dict[str, str | None], pdf: bool,
+           paper: str, progress: Callable[[int, int], None] | None, notify: Callable[[str], None],
+           program: str | None) -> None:
+    """Write the files (see :func:`write_worksheets`), holding the directory's lock."""
     # The manifest first, naming what this run is about to write as well as what the last one wrote:
     # whatever happens next, every file of ours in the directory is listed as ours.
-    write_over(directory / MANIFEST, "\n".join(dict.fromkeys([*ours, *names])) + "\n")
+    write_over(directory / MANIFEST, _manifest_text({**ours, **dict.fromkeys(names)}))
     views: dict[bool, list[dict]] = {False: [], True: []}
     graphs = iter(name for name in names if name.startswith("graphs/"))
     for done, sheet in enumerate(sheets, start=1):
@@ -244,11 +322,23 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
     if pdf:
         for stem in ("worksheets", "answers"):
             print_pdf(directory / f"{stem}.html", directory / f"{stem}.pdf", program)
-    for old in set(ours) - set(names):  # what an earlier, bigger class left: ours, so ours to remove
-        if _OURS.fullmatch(old) and plain_file(directory / old):
+    written: dict[str, str | None] = {name: _digest(directory / name) for name in names}
+    changed, removed = set(_changed(directory, ours)), []
+    for old in [name for name in ours if name not in written]:  # what an earlier run wrote and this one did not
+        if not (_OURS.fullmatch(old) and plain_file(directory / old)):
+            continue
+        if old in changed:  # someone's since (an annotated answers.pdf): kept, and still listed, as changed
+            written[old] = ours[old]
+            notify(f"kept {old} of an earlier run: it was changed since, so it is not removed (nor is it this run's)")
+        else:
             (directory / old).unlink()
-    write_over(directory / MANIFEST, "\n".join(names) + "\n")
-    return [(directory / name).resolve() for name in names]
+            removed.append(old)
+    if removed:
+        more = f" and {len(removed) - 3} more" if len(removed) > 3 else ""
+        notify("removed what an earlier run wrote and this one did not, unchanged since: "
+               f"{', '.join(removed[:3])}{more}"
+               + (" (--pdf prints the PDFs again)" if any(name.endswith(".pdf") for name in removed) else ""))
+    write_over(directory / MANIFEST, _manifest_text(written))
 
 
 def chromium() -> str:
