@@ -1,6 +1,7 @@
 """compile_graph: the written-out code gives backward()'s numbers bit for bit, and reads like the lecture."""
 
 import math
+import re
 
 import pytest
 from examples import lecture
@@ -11,6 +12,7 @@ from random_graphs import OPERATIONS
 from micrograd_like import MLP, SGD, Value, apply, compile_graph, detect_anomaly, no_grad, ops, weighted_sum
 from micrograd_like.compiler.compiled import CompileError
 from micrograd_like.engine.ops import Primitive
+from micrograd_like.nn.modules import Layer
 
 # Every primitive of the table, with constants, raw domains (log, sqrt, 1/x can fail) and
 # weighted_sum(n) mixing Values and numbers, on top of the shared random graphs' operations.
@@ -484,3 +486,40 @@ def test_a_batch_is_written_as_one_function_called_per_example():
     loss.backward()
     value, grads = fn(*[p.data for p in model.parameters()])
     assert (value, grads) == (loss.data, tuple(p.grad for p in model.parameters()))
+
+
+def test_a_networks_code_reads_like_a_hand_derivation():
+    """Parameters named as the course note names them (layer 1's w1_jk, b1_j), a square written
+    x ** 2 with the derivative 2.0 * x: the same bits as the engine's, which squares with pow()."""
+    model = MLP(2, [4, 1], seed=0)
+    points, targets = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]], [1.0, -1.0, 0.5]
+    loss = sum((model(x) - y) ** 2 for x, y in zip(points, targets))
+    fn = compile_graph(loss, model.parameters())
+    for unreadable in ("layers_", "neurons_", "_constant_power", "** (1.0)"):
+        assert unreadable not in fn.source
+    assert fn.source.count("def forward_backward(w1_00, w1_01, b1_0, w1_10, w1_11, b1_1, ") == 1
+    assert "w2_03" in fn.source and "b2_0" in fn.source
+    assert re.search(r"\n +t\d+ = t\d+ \*\* 2\n", fn.source)
+    assert re.search(r"\n +grad_t\d+ = grad_t\d+ \* \(2\.0 \* t\d+\)\n", fn.source)
+    loss.backward()
+    params = model.parameters()
+    assert fn(*[p.data for p in params]) == (loss.data, tuple(p.grad for p in params))
+    wide = MLP(11, [10, 1], seed=0)  # layer 1 has an input 10: w1_9_10, unambiguous; layer 2 none
+    source = compile_graph(wide([0.5] * 11), wide.parameters()).source
+    assert "w1_9_10" in source and "w1_0_0" in source and "b1_9" in source and "w2_09" in source
+    layer = Layer(2, 2, seed=0)  # a layer on its own: w_01
+    assert "def forward_backward(w_00, w_01, b_0, w_10, w_11, b_1):" in compile_graph(
+        sum(layer([1.0, 2.0])), layer.parameters()).source
+
+
+@pytest.mark.parametrize("x", [-0.7655317356675647, 3.1, 1e-100, -2.5e80, 0.0])
+def test_a_power_written_plainly_gives_the_engines_bits(x):
+    """pow() squares -0.7655317356675647 to 0.5860388383141942, x * x to ...41: the code writes x ** 2,
+    the same pow() call as the engine's, never x * x."""
+    v = Value(x, label="x")
+    out = v**2 + v**3 * 0.5 + v**1 + (v**-2 if x else v**0)
+    out.backward()
+    fn = compile_graph(out, [v])
+    assert fn(x) == (out.data, (v.grad,))
+    with pytest.raises(OverflowError, match=r"x\*\*2 with x = 1e\+200"):  # the engine's own words
+        fn(1e200)

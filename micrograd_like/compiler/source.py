@@ -24,7 +24,7 @@ import sys
 import textwrap
 import types
 import unicodedata
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import NamedTuple
 
 from ..engine import ops
@@ -63,13 +63,35 @@ class Code(NamedTuple):
 def code_of(primitive: ops.Primitive, free_name: Callable[[str], str], rows: dict[str, object]) -> Code:
     """The row's code templates; a row without them is called as it is, bound under a free name in ``rows``."""
     if primitive.forward_code:
-        return Code(primitive.forward_code, tuple(_bracketed(code) for code in primitive.grads_code))
+        grads = tuple(_bracketed(_plainly(code)) for code in primitive.grads_code)
+        return Code(_plainly(primitive.forward_code), grads)
     function = free_name(identifier(primitive.written or primitive.name) or "row")
     local_grads = free_name(f"{function}_grads")
     rows[function], rows[local_grads] = primitive.forward, primitive.local_grads
     operands = ", ".join(f"{{{i}}}" for i in range(primitive.arity))
     grads = tuple(f"{local_grads}({operands}, {{out}})[{i}]" for i in range(primitive.arity))
     return Code(f"{function}({operands})", grads)
+
+
+_CONSTANT_POWER = re.compile(r"_constant_power\(\{0\}, (-?\d+)\.0\)")  # power(n)'s forward, n whole
+_WHOLE_EXPONENT = re.compile(r"(\{\d+\}) \*\* \((-?\d+)\.0\)")  # an operand to a whole power
+
+
+def _plainly(code: str) -> str:
+    """A constant power written as a student writes it, computing the same bits.
+
+    ``_constant_power({0}, 2.0)`` is ``{0} ** 2``: the same pow() call (of the engine's checks,
+    those left for a whole exponent, zero to a negative power and an overflow, are errors of
+    ``**`` too), never ``{0} * {0}``, which rounds differently about once in 1,500 squares.
+    ``{0} ** (1.0)`` is ``{0}`` (pow() gives a number it can hold exactly), ``{0} ** (3.0)``
+    is ``{0} ** 3`` (the same call).
+    """
+    code = _CONSTANT_POWER.sub(lambda m: "{0} ** " + _power(int(m[1])), code)
+    return _WHOLE_EXPONENT.sub(lambda m: m[1] if m[2] == "1" else f"{m[1]} ** {_power(int(m[2]))}", code)
+
+
+def _power(n: int) -> str:
+    return f"({n})" if n < 0 else str(n)
 
 
 _ONE_TERM = re.compile(r"-?[\w.{}]+|\w+\([^()]*\)")  # a name, number or placeholder; a call of such
@@ -97,15 +119,38 @@ def identifier(label: str) -> str | None:
     return text if text.isidentifier() else None
 
 
-class _Names:
-    """The names of one function: labels where they make names, else t1, t2, ..."""
+_PARAMETER = re.compile(r"(?:layers\[(\d+)\]\.)?neurons\[(\d+)\]\.(?:w\[(\d+)\]|b)")
 
-    def __init__(self, taken: set[str]) -> None:
+
+def parameter_names(labels: Iterable[str]) -> dict[str, str]:
+    """A network's parameters named as a derivation names them, by their labels (nn's paths).
+
+    ``layers[0].neurons[2].w[1]`` is ``w1_21``: layer 1's weight from input 1 into neuron 2
+    (the course note's W1), ``layers[0].neurons[2].b`` is ``b1_2``; a layer on its own has
+    ``w_21`` and ``b_2``.  A layer with more than ten neurons or inputs has ``w1_12_3``, so
+    that every name says which one it is.
+    """
+    found = {label: match for label in labels if (match := _PARAMETER.fullmatch(label))}
+    wide = {m[1] for m in found.values() if int(m[2]) >= 10 or (m[3] and int(m[3]) >= 10)}
+    names = {}
+    for label, m in found.items():
+        layer = "" if m[1] is None else str(int(m[1]) + 1)
+        between = "_" if m[1] in wide else ""
+        names[label] = f"w{layer}_{m[2]}{between}{m[3]}" if m[3] else f"b{layer}_{m[2]}"
+    return names
+
+
+class _Names:
+    """The names of one function: labels where they make names, else t1, t2, ...  ``renamed``
+    gives some labels' names (a network's parameters')."""
+
+    def __init__(self, taken: set[str], renamed: dict[str, str] | None = None) -> None:
         self.used = set(taken)
         self.counter = 0
+        self.renamed = renamed or {}
 
     def of(self, node: Value, fallback: str | None = None) -> str:
-        name = identifier(node.label) or fallback
+        name = self.renamed.get(node.label) or identifier(node.label) or fallback
         if name is None:  # a systematic name: the next free one of t1, t2, ...
             while name is None or name in self.used:
                 self.counter += 1
@@ -228,7 +273,7 @@ class SourceWriter:
 
     def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value], blocks: bool = True) -> None:
         self.root, self.inputs, self.extras, self.order = root, inputs, extras, order
-        self.main = _Names(_RESERVED)
+        self.main = _Names(_RESERVED, parameter_names(n.label for n in order if not n._parents and n.label))
         self.rows: dict[str, object] = {}  # the functions of rows without code, by the names the code calls
         self.codes: dict[int, Code] = {}  # by the primitive's id: each row looked up once
         for node in order:
