@@ -271,6 +271,18 @@ return all.filter(function (el) {
 """
 
 
+CONTROLS = """
+var pace = arguments[0].querySelector('.mgl-pace .slider-container');
+var play = Array.prototype.filter.call(arguments[0].querySelectorAll('.widget-play button'),
+    function (b) { return getComputedStyle(b).display !== 'none'; });
+return [pace ? pace.getBoundingClientRect().width : 0, play.map(function (b) {  // each button's words, their size
+    var after = getComputedStyle(b.querySelector('i'), '::after');
+    var words = (after.content === 'none' ? '' : after.content.replace(/^"|"$/g, '')) || b.title;
+    return [words, parseFloat(after.fontSize)];
+})];
+"""
+
+
 def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -288,6 +300,10 @@ def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
     before = drawing_of(stepper)
     legible = browser.execute_script(FONT_SIZES, stepper)
     screenshot(browser, "stepper-start.png")
+    pace_width, play_buttons = browser.execute_script(CONTROLS, stepper)
+    assert pace_width >= 120, f"the pace slider is {pace_width:.0f} px wide: too narrow to set"
+    assert [words.split()[0] for words, _ in play_buttons] == ["Play", "Stop"], play_buttons  # words, not icons only
+    assert all(size >= 14 for _, size in play_buttons), play_buttons
 
     button(stepper, "Next").click()
     wait.until(lambda b: "step 1/6: L = d*f sends dL/dL = 1.0 back to d" in text_in(stepper, ".mgl-words"))

@@ -55,8 +55,18 @@ def legend_html(stepper: Stepper) -> str:
 
 
 _LARGE = {"font_size": "15px"}  # the buttons' words: 13 px by default, too small for a projector
-# The sliders' names and numbers, which no style of theirs sizes (the buttons' are set by _LARGE).
-_CONTROLS_CSS = "<style>.mgl-stepper .widget-label, .mgl-stepper .widget-readout { font-size: 15px; }</style>"
+# The sliders' names and numbers, which no style of theirs sizes (the buttons' are set by _LARGE);
+# and words on ipywidgets' Play buttons, which are icons only, without even a title: the words
+# follow the icon (Play, Pause while playing; Stop, which also goes back to the start).
+_CONTROLS_CSS = """<style>
+.mgl-stepper .widget-label, .mgl-stepper .widget-readout { font-size: 15px; }
+.mgl-stepper .widget-play .jupyter-button { width: auto; padding: 0 12px; }
+.mgl-stepper .widget-play .jupyter-button i::after {
+  font-family: var(--jp-ui-font-family, sans-serif); font-size: 15px; font-weight: normal; margin-left: 6px; }
+.mgl-stepper .widget-play i.fa-play::after { content: "Play"; }
+.mgl-stepper .widget-play i.fa-pause::after { content: "Pause"; }
+.mgl-stepper .widget-play i.fa-stop::after { content: "Stop (to step 0)"; }
+</style>"""
 
 
 def _words_html(lines: list[str]) -> str:
@@ -132,11 +142,12 @@ class StepperWidget:
         self.slider = widgets.IntSlider(value=stepper.position, min=0, max=n, description="step",
                                         continuous_update=False, layout=widgets.Layout(width="220px"),
                                         style={"description_width": "40px"})
-        self.play = widgets.Play(value=stepper.position, min=0, max=n, interval=1000, description="Play",
-                                 tooltip="play the pass at the chosen pace", show_repeat=False)
+        # Play's buttons get their words from _CONTROLS_CSS (ipywidgets draws them as icons only).
+        self.play = widgets.Play(value=stepper.position, min=0, max=n, interval=1000, show_repeat=False)
         self.pace = widgets.FloatSlider(value=1.0, min=0.2, max=3.0, step=0.1, description="s / step",
-                                        readout_format=".1f", layout=widgets.Layout(width="180px"),
-                                        style={"description_width": "60px"})
+                                        readout_format=".1f", layout=widgets.Layout(width="300px"),
+                                        style={"description_width": "70px"})  # a track of about 180 px
+        self.pace.add_class("mgl-pace")
         self.zoom = widgets.ToggleButton(value=zoomed, description="Zoom to the step", icon="search-plus",
                                          tooltip="only the step's node and its operands, large (off: the whole graph)",
                                          layout=button, style=_LARGE)
@@ -152,7 +163,7 @@ class StepperWidget:
 
         self.words = widgets.HTML()
         self.drawing = widgets.HTML()
-        self.play.layout = widgets.Layout(width="110px")
+        self.play.layout = widgets.Layout(width="auto")
         controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace, self.zoom],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
