@@ -259,3 +259,26 @@ def test_the_check_finds_a_split(tmp_path):
                       'parts = line.strip().split("; ")\nkeep = ", ".join(words)\n')
     assert _splits_words(sample) == ["sample.py:1: .split(' = ')", "sample.py:2: .rpartition(' = ')",
                                      "sample.py:3: .split('; ')"]
+
+
+def test_minus_zero_never_reaches_a_student():
+    """A dead relu sends back 0.0, and 0.0 * (-2.0) is -0.0 in floats: every text says 0.0."""
+    from micrograd_like.teach.words import num, number_term, sum_text
+
+    assert num(-0.0) == "0.0" and sum_text(0.0, -0.0) == "0.0 + 0.0" and number_term(-0.0).bracketed(4) == "0.0"
+    w, x, b = Value(-2.0, label="w"), Value(1.5, label="x"), Value(1.0, label="b")
+    L = (w * x + b).relu()
+    steps = L.backward_steps()
+    assert steps.steps[-1].contribution == 0.0 and str(steps.steps[-1].contribution) == "-0.0"  # the float
+    texts = [steps.transcript(), *(render(steps, name) for name in FORMATS), str(steps.finish())]
+    quiz = Quiz(L.backward_steps())
+    texts += [str(quiz.forward_walk())]
+    while not quiz.finished:
+        texts += [str(quiz.question), quiz.question.hint, quiz.answer("7").text, quiz.answer("7").text]
+    out = io.StringIO()
+    step_command(build_parser().parse_args(["step", "relu(w*x + b)", "--var", "w=-2", "--var", "x=1.5",
+                                            "--var", "b=1", "--all"]), stdin=io.StringIO(), stdout=out)
+    texts.append(out.getvalue())
+    assert "0.0 * (-2.0) = 0.0" in out.getvalue()
+    for text in texts:
+        assert not re.search(r"-0\.0(?![0-9])|\(-0\.0\)", text), text

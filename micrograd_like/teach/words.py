@@ -25,7 +25,6 @@ import ast
 import contextlib
 import contextvars
 import functools
-import math
 import re
 import string
 from collections.abc import Iterator, Mapping
@@ -55,11 +54,13 @@ _NEEDED: contextvars.ContextVar[Mapping[float, int] | None] = contextvars.Contex
 def num(x: float, digits: int | None = None) -> str:
     """A number as a student reads it: -2.0, 0.70711, 1e-08 (5 significant digits at most,
     or ``digits``; a number that needs more where it is read is given them by
-    :func:`digits_for`).
+    :func:`digits_for`); -0.0 is 0.0.  Every number a student reads becomes text here.
 
     >>> num(0.7071067811865476), num(0.7071067811865476, 8), num(2.5, 8)
     ('0.70711', '0.70710678', '2.5')
     """
+    if x == 0:
+        x = abs(x)  # -0.0 (0.0 * (-2.0) in floats) is 0.0 to a student
     if digits is None:
         digits = (_NEEDED.get() or {}).get(x, DIGITS)
     text = repr(x)
@@ -201,7 +202,9 @@ _ONE_WORD = re.compile(r"\w+(\[\w+\]|\.[^\W\d]\w*)*'*\Z")  # x, x1, w[0], x', la
 
 
 def number_term(x: float) -> Term:
-    return Term(num(x), NEGATION if math.copysign(1.0, x) < 0 else NUMBER)
+    """A number in a formula: bracketed where a minus sign needs it, ``4.0*(-2.0)``."""
+    text = num(x)
+    return Term(text, NEGATION if text.startswith("-") else NUMBER)
 
 
 def label_term(label: str) -> Term:
