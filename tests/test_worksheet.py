@@ -452,3 +452,78 @@ def test_two_runs_into_one_folder_at_once_leave_every_linked_graph(tmp_path, mon
     second.join()
     assert len(linked_graphs(tmp_path)) == 3  # the second class's
     assert all((tmp_path / name).is_file() for name in linked_graphs(tmp_path))
+
+
+def markdown_blocks(text):
+    """The blocks Markdown renders ``text`` into (CommonMark with GFM tables, by markdown-it-py):
+    ("h2", its text), ("p", its text), ("hr", ""), ("table", its rows of cells' text)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    blocks, table = [], None
+    for token, following in zip(tokens, [*tokens[1:], None]):
+        if token.type == "heading_open":
+            blocks.append((token.tag, following.content))
+        elif token.type == "paragraph_open":
+            blocks.append(("p", following.content))
+        elif token.type == "hr":
+            blocks.append(("hr", ""))
+        elif token.type == "table_open":
+            table = []
+        elif token.type == "tr_open":
+            table.append([])
+        elif token.type in ("th_open", "td_open"):
+            table[-1].append(following.content)
+        elif token.type == "table_close":
+            blocks.append(("table", table))
+    return blocks
+
+
+def expected_blocks(sheet):
+    """What one sheet's Markdown must render into: its heading, its paragraphs, each table with its rows."""
+    forward = [["value", "computed as", "data"], *([f"`{row.name}`"] for row in sheet.forward)]
+    blocks = [("h2", f"(student {sheet.student})"), ("p", "`"), ("p", "Your values:"),
+              *(("p", note) for note in sheet.notes), ("p", "![the graph"), ("p", "**1. Forward pass**"),
+              ("table", forward)]
+    if sheet.backward:
+        blocks += [("p", "**2. Backward pass**"),
+                   ("table", [["#"], *([str(row.number)] for row in sheet.backward)])]
+    if sheet.layers:
+        blocks += [("p", "**2. Backward pass by the layer equations**"),
+                   ("table", [["quantity"], *([q.symbol] for q in sheet.layers)])]
+    else:
+        names, root = list(sheet.values), sheet.forward[-1].name
+        per = worksheet_pages.GRADS_PER_ROW
+        chunks = [names[k:k + per] for k in range(0, len(names), per)]
+        blocks += [("p", "**3. The gradients of the inputs**"),
+                   *(("table", [[f"`∂{root}/∂{name}`" for name in chunk], [None] * len(chunk)]) for chunk in chunks)]
+    return blocks
+
+
+def same_block(block, expected):
+    """Whether a rendered block is the one expected: the same kind and start, a table with the rows
+    expected, each as wide as its header and starting with the cells given (None: any cell)."""
+    (kind, content), (kind_expected, start) = block, expected
+    if kind != kind_expected:
+        return False
+    if kind != "table":
+        return content.startswith(start) or (kind == "h2" and content.endswith(start))
+    return len(content) == len(start) and all(
+        len(row) == len(content[0]) and all(want is None or cell.startswith(want) for cell, want in zip(row, wanted))
+        for row, wanted in zip(content, start))
+
+
+@pytest.mark.parametrize("what", [*TEMPLATES, "a*b + c", "x1 + x2 + x3 + x4 + x5 + x6 + x7"])
+def test_the_markdown_renders_as_headings_paragraphs_and_whole_tables(tmp_path, what):
+    """Read by a real Markdown renderer, each sheet is its heading, its paragraphs (the values, then
+    each note apart), and every table with all its rows; a rule between students."""
+    need("dot")
+    options = {"template": what} if what in TEMPLATES else {"expression": what}
+    sheets = make_sheets(**options, students=2, seed=3)
+    write_worksheets(sheets, tmp_path)
+    for stem in ("worksheets", "answers"):
+        blocks = markdown_blocks((tmp_path / f"{stem}.md").read_text())
+        expected = [*expected_blocks(sheets[0]), ("hr", ""), *expected_blocks(sheets[1])]
+        assert len(blocks) == len(expected), (stem, [kind for kind, _ in blocks])
+        for block, wanted in zip(blocks, expected):
+            assert same_block(block, wanted), (stem, block, wanted)
