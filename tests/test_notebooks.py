@@ -187,3 +187,18 @@ def test_the_link_finder_finds_links():
         'See [two](02-x.ipynb) and ![a graph](../docs/g.svg "title"), <img src="p.png">, [web](https://x.org).'
     )])
     assert _links(nb) == ["02-x.ipynb", "../docs/g.svg", "p.png", "https://x.org"]
+
+
+def test_notebook_4_colours_each_class_as_the_training_view_does_with_a_legend(monkeypatch):
+    """Class 0 is one colour in the notebook's plots and in the training view, class 1 another."""
+    from micrograd_like.notebook.playground import CLASS_COLOURS
+
+    points = ("import matplotlib.colors as mc\n"
+              "for axes in (ax, right):  # the data, then the boundary the model learnt\n"
+              "    shown = [(c.get_label(), mc.to_hex(c.get_facecolor()[0])) for c in axes.collections\n"
+              "             if not c.get_label().startswith('_')]\n"
+              "    print(sorted(shown), axes.get_legend() is not None)")
+    with _after_run_all(FOLDER / "04-training-an-mlp.ipynb", monkeypatch) as (_, run):
+        shown = run(points).split("\n")
+    expected = f"{[('class 0', CLASS_COLOURS[0]), ('class 1', CLASS_COLOURS[1])]} True"
+    assert shown[:2] == [expected, expected], shown

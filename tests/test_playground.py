@@ -296,3 +296,17 @@ def test_one_points_chain_rule_opens_on_a_step_a_student_can_read():
     view.chain_rule.click()
     (panel,) = view.point_area.children
     assert "next step 1/" in panel.children[1].value and "…" not in panel.children[1].value
+
+
+def test_the_picture_has_a_legend_with_one_colour_per_class():
+    from matplotlib.colors import to_hex
+
+    from micrograd_like.notebook.playground import CLASS_COLOURS
+
+    playground = Playground(dataset="spiral", hidden=(4,), n_samples=30, seed=0)
+    view = view_of(playground)
+    legend = view._figure.axes[0].get_legend()
+    assert legend is not None, "the decision boundary has no legend"
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1", "class 2"]
+    assert [to_hex(h.get_facecolor()[0]) for h in legend.legend_handles] == list(CLASS_COLOURS[:3])
+    assert min(t.get_fontsize() for t in legend.get_texts()) >= 12  # 12 points: 16 px in the view's 900

@@ -42,7 +42,7 @@ from ..nn.validation import finite_number, whole_number
 from ..offers import offer
 from ..teach.stepper import Stepper, backward_steps
 
-__all__ = ["Playground", "Diverged", "DATASETS"]
+__all__ = ["Playground", "Diverged", "DATASETS", "CLASS_COLOURS"]
 
 DATASETS = {
     "moons": datasets.make_moons,
@@ -51,6 +51,10 @@ DATASETS = {
     "spiral": datasets.make_spiral,
 }
 """The data sets a playground can learn, by name: each ``make_*(n_samples, noise=, seed=)``."""
+
+CLASS_COLOURS = ("#4575b4", "#d73027", "#1a9850", "#984ea3", "#f59322")
+"""Each class's colour, class 0 first (blue, red, green, purple, orange), in the training view
+and in the course's own plots (notebook 4): a class is one colour everywhere."""
 
 MAX_PARAMETERS = 2000
 """The most weights and biases a playground's network may have.  Every step runs every point

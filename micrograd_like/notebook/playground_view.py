@@ -13,12 +13,11 @@ import io
 
 from ..nn.modules import ACTIVATIONS, INITS
 from ..nn.optim import Diverged
-from .playground import DATASETS, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, Playground
+from .playground import CLASS_COLOURS, DATASETS, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, Playground
 from .stepper_widget import INSTALL_WIDGETS
 
 __all__ = ["PlaygroundView", "playground_widget"]
 
-CLASS_COLOURS = ("#f59322", "#0877bd", "#1a9850", "#984ea3", "#d73027")  # TensorFlow Playground's orange, blue
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 GRID = 60  # the boundary is computed on GRID x GRID points
 
@@ -191,6 +190,7 @@ class PlaygroundView:
             points = X[[label == k for label in p.y]]
             boundary.scatter(points[:, 0], points[:, 1], s=26, color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
                              edgecolors="white", linewidths=0.8, label=f"class {k}")
+        boundary.legend(fontsize=12, loc="best", markerscale=1.4, framealpha=0.85, handletextpad=0.2, borderpad=0.3)
         boundary.set_title("decision boundary", fontsize=15)
         boundary.tick_params(labelsize=12)
         (self._curve,) = loss.plot([], [], color="#1f2328", linewidth=2, marker="o", markevery=[-1])
