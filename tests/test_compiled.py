@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from random_graphs import OPERATIONS
 
 from micrograd_like import MLP, SGD, Value, apply, compile_graph, detect_anomaly, no_grad, ops, weighted_sum
-from micrograd_like.compiler.compiled import CompileError
+from micrograd_like.compiler.compiled import CompiledLoss, CompileError
 from micrograd_like.engine.ops import Primitive
 from micrograd_like.nn.modules import Layer
 
@@ -523,3 +523,40 @@ def test_a_power_written_plainly_gives_the_engines_bits(x):
     assert fn(x) == (out.data, (v.grad,))
     with pytest.raises(OverflowError, match=r"x\*\*2 with x = 1e\+200"):  # the engine's own words
         fn(1e200)
+
+
+@pytest.mark.parametrize("label", [7, 2.5, b"x", ["x"]])
+def test_a_label_that_is_not_a_str_is_said_so(label):
+    """Value(label=7) is refused when the node is made; a label assigned later is refused here."""
+    x = Value(1.0, label="x")
+    y = x * 2
+    y.label = label
+    with pytest.raises(TypeError, match=r"^a label must be a str: the mul node Value\(data=2.0\) has the label "):
+        compile_graph(y + 1, [x])
+    x.label, y.label = label, "y"
+    with pytest.raises(TypeError, match=r"^a label must be a str: input Value\(data=1.0\) has the label "):
+        compile_graph(y + 1, [x])
+
+
+def test_a_retrace_key_that_never_settles_is_said_so():
+    model = MLP(1, [2, 1], seed=0)
+    traced = []
+
+    def never_the_same(outputs):
+        traced.append(outputs)
+        return object()  # a new key each time: never equal to the last one
+
+    def squares(outs, y):
+        return sum((o[0] - t) ** 2 for o, t in zip(outs, y))
+
+    loss = CompiledLoss(model, [[0.0], [1.0]], [0.0, 1.0], squares, retrace_when=never_the_same)
+    with pytest.raises(ValueError, match=r"^retrace_when gives a key that never settles: .* same outputs"):
+        loss.run()
+    assert len(traced) == 4  # traced, ran (a new key), traced again, ran (a new key again): said so
+    nan_key = CompiledLoss(model, [[0.0]], [0.0], lambda outs, y: (outs[0][0] - y[0]) ** 2,
+                           retrace_when=lambda outputs: math.nan)  # nan != nan
+    with pytest.raises(ValueError, match="never settles"):
+        nan_key.run()
+    settles = CompiledLoss(model, [[0.0]], [0.0], lambda outs, y: (outs[0][0] - y[0]) ** 2,
+                           retrace_when=lambda outputs: outputs[0][0] > 0)
+    assert settles.run()[0] == ((model([0.0]) - 0.0) ** 2).data

@@ -96,6 +96,7 @@ class CompiledGraph:
         self.extras = tuple(extras)
         self.order = topological_order(root)
         _check_inputs(self.inputs, self.extras, self.order)
+        _check_labels(self.inputs, self.order)
         _refuse_closures(self.order)
         writer = SourceWriter(root, self.inputs, self.extras, self.order)
         self.source, self.names = writer.source()
@@ -254,15 +255,31 @@ class CompiledLoss:
         self.step = compile_graph(loss, self.params, extras=[o for out in outputs for o in out])
 
     def run(self) -> tuple[float, list[list[float]]]:
-        """The loss and every point's outputs at the current parameters; their gradients set."""
-        loss, grads, flat = self.step(*[p.data for p in self.params])
-        outputs = [list(flat[i : i + self.width]) for i in range(0, len(flat), self.width)]
-        if self.key_of(outputs) != self.key:
+        """The loss and every point's outputs at the current parameters; their gradients set.
+
+        When ``retrace_when``'s key has changed, the loss is traced again, at these numbers, and
+        run: the key must then be the one the trace gave (it is computed from the same outputs).
+        A key that is not (a new object each call, a nan: not equal to itself) is refused.
+        """
+        loss, grads, outputs, key = self._step()
+        if key != self.key:
             self._trace()
-            return self.run()
+            loss, grads, outputs, key = self._step()
+            if key != self.key:
+                raise ValueError(
+                    f"retrace_when gives a key that never settles: traced again, the same outputs gave "
+                    f"{self.key!r}, then {key!r}; it must give equal keys for the same outputs (not a new object "
+                    "each call, not a nan)"
+                )
         for p, g in zip(self.params, grads):
             p.grad = g
         return loss, outputs
+
+    def _step(self) -> tuple:
+        """The compiled step at the current parameters: loss, gradients, each point's outputs, their key."""
+        loss, grads, flat = self.step(*[p.data for p in self.params])
+        outputs = [list(flat[i : i + self.width]) for i in range(0, len(flat), self.width)]
+        return loss, grads, outputs, self.key_of(outputs)
 
 
 def _check_inputs(inputs: tuple, extras: tuple, order: list[Value]) -> None:
@@ -282,6 +299,21 @@ def _check_inputs(inputs: tuple, extras: tuple, order: list[Value]) -> None:
     for x in extras:
         if x not in in_graph:
             raise CompileError(f"extra {x!r} is not a node of the graph")
+
+
+def _check_labels(inputs: tuple, order: list[Value]) -> None:
+    """Labels name the code's variables: each must be a str.  ``Value(label=7)`` is refused when
+    the node is made; this catches a label assigned later (``node.label = 7``)."""
+    for node in (*inputs, *order):
+        label = node.label
+        if label is None or isinstance(label, str):
+            continue
+        if node in inputs:
+            what = "input"
+        else:
+            what = f"the {node.primitive.name} node" if node._parents and node._primitive else "the leaf"
+        raise TypeError(f"a label must be a str: {what} Value(data={node.data!r}) has the label {label!r} "
+                        f"(a {type(label).__name__}); give it a str label, or none")
 
 
 def _named(node: Value) -> str:
