@@ -527,3 +527,11 @@ def test_the_markdown_renders_as_headings_paragraphs_and_whole_tables(tmp_path, 
         assert len(blocks) == len(expected), (stem, [kind for kind, _ in blocks])
         for block, wanted in zip(blocks, expected):
             assert same_block(block, wanted), (stem, block, wanted)
+
+
+def test_a_negative_seed_draws_values_of_its_own():
+    """Python's random.Random(-7) is random.Random(7): a negative seed must not repeat its positive."""
+    values = {seed: [s.values for s in make_sheets("(a*b + c)*f", students=3, seed=seed)] for seed in (7, -7, 0)}
+    assert values[-7] != values[7]
+    assert values[-7] == [s.values for s in make_sheets("(a*b + c)*f", students=3, seed=-7)]  # still reproducible
+    assert values[0] != values[-7]

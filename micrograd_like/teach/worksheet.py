@@ -30,6 +30,7 @@ Rendering the sheets (HTML, Markdown, PDF) is :mod:`micrograd_like.pages.workshe
 from __future__ import annotations
 
 import itertools
+import operator
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -376,13 +377,18 @@ def make_sheets(expression: str | None = None, *, template: str | None = None, s
                 progress: Callable[[int, int], None] | None = None) -> list[Sheet]:
     """One :class:`Sheet` per student for ``expression`` (e.g. ``"(a*b + c)*f"``) or a ``template``
     (one of :data:`TEMPLATES`), each student with values of their own; ``seed`` makes the draw
-    reproducible.  ``progress(done, total)`` is called as each sheet is made."""
+    reproducible (a negative seed too: -7 draws other values than 7).  ``progress(done, total)`` is
+    called as each sheet is made."""
     if (expression is None) == (template is None):
         raise WorksheetError("give an expression or a template (one of them)")
+    try:
+        seed = operator.index(seed)  # an int, or a whole number of another kind (numpy's)
+    except TypeError:
+        raise WorksheetError(f"the seed must be a whole number, got {seed!r}") from None
     if not isinstance(students, int) or isinstance(students, bool) or students < 1:
         raise WorksheetError(f"the number of students must be a positive whole number, got {students!r}")
     recipe = _template_recipe(template, calculator) if template else _expression_recipe(expression, calculator)
-    rng = random.Random(seed)
+    rng = random.Random(seed if seed >= 0 else str(seed))  # Random(-7) would be Random(7): "-7" is a seed of its own
     sheets: list[Sheet] = []
     seen: set[tuple[float, ...]] = set()
     for student in range(1, students + 1):
