@@ -168,5 +168,5 @@ def test_piped_answers_stay_in_step_whatever_the_file_looks_like(data):
 def test_an_overlong_answer_is_refused_with_the_reason():
     result = piped(*LECTURE, data=("-2." + "0" * 70 + "\n").encode())
     assert result.returncode == 1 and result.stderr == b""
-    assert "  that's not a number: '-2.000" in result.stdout.decode()
-    assert "is 73 characters long: an answer has at most 60" in result.stdout.decode()
+    assert "  that answer is too long: '-2.000" in result.stdout.decode()
+    assert "has 73 characters (an answer has at most 60)" in result.stdout.decode()

@@ -153,6 +153,9 @@ def test_assignments():
         ("1a=2", "not a variable name"),
         ("=2", "not a variable name"),
         ("a=two", "must be a number"),
+        ("a=1,000", r"must be a number, got '1,000' \(no thousands separators: write 1000\)"),
+        ("a=-2,5", r"must be a number, got '-2,5' \(write decimals with a point: -2.5\)"),
+        ("a=" + "1" * 400, r"the value of a is too large for a float \(a number of 400 digits;"),
         ("a=nan", "finite"),
         ("a=inf", "finite"),
         ("exp=1", "function name"),
@@ -161,6 +164,15 @@ def test_assignments():
             parse_assignment(bad)
     with pytest.raises(ExpressionError, match="twice"):
         parse_assignments(["a=1", "a=2"])
+    assert parse_assignment("a=" + "1" * 70) == ("a", float("1" * 70))  # a long integer is a number
+
+
+def test_a_thousands_separator_in_an_expression_is_named():
+    with pytest.raises(ExpressionError, match=r"unexpected ','.*\(no thousands separators: write 1000\)"):
+        parse("1,000*x", {"x": 1.0})
+    with pytest.raises(ExpressionError, match=r"unexpected ','") as error:
+        parse("x, y", {"x": 1.0, "y": 2.0})
+    assert "thousands" not in str(error.value)
 
 
 # -- numbers are constants, as in Python -------------------------------------------------------------

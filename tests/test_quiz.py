@@ -34,12 +34,31 @@ def test_numbers_are_read_as_students_write_them(text, number):
     ("", "(write e.g. -2, 0.5 or 1/2)"), ("abc", "'abc'"), ("2+2", "'2+2'"), ("nan", "'nan'"),
     ("inf", "'inf'"), ("1//2", "'1//2'"), ("--2", "'--2'"), ("1e99999", "'1e99999'"),
     ("__import__('os')", "not a number"), ("0,5", "write decimals with a point: 0.5"),
-    ("1/0", "divides by zero"), ("1e999", "too large for a float"), ("1" * 200, "…"),
+    ("1/0", "divides by zero"), ("1e999", "too large for a float"),
+    ("1,000", "(no thousands separators: write 1000)"), ("-1,000,000.5", "write -1000000.5"),
+    ("12,5", "write decimals with a point: 12.5"),
 ])
 def test_anything_else_is_not_a_number_and_says_why(text, why):
     with pytest.raises(NotANumberError, match="that's not a number") as error:
         read_number(text)
     assert why in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["1" * 61, "1" * 200, "-0." + "5" * 70])
+def test_an_overlong_answer_is_refused_as_too_long_not_as_no_number(text):
+    with pytest.raises(NotANumberError) as error:
+        read_number(text)
+    said = str(error.value)
+    assert said.startswith("that answer is too long: ") and "not a number" not in said
+    assert f"has {len(text)} characters (an answer has at most 60)" in said and len(said) < 120
+
+
+def test_a_number_of_another_type_is_an_answer():
+    np = pytest.importorskip("numpy")
+    assert Quiz(lecture()["L"].backward_steps(), ask="local").answer(np.int64(-2)).correct
+    assert Quiz(lecture()["L"].backward_steps(), ask="local").answer(np.float64(-2.0)).correct
+    said = Quiz(lecture()["L"].backward_steps(), ask="local").answer(10**400)
+    assert said.verdict == "not a number" and "too large for a float" in said.text and len(said.text) < 120
 
 
 # -- the state machine -----------------------------------------------------------------------------

@@ -45,6 +45,7 @@ of its own.  This grammar is 100 lines and its errors are made for it.)
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ __all__ = [
     "variables_in",
     "parse_assignment",
     "parse_assignments",
+    "comma_advice",
 ]
 
 
@@ -196,6 +198,11 @@ class _Parser:
             elif previous.kind != "op" and token.kind != "op":
                 message += f" (write {previous.text}*{token.text} for a product)"
             return message
+        if token.text == "," and previous is not None and previous.kind == "number":
+            after = self.tokens[self.index + 1]  # 1,000: the comma is between two numbers
+            advice = comma_advice(f"{previous.text},{after.text}") if after.kind == "number" else None
+            if advice:
+                return f"unexpected ',': expected {expected} ({advice})"
         if token.kind == "other":
             return f"unexpected character '{token.text}': expected {expected}"
         return f"unexpected '{token.text}': expected {expected}"
@@ -455,10 +462,34 @@ def parse_assignment(text: str) -> tuple[str, float]:
     try:
         value = float(number)
     except ValueError:
-        raise ExpressionError(f"the value of {name} must be a number, got {number!r}") from None
+        advice = comma_advice(number)
+        raise ExpressionError(f"the value of {name} must be a number, got {number!r}"
+                              + (f" ({advice})" if advice else "")) from None
+    if _LONG_INTEGER.fullmatch(number) and math.isinf(value):
+        raise ExpressionError(f"the value of {name} is too large for a float (a number of "
+                              f"{len(number.lstrip('+-'))} digits; the largest float is about 1.8e308)")
     if value != value or value in (float("inf"), float("-inf")):
         raise ExpressionError(f"the value of {name} must be a finite number, got {number!r}")
     return name, value
+
+
+_LONG_INTEGER = re.compile(r"[+-]?\d+")
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")  # 1,000 and -1,000,000.5
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # 0,5 and -2,5
+
+
+def comma_advice(text: str) -> str | None:
+    """What to write instead of a number with a comma in it, or None for other text.
+
+    >>> comma_advice("1,000"), comma_advice("-2,5"), comma_advice("two")
+    ('no thousands separators: write 1000', 'write decimals with a point: -2.5', None)
+    """
+    text = text.strip()
+    if _THOUSANDS.fullmatch(text):
+        return f"no thousands separators: write {text.replace(',', '')}"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return f"write decimals with a point: {text.replace(',', '.')}"
+    return None
 
 
 def parse_assignments(texts: Iterable[str | tuple[str, float]]) -> dict[str, float]:

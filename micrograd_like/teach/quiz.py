@@ -39,6 +39,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..offers import provider
+from .expression import comma_advice
 from .forward import ForwardWalk
 from .stepper import Stepper
 from .steps import Step
@@ -92,16 +93,14 @@ def read_number(text: str) -> float:
     """
     cleaned = text.strip().strip(_BOM).strip()  # padding, however long, and a byte order mark pasted in
     if len(cleaned) > _LONGEST:
-        raise NotANumberError(f"that's not a number: {cleaned[:_LONGEST]!r}… is {len(cleaned)} characters long: "
-                              f"an answer has at most {_LONGEST}")
+        raise NotANumberError(f"that answer is too long: {cleaned[:20]!r}… has {len(cleaned)} characters "
+                              f"(an answer has at most {_LONGEST})")
     quoted = repr(cleaned)
     cleaned = cleaned.replace("\u2212", "-")  # the minus sign of typeset text, pasted from a slide
     match = _ANSWER.fullmatch(cleaned)
     if match is None:
-        if re.fullmatch(r"\s*[+-]?\d+,\d+\s*", cleaned):
-            raise NotANumberError(f"that's not a number: {quoted} (write decimals with a point: "
-                                  f"{cleaned.strip().replace(',', '.')})")
-        raise NotANumberError(f"that's not a number: {quoted} (write e.g. -2, 0.5 or 1/2)")
+        advice = comma_advice(cleaned) or "write e.g. -2, 0.5 or 1/2"  # 1,000 or 0,5: what to write instead
+        raise NotANumberError(f"that's not a number: {quoted} ({advice})")
     top, bottom = match.group(1), match.group(2)
     value = Fraction(top)
     if bottom is not None:
@@ -112,6 +111,17 @@ def read_number(text: str) -> float:
         return float(value)
     except OverflowError:
         raise NotANumberError(f"that's not a number: {quoted} is too large for a float") from None
+
+
+def _as_number(answer: float) -> float:
+    """An answer given as a number (an int, a float, numpy's), or as anything else by its text."""
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return read_number(str(answer))
+    try:
+        return float(answer)
+    except OverflowError:  # an int of hundreds of digits
+        raise NotANumberError(f"that's not a number: an integer of {len(str(abs(int(answer))))} digits "
+                              "is too large for a float") from None
 
 
 def check_ask(ask: str | Iterable[str]) -> tuple[str, ...]:
@@ -408,7 +418,7 @@ class Quiz:
         if question is None:
             raise ValueError(f"the quiz is finished (score {self.score}): make a new one to go again")
         try:
-            number = read_number(text if isinstance(text, str) else str(text))
+            number = read_number(text) if isinstance(text, str) else _as_number(text)
         except NotANumberError as error:
             return Feedback("not a number", f"{error}; try again", question)
         if self._close(number, question.expected):
