@@ -2,6 +2,8 @@
 
 import math
 import re
+import subprocess
+import sys
 
 import pytest
 from examples import lecture
@@ -560,3 +562,22 @@ def test_a_retrace_key_that_never_settles_is_said_so():
     settles = CompiledLoss(model, [[0.0]], [0.0], lambda outs, y: (outs[0][0] - y[0]) ** 2,
                            retrace_when=lambda outputs: outputs[0][0] > 0)
     assert settles.run()[0] == ((model([0.0]) - 0.0) ** 2).data
+
+
+def test_a_networks_program_runs_on_its_own(tmp_path):
+    """fn.program(): the code with what it calls and an example call; run by a bare python."""
+    model = MLP(2, [3, 1], seed=0)
+    loss = CompiledLoss(model, [[0.5, -1.0], [1.5, 0.25]], [1.0, -1.0],
+                        lambda outs, y: sum((o[0] - t) ** 2 for o, t in zip(outs, y)))
+    params = model.parameters()
+    path = tmp_path / "step.py"
+    path.write_text(loss.step.program(defaults=params[2:]), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-I", "-S", str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    value, grads, extras = loss.step(*[p.data for p in params])
+    assert run.stdout.splitlines()[2:] == [
+        f"{loss.step.names[loss.step.root]} = {value!r}", f"extras = {extras!r}",
+        *(f"d{loss.step.names[loss.step.root]}/d{loss.step.names[p]} = {g!r}" for p, g in zip(params, grads))]
+    assert "def forward_backward(w1_00, w1_01, b1_0=" in path.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="the last inputs"):
+        loss.step.program(defaults=params[:1])

@@ -170,8 +170,10 @@ class CompiledGraph:
             'if __name__ == "__main__":',
             *(f"    print({self.names[x] + ' ='!r}, {x.data!r}, '(an example number: it has no default)')"
               for x in plain),
-            f"    {out}, {unpacked} = {FUNCTION_NAME}({', '.join(f'{self.names[x]}={x.data!r}' for x in plain)})",
+            f"    {out}, {unpacked}{', extras' if self.extras else ''} = "
+            f"{FUNCTION_NAME}({', '.join(f'{self.names[x]}={x.data!r}' for x in plain)})",
             f"    print({out + ' ='!r}, {out})",
+            *(["    print('extras =', extras)"] if self.extras else []),
             "    # + 0.0: backward() adds each gradient up from 0.0, so where this code's sum is -0.0 it has 0.0",
             *(f"    print({f'd{out}/d{self.names[x]} ='!r}, {grad} + 0.0)" for x, grad in zip(self.inputs, grads)),
         ]
