@@ -343,24 +343,37 @@ def _not_finite(node: Value, gradient: float) -> ArithmeticError:
 
 def _first_anomaly(root: Value, order: list[Value]) -> AnomalyError | None:
     """Under detect_anomaly(): the error naming the first chain-rule step of a failed pass that
-    made a gradient NaN or infinite (None if there is none).  The pass is made once more, its
-    steps noted, and every ``grad`` is put back afterwards."""
+    made a gradient NaN or infinite (None if there is none).  The pass is made once more,
+    watched step by step and stopped at that step; every ``grad`` is put back afterwards."""
     held = [node.grad for node in order]
-    steps: list = []
     try:
-        _pass(root, order, steps)  # it stops where the first pass stopped
+        _pass(root, order, _Watch())
+    except _Anomalous as found:
+        node, parent, local, upstream, _, before, after = found.step
+        return AnomalyError(
+            f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
+            f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
+            f"upstream {upstream!r} * local {local!r} added to {before!r}"
+        )
     except Exception:  # (a closure failing in another way this time: the first pass's error says more)
         pass
     finally:
         _put_back(order, held)
-    for node, parent, local, upstream, _, before, after in steps:
-        if not math.isfinite(after):
-            return AnomalyError(
-                f"backward: the gradient of {_name(parent)} became {after!r} at the step through "
-                f"{node.primitive.name if node.primitive else node.op} ({_name(node)}): "
-                f"upstream {upstream!r} * local {local!r} added to {before!r}"
-            )
     return None
+
+
+class _Anomalous(Exception):
+    def __init__(self, step: tuple) -> None:
+        self.step = step
+
+
+class _Watch:
+    """A record of a pass that keeps no step: it stops the pass at the first one that makes a
+    gradient inf or nan (a graph of a million nodes is watched without noting two million steps)."""
+
+    def append(self, step: tuple) -> None:
+        if not math.isfinite(step[-1]):  # after
+            raise _Anomalous(step)
 
 
 def _name(node: Value) -> str:
