@@ -535,3 +535,17 @@ def test_a_negative_seed_draws_values_of_its_own():
     assert values[-7] != values[7]
     assert values[-7] == [s.values for s in make_sheets("(a*b + c)*f", students=3, seed=-7)]  # still reproducible
     assert values[0] != values[-7]
+
+
+def test_the_progress_names_each_pass(tmp_path, capsys, monkeypatch):
+    """A big class shows progress twice (working out each sheet, then drawing it): each says which."""
+    need("dot")
+    from micrograd_like.cli import worksheet as command
+
+    lines = []
+    monkeypatch.setattr(command, "progress_line", lambda what, done, total: lines.append((what, done, total)))
+    assert run_main(capsys, "worksheet", "a*b", "--students", "10", "-o", str(tmp_path / "class"))[0] == 0
+    passes = list(dict.fromkeys(what for what, _, _ in lines))
+    assert len(passes) == 2 and all("student" in what for what in passes), passes
+    assert "values" in passes[0] and "draw" in passes[1], passes
+    assert [(done, total) for what, done, total in lines if what == passes[1]] == [(k, 10) for k in range(1, 11)]

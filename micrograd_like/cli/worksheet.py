@@ -62,9 +62,10 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(done: int, total: int) -> None:
+def _progress(what: str, done: int, total: int) -> None:
+    """``working out values: student 3 of 200`` (on a terminal only), naming the pass."""
     if total >= PROGRESS_FROM:
-        progress_line("student", done, total)  # on a terminal only
+        progress_line(f"{what}: student", done, total)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give an EXPRESSION or --template NAME (one of them)")
     try:
         sheets = make_sheets(args.expression or None, template=args.template, students=args.students, seed=args.seed,
-                             calculator=args.calculator, progress=_progress)
+                             calculator=args.calculator, progress=partial(_progress, "working out values"))
         paths = write_worksheets(sheets, args.output, pdf=args.pdf, force=args.force, paper=args.paper,
-                                 progress=_progress, notify=print)
+                                 progress=partial(_progress, "drawing the sheets"), notify=print)
     except WorksheetError as error:
         raise UserError(str(error)) from None
     except OSError as error:
