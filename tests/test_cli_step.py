@@ -3,6 +3,7 @@
 import io
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -212,7 +213,9 @@ def test_html_and_svg_dir_together_draw_each_step_once(tmp_path):
     power = "*".join(["a"] * 12)  # 22 steps, 23 drawings: enough for progress lines
     result = run("step", power, "--var", "a=1.01", "--html", "b.html", "--svg-dir", "f", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines() == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
+    said = result.stderr.splitlines()
+    assert said[0].startswith("drawing 23 pictures for --svg-dir and --html, about ")
+    assert said[1:] == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]  # each drawn once
     assert len(list((tmp_path / "f").glob("step-*.svg"))) == 23
 
 
@@ -246,7 +249,9 @@ def test_long_drawing_work_shows_progress_even_when_piped(tmp_path):
     frames = tmp_path / "frames"
     result = run("step", "x*x*x*x*x*x*x*x*x*x*x*x", "--var", "x=1.1", "--svg-dir", str(frames))  # 22 steps
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines() == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
+    said = result.stderr.splitlines()
+    assert said[0].startswith("drawing 23 pictures for --svg-dir, about ") and "Ctrl-C" in said[0]
+    assert said[1:] == ["drawing 10 of 23", "drawing 20 of 23", "drawing 23 of 23"]
     assert len(list(frames.glob("step-*.svg"))) == 23
 
 
@@ -259,7 +264,7 @@ def test_a_key_that_looks_like_a_digit_but_is_not_a_number_is_not_understood():
 
 def test_a_refused_drawing_leaves_no_folders_behind(tmp_path, capsys):
     chain = "*".join(["x"] * 1001)  # 2,001 Graphviz nodes: over the limit
-    whole = ["--var", "x=1", "--whole-graph"]
+    whole = ["--var", "x=1", "--whole-graph", "--max-steps", "2000"]  # its 2,000 steps allowed: the nodes refused
     assert main(["step", chain, *whole, "--html", str(tmp_path / "a" / "b" / "pass.html")]) == 2
     assert main(["step", chain, *whole, "--svg-dir", str(tmp_path / "c" / "d")]) == 2
     assert capsys.readouterr().err.count("the limit is 2,000") == 2
@@ -285,3 +290,61 @@ def test_whole_graph_without_a_drawing_to_make_is_refused(capsys):
     assert main(["step", "a*b", "--var", "a=2", "--var", "b=3", "--whole-graph"]) == 2
     assert capsys.readouterr().err.strip().endswith(
         "error: --whole-graph is for the drawings of --html and --svg-dir: add one of them, or leave it out")
+
+
+# -- long passes: said up front, refused past --max-steps, stopped by Ctrl-C with nothing half-written --
+
+
+def test_a_long_pass_is_announced_with_its_size_before_drawing(tmp_path):
+    need_dot()
+    power = "*".join(["a"] * 16)  # 30 steps (a is both operands of each *), 31 drawings
+    result = run("step", power, "--var", "a=1.01", "--svg-dir", "f", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first = result.stderr.splitlines()[0]
+    words = re.fullmatch(r"drawing 31 pictures for --svg-dir, about ([\d.]+) (kB|MB) each: Ctrl-C stops it, "
+                         r"leaving no file half-written", first)
+    assert words, first
+    said = float(words.group(1)) * (1e3 if words.group(2) == "kB" else 1e6)
+    written = sum(path.stat().st_size for path in (tmp_path / "f").glob("step-*.svg"))
+    assert written / 2 < said < written * 2  # an estimate, but the right size
+
+
+def test_a_pass_longer_than_max_steps_is_refused_before_anything_is_drawn(tmp_path):
+    result = run("step", *LECTURE[1:], "--svg-dir", "f", "--html", "p.html", "--max-steps", "5", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "this pass has 6 steps, more than the 5" in result.stderr
+    assert "--max-steps 6 draws it anyway" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    need_dot()
+    allowed = run("step", *LECTURE[1:], "--svg-dir", "f", "--max-steps", "6", cwd=tmp_path)
+    assert allowed.returncode == 0 and len(list((tmp_path / "f").glob("step-*.svg"))) == 7
+
+
+def test_ctrl_c_while_drawing_a_long_pass_leaves_no_file(tmp_path):
+    """In a real terminal: Ctrl-C once the progress line shows; one line, no file, no empty folder."""
+    need_dot()
+    from helpers import command_environment
+
+    power = "*".join(["a"] * 400)  # 798 steps: drawing takes a good while
+    arguments = ["step", power, "--var", "a=1.001", "--svg-dir", "out/frames", "--html", "out/pass.html"]
+    pid, controller = pty.fork()
+    if pid == 0:
+        try:
+            os.chdir(tmp_path)
+            os.execve(sys.executable, [sys.executable, "-m", "micrograd_like", *arguments], command_environment())
+        finally:
+            os._exit(127)
+    try:
+        read_until(controller, b"drawing 2")  # drawing has begun ("drawing 2 of 798", or later)
+        os.write(controller, b"\x03")
+        said = read_until(controller, b"the end of its output")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.waitstatus_to_exitcode(status) == 130, said
+        assert said.split()[-1] == b"interrupted" and b"Traceback" not in said, said.decode(errors="replace")
+    finally:
+        if pid:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(controller)
+    assert list(tmp_path.iterdir()) == []  # no frames, no page, not even the folders made for them

@@ -233,3 +233,55 @@ def test_every_subcommand_that_writes_says_what_force_does():
     for command in ("draw", "step", "worksheet"):
         result = run_command(command, "--help")
         assert result.returncode == 0 and "--force" in result.stdout and "symbolic link" in result.stdout
+
+
+# -- long passes: refused past a limit the caller can raise, before anything is drawn or written --------
+
+
+def power_pass(factors: int):
+    x = Value(1.001, label="x")
+    out = x
+    for _ in range(factors - 1):
+        out = out * x
+    return out.backward_steps()  # 2 steps per *, x being both operands
+
+
+@pytest.mark.parametrize("writer", ["save_svgs", "save_html"])
+def test_a_pass_over_the_limit_is_refused_before_anything_is_written(tmp_path, writer):
+    from micrograd_like.pages.slideshow import MAX_STEPS, PassTooLongError
+
+    steps = power_pass(MAX_STEPS // 2 + 2)  # just over the limit
+    assert len(steps.steps) > MAX_STEPS
+    where = tmp_path / "new" / ("frames" if writer == "save_svgs" else "pass.html")
+    with pytest.raises(PassTooLongError, match=f"max_steps={len(steps.steps)} to draw it anyway"):
+        getattr(steps, writer)(where)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("writer", ["save_svgs", "save_html"])
+def test_max_steps_raises_or_lowers_the_limit(tmp_path, writer):
+    from micrograd_like.pages.slideshow import PassTooLongError
+
+    need_dot()
+    steps = power_pass(4)  # 6 steps
+    where = tmp_path / ("frames" if writer == "save_svgs" else "pass.html")
+    with pytest.raises(PassTooLongError, match="has 6 steps, more than the 5"):
+        getattr(steps, writer)(where, max_steps=5)
+    assert not where.exists()
+    getattr(steps, writer)(where, max_steps=6)
+    assert where.exists()
+    for wrong in (0, -1, 2.5, True, "6"):
+        with pytest.raises(ValueError, match="max_steps must be a whole number"):
+            getattr(steps, writer)(where, max_steps=wrong)
+
+
+def test_estimate_says_how_many_drawings_and_about_how_many_bytes(tmp_path):
+    from micrograd_like.pages.slideshow import estimate
+
+    need_dot()
+    steps = power_pass(12)  # 22 steps
+    frames, size = estimate(steps)
+    paths = steps.save_svgs(tmp_path)
+    assert frames == len(paths) == 23
+    written = sum(path.stat().st_size for path in paths)
+    assert written / 2 < size < written * 2

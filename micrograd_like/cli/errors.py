@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from ..drawing.dot import GraphTooLargeError
 from ..drawing.render import GraphvizNotFoundError, LayoutTimeoutError
 from ..nn.optim import Diverged
+from ..pages.slideshow import PassTooLongError
 
 __all__ = ["UserError", "RunFailed", "MESSAGES", "one_line", "writing"]
 
@@ -59,6 +60,8 @@ MESSAGES: dict[type[Exception], tuple[int, Wording]] = {
     # are the parser's to check): a pass the values given cannot make.
     OverflowError: (2, lambda error, args: f"error: {error}"),
     FloatingPointError: (2, lambda error, args: f"error: {error}"),
+    PassTooLongError: (2, lambda error, args: f"error: {error.summary}: --max-steps {error.steps} draws it anyway; "
+                       "without --html and --svg-dir the steps are printed in words"),
     RunFailed: (1, lambda error, args: str(error)),
     Diverged: (1, lambda error, args: str(error)),  # no pictures were written: they would only mislead
 }

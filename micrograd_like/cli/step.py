@@ -12,11 +12,13 @@ from pathlib import Path
 
 from ..pages.export import FORMATS, describe_formats
 from ..pages.files import folders_made
+from ..pages.slideshow import MAX_STEPS
 from .arguments import (
     add_expression_arguments,
     add_force_argument,
     expression_from_args,
     lecture_output,
+    positive_int,
     prepare_output_path,
 )
 from .errors import UserError, writing
@@ -45,6 +47,9 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
                         "(by default a graph too big to read on a projector is drawn one step's node and operands "
                         "at a time)")
     add_force_argument(parser, "with --html: replace FILE if it exists (--svg-dir replaces only frames it wrote)")
+    parser.add_argument("--max-steps", type=positive_int, default=MAX_STEPS, metavar="N",
+                        help=f"with --html or --svg-dir: draw a pass of at most N steps (default {MAX_STEPS:,}; "
+                        "each step is a drawing, about 20 ms and 7 kB)")
     parser.add_argument("--format", choices=FORMATS,
                         help=f"print the whole pass as a table for slides: {describe_formats()}")
     parser.set_defaults(run=run)
@@ -63,16 +68,19 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     root = lecture_output(root, args)
     steps = backward_steps(root)
     wrote = False
+    if args.svg_dir or args.html:
+        _announce(steps, args)
     if args.svg_dir:
         with folders_made(args.svg_dir), writing(args.svg_dir):
             prepare_output_path(args.svg_dir, directory=True)
-            paths = steps.save_svgs(args.svg_dir, progress=_progress, **_view(args))
+            paths = steps.save_svgs(args.svg_dir, progress=_progress, max_steps=args.max_steps, **_view(args))
         print(f"wrote {len(paths)} SVG files ({paths[0].name} to {paths[-1].name}) in {args.svg_dir}", file=stdout)
         wrote = True
     if args.html:
         with folders_made(Path(args.html).parent), writing(args.html):
             prepare_output_path(args.html, force=args.force)
-            steps.save_html(args.html, progress=_progress, replace=args.force, **_view(args))
+            steps.save_html(args.html, progress=_progress, replace=args.force, max_steps=args.max_steps,
+                            **_view(args))
         print(f"wrote {args.html} ({len(steps)} steps): open it in a browser", file=stdout)
         wrote = True
     if args.format:
@@ -89,6 +97,22 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
 def _view(args: argparse.Namespace) -> dict:
     """The drawings' options: the whole graph if asked for, else as the slideshow decides."""
     return {"around": False} if args.whole_graph else {}
+
+
+def _announce(steps, args: argparse.Namespace) -> None:
+    """Before drawing a long pass (over 20 drawings), say on stderr how big the files will be,
+    and that Ctrl-C stops it; a pass over --max-steps is refused here, before any drawing."""
+    from ..pages.slideshow import estimate
+
+    frames, size = estimate(steps, max_steps=args.max_steps, **_view(args))
+    if frames > 2 * PROGRESS_EVERY:
+        files = " and ".join(what for what, given in (("--svg-dir", args.svg_dir), ("--html", args.html)) if given)
+        print(f"drawing {frames:,} pictures for {files}, about {_megabytes(size)} each: "
+              "Ctrl-C stops it, leaving no file half-written", file=sys.stderr, flush=True)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1e3))} kB"
 
 
 PROGRESS_EVERY = 10  # without a terminal, a progress line every this many drawings (when there are over 20)

@@ -32,8 +32,8 @@ from .files import folders_made, plain_file, refuse_link, write_file, write_over
 if TYPE_CHECKING:
     from ..teach.stepper import Stepper
 
-__all__ = ["save_svgs", "save_html", "notebook_html", "slide_svg", "slide_options", "slideshow_title", "legend",
-           "LEGEND", "MANIFEST"]
+__all__ = ["save_svgs", "save_html", "estimate", "notebook_html", "slide_svg", "slide_options", "slideshow_title",
+           "legend", "LEGEND", "MANIFEST", "MAX_STEPS", "PassTooLongError"]
 
 T, R = TypeVar("T"), TypeVar("R")
 
@@ -42,8 +42,61 @@ MANIFEST = ".micrograd-like-frames"
 only the files listed there are ever replaced or removed, never a file the user put there."""
 
 
+MAX_STEPS = 1000
+"""The longest pass :func:`save_svgs` and :func:`save_html` draw unless given a larger ``max_steps``:
+a drawing per position, each a run of Graphviz (about 20 ms, 7 kB), so 1,000 steps take about
+20 s and 7 MB, and a slideshow far longer is no longer one a class can follow."""
+
+
+class PassTooLongError(ValueError):
+    """A pass with more steps than ``max_steps``: drawn, it would take long and make big files.
+    :attr:`summary` is the fact alone (the command line gives its own advice)."""
+
+    def __init__(self, steps: int, limit: int) -> None:
+        self.steps, self.limit = steps, limit
+        super().__init__(f"{self.summary}: pass max_steps={steps} to draw it anyway")
+
+    @property
+    def summary(self) -> str:
+        return (f"this pass has {self.steps:,} steps, more than the {self.limit:,} a slideshow draws unless told "
+                f"more: {self.steps + 1:,} drawings, each a run of Graphviz")
+
+
+def _check_length(stepper: Stepper, max_steps: int) -> None:
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"max_steps must be a whole number of at least 1, got {max_steps!r}")
+    if len(stepper.steps) > max_steps:
+        raise PassTooLongError(len(stepper.steps), max_steps)
+
+
+def estimate(stepper: Stepper, *, max_steps: int = MAX_STEPS, **options) -> tuple[int, int]:
+    """How big :func:`save_svgs` or :func:`save_html` of this pass will be, before drawing it:
+    the number of drawings, and about how many bytes they make (one drawing, from the middle of
+    the pass, rendered and counted as many times as there are drawings).  Refuses what they
+    would refuse (a PassTooLongError past ``max_steps``); the drawing rendered is kept, so
+    saving does not render it again.
+
+    >>> from micrograd_like import Value
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> frames, size = estimate((a * b).backward_steps())
+    >>> frames, size > 1000
+    (3, True)
+    """
+    _check_length(stepper, max_steps)
+    options = slide_options(stepper, options)
+    middle = len(stepper.steps) // 2
+    for position in stepper._each_position():  # (which comes back to where it was)
+        if position == middle:
+            drawing = stepper.draw(caption=False, **options)
+            break
+    svg = stepper._rendered.get(drawing.source) or drawing.svg()
+    stepper._rendered[drawing.source] = svg
+    frames = len(stepper.steps) + 1
+    return frames, frames * len(svg.encode("utf-8"))
+
+
 def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[int, int], None] | None = None,
-              **options) -> list[Path]:
+              max_steps: int = MAX_STEPS, **options) -> list[Path]:
     """Write one SVG per position, ``step-00.svg`` (the start) to ``step-NN.svg`` (the end),
     into ``directory`` (made if needed); return their paths.  ``progress(done, total)`` is
     called as each drawing is rendered; ``options`` go to ``Stepper.draw`` (see
@@ -58,8 +111,11 @@ def save_svgs(stepper: Stepper, directory: str | Path, *, progress: Callable[[in
     symbolic link: nothing is written through one.  A drawing refused (too large, bad options) is
     refused before anything is rendered or any folder is made.  Every frame is rendered before
     the first is written, and each is written whole (see :mod:`.files`): stopped while drawing
-    (Ctrl-C), it leaves the folder as it was.
+    (Ctrl-C), it leaves the folder as it was.  A pass of more than ``max_steps`` steps
+    (:data:`MAX_STEPS` unless given) is refused with a PassTooLongError, before any drawing;
+    :func:`estimate` says how big the result will be.
     """
+    _check_length(stepper, max_steps)
     directory = Path(directory)
     options = slide_options(stepper, options)
     _check_drawable(stepper, options)
@@ -139,7 +195,8 @@ def _check_drawable(stepper: Stepper, options: dict) -> None:
 
 
 def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
-              progress: Callable[[int, int], None] | None = None, replace: bool = True, **options) -> Path:
+              progress: Callable[[int, int], None] | None = None, replace: bool = True, max_steps: int = MAX_STEPS,
+              **options) -> Path:
     """Write the whole pass as one self-contained HTML slideshow and return its path.
 
     Every position's drawing (inline SVG) and words are in the file; Previous/Next buttons
@@ -150,8 +207,10 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
 
     A plain file already at ``path`` is replaced (unless ``replace=False``: a FileExistsError,
     before anything is drawn); a symbolic link there, to anything or dangling, is never written
-    through, nor replaced (a FileExistsError).  The page is written whole or not at all.
+    through, nor replaced (a FileExistsError).  The page is written whole or not at all.  A pass
+    longer than ``max_steps`` is refused, as by :func:`save_svgs`.
     """
+    _check_length(stepper, max_steps)
     path = Path(path)
     options = slide_options(stepper, options)
     _check_drawable(stepper, options)
@@ -258,7 +317,11 @@ def _frames(stepper: Stepper, progress: Callable[[int, int], None] | None, optio
     kept = {drawing.source: stepper._rendered[drawing.source] for drawing in sources
             if drawing.source in stepper._rendered}
     new = {drawing.source: drawing for drawing in sources if drawing.source not in kept}
-    kept.update(zip(new, _render_all(lambda drawing: drawing.svg(), list(new.values()), progress)))
+    counted = progress
+    if progress is not None and kept:  # drawings rendered before (by estimate, say) count as done
+        def counted(done: int, total: int) -> None:
+            progress(done + len(kept), total + len(kept))
+    kept.update(zip(new, _render_all(lambda drawing: drawing.svg(), list(new.values()), counted)))
     stepper._rendered = kept
     return [(caption, kept[drawing.source]) for caption, drawing in zip(captions, sources)]
 
