@@ -111,3 +111,9 @@ def test_compile_needs_no_var_at_all(capsys, tmp_path):
     assert main(["compile", "sqrt(-x*x - 1)"]) == 2  # defined nowhere: said so
     err = capsys.readouterr().err
     assert "sqrt" in err and "--var x=" in err and err.count("\n") == 1
+
+
+def test_an_error_of_the_numbers_given_is_not_blamed_on_the_example_numbers(capsys):
+    assert main(["compile", "log(a) * x", "--var", "a=-1"]) == 2
+    err = capsys.readouterr().err
+    assert "log needs a positive input, got -1.0" in err and "example numbers" not in err and err.count("\n") == 1

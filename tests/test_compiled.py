@@ -581,3 +581,18 @@ def test_a_networks_program_runs_on_its_own(tmp_path):
     assert "def forward_backward(w1_00, w1_01, b1_0=" in path.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="the last inputs"):
         loss.step.program(defaults=params[:1])
+
+
+def test_what_a_program_cannot_print_it_imports():
+    """A helper that is not a plain Python function is imported by its public path; so is a row without code."""
+    import functools
+
+    from micrograd_like.compiler.source import helper_lines
+
+    odd = functools.partial(pow, exp=3)
+    lines = helper_lines("def f(x):\n    return _odd(x) + cube(x) + abs(x)\n", {"_odd": odd, "abs": abs},
+                         {"cube": ("cube", "forward")})
+    assert "from micrograd_like.engine.ops import CODE_GLOBALS  # the functions the table's code calls" in lines
+    assert any(line.startswith('_odd = CODE_GLOBALS["_odd"]  # ') for line in lines)
+    assert "cube = PRIMITIVES['cube'].forward  # row 'cube' has no code: its forward is called" in lines
+    assert not any("abs" in line for line in lines)  # Python's own

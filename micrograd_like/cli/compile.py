@@ -57,24 +57,25 @@ def _traced(args: argparse.Namespace) -> tuple[Value, list[str]]:
     numbers at which it can be computed; and the names of the variables given with --var."""
     try:
         needed = variables_in(args.expression)
-    except (ExpressionError, TypeError):
+    except (ExpressionError, TypeError) as error:
         expression_from_args(args)  # says what is wrong with the expression
-        raise
-    given = {name for name, _ in args.var}
+        raise UserError(str(error)) from None
+    given = [name for name in needed if name in {name for name, _ in args.var}]
     missing = [name for name in needed if name not in given]
-    first_error = None
+    errors = []
     for start in EXAMPLES if missing else (None,):
         example = [(name, start * (1 + k / 2)) for k, name in enumerate(missing)]
+        with_example = argparse.Namespace(**{**vars(args), "var": [*args.var, *example]})
         try:
-            root = expression_from_args(argparse.Namespace(**{**vars(args), "var": [*args.var, *example]}))
+            return lecture_output(expression_from_args(with_example), with_example), given
         except UserError as error:
-            if not missing or "no value for" in str(error):
+            if not missing:
                 raise
-            first_error = first_error or error
-            continue
-        return lecture_output(root, argparse.Namespace(var=[*args.var, *example])), [n for n in needed if n in given]
+            errors.append(error)
+    if len({str(error) for error in errors}) == 1:  # the same whatever the example numbers: the --var values'
+        raise errors[0]
     advice = " ".join(f"--var {name}=VALUE" for name in missing)
-    raise UserError(f"{first_error} (at the example numbers tried for {', '.join(missing)}, which no --var gave: "
+    raise UserError(f"{errors[0]} (at the example numbers tried for {', '.join(missing)}, which no --var gave: "
                     f"add {advice} where it can be computed)")
 
 
