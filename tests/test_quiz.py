@@ -463,3 +463,30 @@ def test_the_widget_draws_the_digits_the_answers_need():
     quiz = Quiz(L.backward_steps(), ask="local")
     question, _, _, _, drawing = quiz.widget().children
     assert "data 0.999329" in drawing.value  # not 0.9993: 1 - 0.9993² is 4% off
+
+
+def test_a_quiz_on_a_wide_node_costs_what_its_steps_cost():
+    from micrograd_like.engine.ops import weighted_sum
+    from micrograd_like.engine.value import apply
+
+    def calls(n: int) -> int:
+        import sys
+
+        xs = [Value(0.5 + k / 1000, label=f"x{k}") for k in range(2 * n)]
+        node = apply(weighted_sum(n), *xs, Value(0.25, label="b"))
+        steps = node.backward_steps()
+        counted = 0
+
+        def count(frame, event, arg):
+            nonlocal counted
+            counted += event == "call"
+
+        sys.setprofile(count)
+        try:
+            Quiz(steps)
+        finally:
+            sys.setprofile(None)
+        return counted
+
+    small, large = calls(40), calls(160)
+    assert large < 6 * small, (small, large)  # 4 times the steps: not 16 or 64 times the work

@@ -243,19 +243,22 @@ def _local_hint(stepper: Stepper, step: Step) -> str | None:
     if not step.rule_is_number:
         return None
     parents = step.node.parents
+    uses: dict[int, int] = {}  # how often each parent is an operand (by identity), counted once
+    for p in parents:
+        uses[id(p)] = uses.get(id(p), 0) + 1
 
     def called(i: int) -> str:  # a + a: "the first a", "the second a"
         name = stepper._terms[parents[i]].bracketed(SUM)  # (p = q), not p = q, in a sentence
-        if sum(p is parents[i] for p in parents) == 1:
+        if uses[id(parents[i])] == 1:
             return name
         return f"the {_ORDINALS[i]} {name}" if i < len(_ORDINALS) else f"operand {i + 1}, {name},"
 
     node = step.formula.text
-    others = [called(i) for i in range(len(parents)) if i != step.operand]
+    others = [i for i in range(len(parents)) if i != step.operand]
     if not others:
         nudge = f"if {called(step.operand)} grows by a small amount h"
     else:
-        stay = f"{others[0]} stays as it is" if len(others) == 1 else "its other inputs stay as they are"
+        stay = f"{called(others[0])} stays as it is" if len(others) == 1 else "its other inputs stay as they are"
         nudge = f"take the inputs of {node} as separate numbers: if {called(step.operand)} grows by a small amount h " \
                 f"while {stay}"
     return f"nudge it: {nudge}, by how much does {node} grow? The local derivative is that growth divided by h"
@@ -292,7 +295,8 @@ def _local_error(step: Step, digits: int) -> float:
         except (ArithmeticError, ValueError, TypeError):
             return math.inf  # rounded out of the rule's domain: more digits
     total = off(operands, float(_num(out, digits))) if _error(out, digits) else 0.0
-    for i, x in enumerate(operands):
+    for i in {step.operand, *primitive.partners(step.operand)}:  # the operands the rule reads
+        x = operands[i]
         if _error(x, digits):
             rounded = [*operands[:i], float(_num(x, digits)), *operands[i + 1:]]
             try:
