@@ -282,3 +282,15 @@ def test_minus_zero_never_reaches_a_student():
     assert "0.0 * (-2.0) = 0.0" in out.getvalue()
     for text in texts:
         assert not re.search(r"-0\.0(?![0-9])|\(-0\.0\)", text), text
+
+
+def test_minus_zero_is_drawn_as_zero():
+    from micrograd_like.drawing.dot import number_text
+
+    assert number_text(-0.0) == "0.0000" and number_text(-0.0, 2) == "0.00"
+    w, x = Value(-2.0, label="w"), Value(0.0, label="x")
+    y = w * x  # -0.0 in floats
+    y.label = "y"
+    assert str(y.data) == "-0.0"
+    need_dot()
+    assert "-0.0" not in y.backward_steps().draw().source

@@ -66,7 +66,10 @@ class GraphTooLargeError(ValueError):
 
 
 def number_text(x: float, digits: int = 4) -> str:
-    """Fixed-point like the lecture (2.0000), switching to e-notation for tiny or huge numbers."""
+    """Fixed-point like the lecture (2.0000), switching to e-notation for tiny or huge numbers
+    (-0.0 is 0.0000: the sign of a zero means nothing to a student)."""
+    if x == 0:
+        x = abs(x)
     if x == 0 or 10.0 ** -(digits - 1) <= abs(x) < 1e6:
         return f"{x:.{digits}f}"
     return f"{x:.{digits - 1}e}"
