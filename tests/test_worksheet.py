@@ -549,3 +549,35 @@ def test_the_progress_names_each_pass(tmp_path, capsys, monkeypatch):
     assert len(passes) == 2 and all("student" in what for what in passes), passes
     assert "values" in passes[0] and "draw" in passes[1], passes
     assert [(done, total) for what, done, total in lines if what == passes[1]] == [(k, 10) for k in range(1, 11)]
+
+
+RIGHT_TO_LEFT = "אב*b + c + שם"  # Hebrew names, as Python's identifiers allow
+
+
+def test_right_to_left_names_leave_numbers_in_reading_order(tmp_path, browser):  # noqa: F811
+    """Beside a right-to-left name, ``אב = -1.5`` must not read ``1.5- = אב`` (the bidirectional
+    algorithm carries the number into the name's run): in the browser, every ``= number`` on the
+    pages is drawn left to right, its minus sign first."""
+    need("dot")
+    sheets = make_sheets(RIGHT_TO_LEFT, students=1, seed=0)
+    assert sheets[0].values["אב"] < 0
+    write_worksheets(sheets, tmp_path)
+    for stem in ("worksheets", "answers"):
+        browser.get((tmp_path / f"{stem}.html").as_uri())
+        wrong = browser.execute_script("""
+            const sheet = document.querySelector('.sheet'), wrong = [];
+            const walker = document.createTreeWalker(sheet, NodeFilter.SHOW_TEXT);
+            const left = (node, k) => { const r = document.createRange(); r.setStart(node, k); r.setEnd(node, k + 1);
+                                        return r.getBoundingClientRect().left; };
+            let seen = 0;
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              for (const m of node.data.matchAll(/= (-?[0-9][0-9.]*)/g)) {
+                seen += 1;
+                const sign = m.index, first = m.index + 2, last = m.index + m[0].length - 1;
+                if (!(left(node, sign) < left(node, first) && left(node, first) <= left(node, last)))
+                  wrong.push(node.parentElement.textContent);
+              }
+            }
+            return [seen, wrong];""")
+        seen, wrong = wrong
+        assert seen >= 3 and wrong == [], (stem, wrong)

@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,20 +159,42 @@ def _environment(markdown: bool) -> jinja2.Environment:
     return environment
 
 
+_RIGHT_TO_LEFT = ("R", "AL")  # the bidirectional classes of Hebrew, Arabic, ... letters
+LEFT_TO_RIGHT_MARK = "\u200e"
+
+
+def _reading_order(text: str) -> str:
+    """Text with a left-to-right mark after each run of right-to-left letters (a name in Hebrew).
+
+    Without it, the bidirectional algorithm carries what follows such a name into its run:
+    ``אב = -1.5`` is drawn ``1.5- = אב``, and a rule's parts change places.  The mark is
+    invisible, and only on the pages: answers.json keeps the names as they are."""
+    marked = []
+    for k, character in enumerate(text):
+        marked.append(character)
+        if unicodedata.bidirectional(character) in _RIGHT_TO_LEFT and (
+                k + 1 == len(text) or unicodedata.bidirectional(text[k + 1]) not in _RIGHT_TO_LEFT):
+            marked.append(LEFT_TO_RIGHT_MARK)
+    return "".join(marked)
+
+
 def _view(sheet: Sheet, answers: bool, svg: str, graph_file: str) -> dict:
-    """What the templates show of one sheet: every number as text, blank unless ``answers``."""
+    """What the templates show of one sheet: every number as text, blank unless ``answers``; every
+    name in reading order (:func:`_reading_order`)."""
     def number(x: float) -> str:
         return number_text(x, sheet.calculator) if answers else ""
 
-    root = sheet.forward[-1].name
-    inputs = [(name, number(sheet.grads[name])) for name in sheet.values]
+    text = _reading_order
+    root = text(sheet.forward[-1].name)
+    inputs = [(text(name), number(sheet.grads[name])) for name in sheet.values]
     return {
-        "student": sheet.student, "title": sheet.title, "expression": sheet.expression, "notes": sheet.notes,
-        "given": [(name, number_text(value)) for name, value in sheet.values.items()],
+        "student": sheet.student, "title": text(sheet.title), "expression": text(sheet.expression),
+        "notes": sheet.notes, "given": [(text(name), number_text(value)) for name, value in sheet.values.items()],
         "root": root, "seed": f"{root}.grad = ∂{root}/∂{root} = 1",
         "svg": Markup(svg), "graph_file": graph_file,
-        "forward": [{"name": row.name, "formula": row.formula, "value": number(row.value)} for row in sheet.forward],
-        "backward": [{"number": row.number, "node": row.node, "parent": row.parent, "rule": row.rule,
+        "forward": [{"name": text(row.name), "formula": text(row.formula), "value": number(row.value)}
+                    for row in sheet.forward],
+        "backward": [{"number": row.number, "node": text(row.node), "parent": text(row.parent), "rule": text(row.rule),
                       "upstream": number(row.upstream), "contribution": number(row.contribution),
                       "total": number(row.total)} for row in sheet.backward],
         "layers": [{"symbol": q.symbol, "equation": q.equation,
