@@ -117,3 +117,14 @@ def test_an_error_of_the_numbers_given_is_not_blamed_on_the_example_numbers(caps
     assert main(["compile", "log(a) * x", "--var", "a=-1"]) == 2
     err = capsys.readouterr().err
     assert "log needs a positive input, got -1.0" in err and "example numbers" not in err and err.count("\n") == 1
+
+
+def test_the_printed_module_checks_each_number_not_their_sum(capsys, tmp_path):
+    """Each node is finite, their sum is not: the engine has no error, and neither has the program."""
+    _, printed = _printed(["(a*1 - a) + a*1", "--var", "a=1e308"], capsys, tmp_path)
+    assert printed == ["L = 1e+308", "dL/da = 1.0"]
+    assert main(["compile", "a*a", "--var", "a=2"]) == 0
+    namespace = {"__name__": "graph"}
+    exec(capsys.readouterr().out, namespace)
+    with pytest.raises(OverflowError, match="^a number became too large for a float$"):  # one that is not: said
+        namespace["forward_backward"](1e200)

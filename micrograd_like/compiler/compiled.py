@@ -44,7 +44,7 @@ from ..engine.backward import gradients, topological_order
 from ..engine.errors import as_float
 from ..engine.modes import anomaly_detection_enabled
 from ..engine.value import Value, apply
-from .source import CHECK, FUNCTION_NAME, SourceWriter, helper_lines
+from .source import CHECK, FUNCTION_NAME, SourceWriter, helper_lines, standalone
 
 __all__ = ["compile_graph", "CompiledGraph", "CompiledLoss", "CompileError"]
 
@@ -103,7 +103,6 @@ class CompiledGraph:
         namespace = {**ops.CODE_GLOBALS, **writer.rows, CHECK: _finite_or_raise}
         exec(compile(self.source, f"<compiled graph of {self.names[root]}>", "exec"), namespace)
         self._function = namespace[FUNCTION_NAME]
-        self._helpers = {**ops.CODE_GLOBALS, CHECK: _finite_or_raise}
         rules = {id(n._primitive): n._primitive for n in self.order if n._parents}.values()
         self._rows = {name: next((p.name, rule) for p in rules for rule in ("forward", "local_grads")
                                  if getattr(p, rule) is function) for name, function in writer.rows.items()}
@@ -155,13 +154,13 @@ class CompiledGraph:
         parameters = [self.names[x] if x in plain else f"{self.names[x]}={x.data!r}" for x in self.inputs]
         signature = f"def {FUNCTION_NAME}({', '.join(self.names[x] for x in self.inputs)}):"
         assert self.source.count(signature) == 1
-        code = self.source.replace(signature, f"def {FUNCTION_NAME}({', '.join(parameters)}):")
+        code, helpers = standalone(self.source.replace(signature, f"def {FUNCTION_NAME}({', '.join(parameters)}):"))
         out, grads = self.names[self.root], [f"grad_{self.names[x]}" for x in self.inputs]
         unpacked = f"({', '.join(grads)}{',' if len(grads) == 1 else ''})"
         lines = [
             f"# {out} and its gradients, written out as Python by micrograd_like: run it (python FILE) to see them",
             f"# at the example numbers at the bottom, or import it and call {FUNCTION_NAME} with your own.",
-            *helper_lines(code, self._helpers, self._rows),
+            *helper_lines(code, helpers, self._rows),
             "",
             "",
             code.rstrip("\n"),
@@ -336,7 +335,7 @@ def _refuse_closures(order: list[Value]) -> None:
 
 def _finite_or_raise(*sums: float) -> None:
     """Raise OverflowError if a sum is inf or nan: a number it adds up overflowed, or the sum did
-    (harmless: compile_graph's function then runs the engine's own pass, which gives the answer)."""
+    (harmless: the compiled function then runs the engine's own pass, which gives the answer)."""
     total = sum(sums)
     if total - total != 0.0:
         raise OverflowError("a number became too large for a float")

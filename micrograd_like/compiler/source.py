@@ -575,6 +575,25 @@ def _indented(lines: list[str]) -> list[str]:
 # -- the code as a program of its own ---------------------------------------------------------------
 
 
+def _finite_or_raise(*numbers: float) -> None:
+    """Raise OverflowError if a number is inf or nan: it became too large for a float."""
+    for x in numbers:
+        if x - x != 0.0:
+            raise OverflowError("a number became too large for a float")
+
+
+_CHECKS = re.compile(rf"{CHECK}\([^()]*\)")  # a call of the check, with the names it adds up
+
+
+def standalone(code: str) -> tuple[str, dict[str, Callable]]:
+    """The code to run on its own, and the helpers it runs with.  Compiled, the code checks the
+    sum of its numbers (one addition each: quick), and if the sum is inf the engine replays the
+    call, to raise its error or give its answer (the sum alone may overflow); on its own, it
+    checks each number, so that what it raises is right."""
+    code = _CHECKS.sub(lambda call: call[0].replace(" + ", ", "), code)
+    return code, {**ops.CODE_GLOBALS, CHECK: _finite_or_raise}
+
+
 def helper_lines(source: str, helpers: dict[str, object], rows: dict[str, tuple[str, str]]) -> list[str]:
     """The imports and definitions ``source`` needs to run on its own, for the names it calls.
 
