@@ -596,3 +596,12 @@ def test_what_a_program_cannot_print_it_imports():
     assert any(line.startswith('_odd = CODE_GLOBALS["_odd"]  # ') for line in lines)
     assert "cube = PRIMITIVES['cube'].forward  # row 'cube' has no code: its forward is called" in lines
     assert not any("abs" in line for line in lines)  # Python's own
+
+
+def test_a_label_changed_after_compiling_does_not_change_the_error():
+    x = Value(2.0, label="x")
+    y = x.log()
+    fn = compile_graph(y * 2, [x])
+    x.label = y.label = 7
+    with pytest.raises(ValueError, match="log needs a positive input"):
+        fn(-1.0)

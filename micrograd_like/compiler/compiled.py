@@ -97,6 +97,7 @@ class CompiledGraph:
         self.order = topological_order(root)
         _check_inputs(self.inputs, self.extras, self.order)
         _check_labels(self.inputs, self.order)
+        self._labels = [node.label for node in self.order]  # as traced, as the code's names are: for _replay
         _refuse_closures(self.order)
         writer = SourceWriter(root, self.inputs, self.extras, self.order)
         self.source, self.names = writer.source()
@@ -182,14 +183,14 @@ class CompiledGraph:
         """The engine's own pass on a fresh copy of the graph with these numbers: its error, or its result."""
         copies: dict[Value, Value] = {}
         given = dict(zip(self.inputs, numbers))
-        for node in self.order:
+        for node, label in zip(self.order, self._labels):
             if node in given:
-                copy = Value(given[node], label=node.label)
+                copy = Value(given[node], label=label)
             elif not node._parents:
-                copy = Value(node.data, label=node.label, requires_grad=node.requires_grad)
+                copy = Value(node.data, label=label, requires_grad=node.requires_grad)
             else:
                 copy = apply(node._primitive, *(copies[p] for p in node._parents))
-                copy.label = node.label
+                copy.label = label
             copies[node] = copy
         root = copies[self.root]
         if not root.requires_grad:
