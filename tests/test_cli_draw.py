@@ -192,7 +192,8 @@ def test_forced_a_long_chain_is_drawn(capsys):
 
 
 def test_step_pictures_of_a_graph_too_large_are_one_line(tmp_path, capsys):
-    status = main(["step", chain(1001), "--var", "x=1", "--whole-graph", "--svg-dir", str(tmp_path / "frames")])
+    status = main(["step", chain(1001), "--var", "x=1", "--whole-graph", "--svg-dir", str(tmp_path / "frames"),
+                   "--max-steps", "2000"])  # its 2,000 steps allowed: the nodes are what is refused
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("micrograd-like step: error: this drawing would have 2,001 Graphviz nodes")

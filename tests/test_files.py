@@ -285,3 +285,12 @@ def test_estimate_says_how_many_drawings_and_about_how_many_bytes(tmp_path):
     assert frames == len(paths) == 23
     written = sum(path.stat().st_size for path in paths)
     assert written / 2 < size < written * 2
+
+
+def test_step_checks_every_output_before_writing_any(tmp_path):
+    """--svg-dir and --html together: a page that may not be written is refused before any frame is."""
+    (tmp_path / "pass.html").write_text(MINE, encoding="utf-8")
+    result = run_command(*COMMANDS["step --svg-dir"][0], "frames", "--html", "pass.html", cwd=tmp_path)
+    assert result.returncode == 2 and "pass.html exists already" in result.stderr, result.stderr
+    assert written_files(tmp_path) == {"pass.html"}  # no frames folder
+    assert (tmp_path / "pass.html").read_text(encoding="utf-8") == MINE

@@ -14,7 +14,7 @@ from .errors import UserError
 
 __all__ = [
     "add_expression_arguments", "expression_from_args", "reads_as_expression", "quoted", "prepare_output_path",
-    "add_force_argument",
+    "check_output_path", "add_force_argument",
     "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "expression_help", "lecture_output",
 ]
 
@@ -121,6 +121,20 @@ def quoted(text: str, column: int | None = None) -> str:
     return f"{excerpt!r} (columns {start + 1}-{end} of {len(text):,})"
 
 
+def check_output_path(path: str | Path, directory: bool = False, force: bool = False) -> Path:
+    """Refuse, as :func:`prepare_output_path` does, a path that must not be written, creating
+    nothing: for a command that writes several files to check them all before writing one."""
+    path = Path(path).expanduser()
+    if path.is_symlink():
+        raise UserError(f"cannot write {path}: it is a symbolic link, and micrograd-like never writes through "
+                        "one, even with --force: remove the link, or give another path")
+    if not directory and path.is_dir():
+        raise UserError(f"cannot write {path}: it is a directory")
+    if not directory and path.exists() and not force:
+        raise UserError(f"{path} exists already: add --force to replace it, or give another name")
+    return path
+
+
 def prepare_output_path(path: str | Path, directory: bool = False, force: bool = False) -> Path:
     """Make ready to write ``path``, a file (or, with ``directory``, a folder for files).
 
@@ -130,14 +144,7 @@ def prepare_output_path(path: str | Path, directory: bool = False, force: bool =
     refused even then, since its target may be anyone's.  A path that cannot be written (a
     file in the way, no permission) is a UserError naming it.
     """
-    path = Path(path).expanduser()
-    if path.is_symlink():
-        raise UserError(f"cannot write {path}: it is a symbolic link, and micrograd-like never writes through "
-                        "one, even with --force: remove the link, or give another path")
-    if not directory and path.is_dir():
-        raise UserError(f"cannot write {path}: it is a directory")
-    if not directory and path.exists() and not force:
-        raise UserError(f"{path} exists already: add --force to replace it, or give another name")
+    path = check_output_path(path, directory, force)
     folder = path if directory else path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

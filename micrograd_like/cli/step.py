@@ -16,6 +16,7 @@ from ..pages.slideshow import MAX_STEPS
 from .arguments import (
     add_expression_arguments,
     add_force_argument,
+    check_output_path,
     expression_from_args,
     lecture_output,
     positive_int,
@@ -68,7 +69,11 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     root = lecture_output(root, args)
     steps = backward_steps(root)
     wrote = False
-    if args.svg_dir or args.html:
+    if args.svg_dir or args.html:  # every path checked before anything is drawn or written
+        if args.svg_dir:
+            check_output_path(args.svg_dir, directory=True)
+        if args.html:
+            check_output_path(args.html, force=args.force)
         _announce(steps, args)
     if args.svg_dir:
         with folders_made(args.svg_dir), writing(args.svg_dir):
