@@ -28,6 +28,9 @@ def forward_backward(a, b):
 >>> fn(0.5, 4.0)          # new numbers, same graph
 (3.0, (4.0, 0.5))
 
+``fn.program()`` is the same code as a program that runs on its own (``python FILE``), with the
+helpers it calls and an example call; ``micrograd-like compile`` prints it.
+
 The per-primitive code comes from the primitive table (:mod:`micrograd_like.engine.ops`): each row
 says how its forward rule and its local derivatives are written as Python expressions.  The
 text is written by :mod:`~micrograd_like.compiler.source`; a batch's examples, copies of one
