@@ -77,9 +77,15 @@ def _after_run_all(path: Path, monkeypatch):
                 nb.cells.pop()
             errors = [o for o in cell.outputs if o.get("output_type") == "error"]
             assert not errors, f"{code_or_id!r} failed: {errors[0].get('evalue')}"
-            return _text_outputs(nbformat.v4.new_notebook(cells=[cell]))
+            return _printed(cell)
 
         yield nb, run
+
+
+def _printed(cell) -> str:
+    """What a code cell printed and showed as text, as one string (the kernel may send what one
+    print() wrote in several pieces)."""
+    return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
 
 
 def _stepper_widgets(nb) -> list[tuple[int, int]]:
@@ -114,6 +120,14 @@ def test_a_notebook_runs_top_to_bottom(path, monkeypatch):
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "the notebook showed nothing"
     # Run All, then present: every stepper widget waits at its start, for the class to click through.
     assert all(step == 0 for step, _ in _stepper_widgets(nb)), _stepper_widgets(nb)
+    if path.name in QUIZZES:  # practice: a quiz, shown as its widget, waiting at its first question
+        quizzes = [o for c in nb.cells for o in c.get("outputs", [])
+                   if o.get("data", {}).get("text/plain", "").startswith("<Quiz on the backward pass")]
+        assert quizzes and "question 1 of" in quizzes[0]["data"]["text/plain"], "no quiz cell"
+        assert "application/vnd.jupyter.widget-view+json" in quizzes[0]["data"]
+
+
+QUIZZES = {"02-stepping-through-backprop.ipynb"}  # the notebooks with a quiz cell
 
 
 # The cells that show what other cells left (the state of a pass, a Value's grad): run again after
@@ -129,7 +143,7 @@ def test_cells_that_show_state_read_the_same_when_run_again_after_run_all(name, 
     cells = {c.get("id"): c for c in _read(path).cells}
     with _after_run_all(path, monkeypatch) as (nb, run):
         for cell_id in SHOWS_STATE[name]:
-            first = _text_outputs(nbformat.v4.new_notebook(cells=[nb.cells[list(cells).index(cell_id)]]))
+            first = _printed(nb.cells[list(cells).index(cell_id)])
             assert run(cell_id) == first, f"{cell_id} says something else when run again after Run All"
 
 
