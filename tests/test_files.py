@@ -294,3 +294,22 @@ def test_step_checks_every_output_before_writing_any(tmp_path):
     assert result.returncode == 2 and "pass.html exists already" in result.stderr, result.stderr
     assert written_files(tmp_path) == {"pass.html"}  # no frames folder
     assert (tmp_path / "pass.html").read_text(encoding="utf-8") == MINE
+
+
+def test_the_folder_writers_leave_a_file_of_the_users_alone(tmp_path):
+    """save_svgs never replaces a file it did not write; write_worksheets only with force."""
+    need_dot()
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    (frames / "step-00.svg").write_text(MINE, encoding="utf-8")
+    with pytest.raises(FileExistsError, match="not a frame micrograd-like wrote"):
+        graph().backward_steps().save_svgs(frames)
+    assert written_files(frames) == {"step-00.svg"} and (frames / "step-00.svg").read_text(encoding="utf-8") == MINE
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "answers.md").write_text(MINE, encoding="utf-8")
+    with pytest.raises(WorksheetError, match="add --force to overwrite"):
+        write_worksheets(make_sheets("a*b", students=1), sheets)
+    assert written_files(sheets) == {"answers.md"} and (sheets / "answers.md").read_text(encoding="utf-8") == MINE
+    write_worksheets(make_sheets("a*b", students=1), sheets, force=True)
+    assert (sheets / "answers.md").read_text(encoding="utf-8") != MINE
