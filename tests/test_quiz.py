@@ -490,3 +490,17 @@ def test_a_quiz_on_a_wide_node_costs_what_its_steps_cost():
 
     small, large = calls(40), calls(160)
     assert large < 6 * small, (small, large)  # 4 times the steps: not 16 or 64 times the work
+
+
+def test_a_constant_is_named_with_the_digits_it_was_written_with():
+    from micrograd_like.teach.expression import parse
+
+    L = parse("x*1.0000123 - x", {"x": 2.0})
+    quiz = Quiz(L.backward_steps(), ask=("local", "grad"))
+    assert quiz.question.headline == "step 1/3: L = x*1.0000123 - x sends dL/dL = 1.0 back to x*1.0000123"
+    while quiz.question.step.formula.text != "x*1.0000123" or quiz.question.step.parent.label != "x":
+        quiz.answer(quiz.write_number(quiz.question.expected))
+    assert quiz.question.prompt == "local derivative d(x*1.0000123)/dx = ?"
+    assert quiz.answer("1.0000123").text == "right: d(x*1.0000123)/dx = 1.0000123"
+    computed = parse("0.1*3*x", {"x": 2.0})  # a computed constant, 0.30000000000000004, stays short
+    assert "0.3*x" in computed.backward_steps().transcript()

@@ -95,14 +95,17 @@ def test_the_quiz_names_the_node_and_expects_the_numbers(label):
 
 
 def test_a_constant_operand_rule_is_a_number_however_it_is_rounded():
-    """d(0.123456789*a)/da is written 0.12346, the number itself as the stepper writes it: saying
-    the rule would give the answer away, so the hint nudges instead."""
+    """d(0.123456789*a)/da is written 0.123456789, the constant as it was written (a student
+    computes with it: not cut to 5 digits), and a computed constant 0.1*3 as 0.3: either way the
+    rule is the number itself, saying it would give the answer away, so the hint nudges instead."""
     a = Value(2.0, label="a")
-    steps = (0.123456789 * a).backward_steps()
-    step = steps.steps[0]
-    assert (step.rule_words, step.rule_is_number, step.derivative) == ("0.12346", True, "d(0.12346*a)/da = 0.12346")
-    hint = Quiz(steps, ask="local").questions[0].hint
-    assert hint.startswith("nudge it: ") and "if a grows by a small amount h" in hint and "= 0.12346" not in hint
+    for constant, written in [(0.123456789, "0.123456789"), (0.1 * 3, "0.3")]:
+        steps = (constant * a).backward_steps()
+        step = steps.steps[0]
+        assert (step.rule_words, step.rule_is_number, step.derivative) == \
+            (written, True, f"d({written}*a)/da = {written}")
+        hint = Quiz(steps, ask="local").questions[0].hint
+        assert hint.startswith("nudge it: ") and "if a grows by a small amount h" in hint and f"= {written}" not in hint
 
     two = Value(1.0, label="2")  # a label that reads as a number is a name, not the number
     step = (two * a).backward_steps().steps[1]

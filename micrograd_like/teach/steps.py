@@ -32,6 +32,7 @@ from .words import (
     PRODUCT,
     SUM,
     Term,
+    constant_term,
     d_of,
     formula_of,
     grad_of,
@@ -201,7 +202,7 @@ def make_step(record: ChainRuleStep, number: int, total: int, held: float, share
         words = write(template, [terms[p] for p in node.parents], out=terms[node])
         # A rule with no operand in it is a number (d(e + c)/de = 1); so are words that come
         # out as the number itself (d(3.0*a)/da = 3.0, a constant operand).
-        is_number = "{" not in template or words == num(record.local)
+        is_number = "{" not in template or words in (num(record.local), constant_term(record.local).text)
     notes = step_notes(record, share, shares, terms[parent].text, formula.text)
     return Step(number, total, node, parent, operand, record.local, record.upstream, record.contribution,
                 record.before, record.after, held=held, share=share, shares=shares, node_term=terms[node],

@@ -25,6 +25,7 @@ import ast
 import contextlib
 import contextvars
 import functools
+import math
 import re
 import string
 from collections.abc import Iterator, Mapping
@@ -35,7 +36,8 @@ from ..engine.backward import ChainRuleStep
 from ..engine.value import Value
 
 __all__ = [
-    "Term", "num", "DIGITS", "digits_for", "plural", "binding", "number_term", "label_term", "write", "notation_of",
+    "Term", "num", "DIGITS", "digits_for", "plural", "binding", "number_term", "constant_term", "label_term",
+    "write", "notation_of",
     "formula_of", "whole_formula", "grad_of", "d_of",
     "product_text", "sum_text", "node_names", "leaf_kind", "step_notes", "primitive_notes", "closure_notes",
     "EQUATION", "SUM", "NEGATION", "PRODUCT", "POWER", "NUMBER", "ATOM",
@@ -207,6 +209,22 @@ def number_term(x: float) -> Term:
     return Term(text, NEGATION if text.startswith("-") else NUMBER)
 
 
+_LONG_CONSTANT = 12  # characters: a constant written longer than this was computed (0.1*3 is 0.30000000000000004)
+
+
+def constant_term(x: float) -> Term:
+    """An unlabelled constant's name: the number as it was written (``1.0000123``: a student
+    computes with it, so it is not cut to 5 digits), unless it is so long it was computed.
+
+    >>> constant_term(1.0000123).text, constant_term(0.1 * 3).text, constant_term(-0.5).bracketed(PRODUCT)
+    ('1.0000123', '0.3', '(-0.5)')
+    """
+    text = repr(x)
+    if x == 0 or not math.isfinite(x) or len(text) > _LONG_CONSTANT:
+        return number_term(x)
+    return Term(text, NEGATION if text.startswith("-") else NUMBER)
+
+
 def label_term(label: str) -> Term:
     """A label as the user gave it: bracketed in formulas unless it is one word ('a-b' is not).
     A label with ``=`` in it (``p = q``) is bracketed even standing alone, after an ``=`` of
@@ -296,7 +314,7 @@ def whole_formula(order: list[Value], limit: int = WHOLE_FORMULA_LIMIT) -> Term 
     terms: dict[Value, Term | None] = {}
     for node in order:  # parents first: each formula is made of its parents' (no recursion)
         if not node.parents:
-            terms[node] = label_term(node.label) if node.label else number_term(node.data)
+            terms[node] = label_term(node.label) if node.label else constant_term(node.data)
             continue
         operands = [terms[p] for p in node.parents]
         term = None if None in operands else formula_of(node, {p: t for p, t in zip(node.parents, operands)})
@@ -336,7 +354,7 @@ def node_names(order: list[Value], root: Value) -> dict[Value, Term]:
         elif node is root:
             terms[node] = Term("L" if "L" not in labels else "out", ATOM)
         elif not node.parents:
-            terms[node] = number_term(node.data)
+            terms[node] = constant_term(node.data)
         else:
             terms[node] = _short_formula(node, terms)
     return terms
