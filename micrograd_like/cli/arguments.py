@@ -161,7 +161,7 @@ def add_force_argument(parser: argparse.ArgumentParser, what: str) -> None:
     else it allows), in the help; with it, :func:`prepare_output_path` lets a file be replaced,
     never a symbolic link."""
     parser.add_argument("--force", action="store_true",
-                        help=f"{what} (a symbolic link is never written through, even with --force)")
+                        help=f"{what}; a symbolic link is never written through, even with --force")
 
 
 def seconds(text: str) -> float:

@@ -47,7 +47,7 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
                         help="with --html or --svg-dir: draw the whole graph at every step, however small its text "
                         "(by default a graph too big to read on a projector is drawn one step's node and operands "
                         "at a time)")
-    add_force_argument(parser, "with --html: replace FILE if it exists (--svg-dir replaces only frames it wrote)")
+    add_force_argument(parser, "with --html: replace FILE if it exists (--svg-dir replaces only the frames it wrote)")
     parser.add_argument("--max-steps", type=positive_int, default=MAX_STEPS, metavar="N",
                         help=f"with --html or --svg-dir: draw a pass of at most N steps (default {MAX_STEPS:,}; "
                         "each step is a drawing, about 20 ms and 7 kB)")
