@@ -127,7 +127,7 @@ def test_a_notebook_runs_top_to_bottom(path, monkeypatch):
         assert "application/vnd.jupyter.widget-view+json" in quizzes[0]["data"]
 
 
-QUIZZES = {"02-stepping-through-backprop.ipynb"}  # the notebooks with a quiz cell
+QUIZZES = {"02-stepping-through-backprop.ipynb", "03-a-neuron.ipynb"}  # the notebooks with a quiz cell
 
 
 # The cells that show what other cells left (the state of a pass, a Value's grad): run again after
