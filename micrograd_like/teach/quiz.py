@@ -279,6 +279,13 @@ def _error(x: float, digits: int) -> float:
     return abs(shown - x) if math.isfinite(shown) and math.isfinite(x) else 0.0
 
 
+def _read(step: Step) -> set[int]:
+    """The operands whose numbers the step's rule reads: d(a*b)/da = b reads b (and a, to be sure)."""
+    if step.closure or step.node.primitive is None:
+        return {step.operand}
+    return {step.operand, *step.node.primitive.partners(step.operand)}
+
+
 def _local_error(step: Step, digits: int) -> float:
     """How far off the local derivative comes out when computed from the forward pass's numbers
     written with ``digits`` digits: each number rounded in turn (the output, or each operand,
@@ -294,8 +301,9 @@ def _local_error(step: Step, digits: int) -> float:
             return abs(float(primitive.local_grads(*inputs, output)[step.operand]) - step.local)
         except (ArithmeticError, ValueError, TypeError):
             return math.inf  # rounded out of the rule's domain: more digits
+
     total = off(operands, float(_num(out, digits))) if _error(out, digits) else 0.0
-    for i in {step.operand, *primitive.partners(step.operand)}:  # the operands the rule reads
+    for i in _read(step):
         x = operands[i]
         if _error(x, digits):
             rounded = [*operands[:i], float(_num(x, digits)), *operands[i + 1:]]
@@ -335,9 +343,9 @@ def _digits_needed(steps: Iterable[Step], ask: tuple[str, ...],
         digits = _step_digits(step, ask, room)
         if digits == DIGITS:
             continue
-        numbers = [p.data for p in step.node.parents] + [step.node.data, step.upstream, step.local,
-                                                           step.contribution, step.before, step.after,
-                                                           step.held + step.before, step.held + step.after]
+        numbers = [step.node.parents[i].data for i in _read(step)] + [
+            step.node.data, step.upstream, step.local, step.contribution, step.before, step.after,
+            step.held + step.before, step.held + step.after]
         for x in numbers:
             needed[x] = max(needed.get(x, DIGITS), digits)
     return needed
