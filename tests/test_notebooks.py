@@ -133,7 +133,10 @@ QUIZZES = {"02-stepping-through-backprop.ipynb", "03-a-neuron.ipynb"}  # the not
 # The cells that show what other cells left (the state of a pass, a Value's grad): run again after
 # Run All, each must say what it said in the run, not what a later example left under the same name.
 SHOWS_STATE = {
-    "02-stepping-through-backprop.ipynb": ("02-11", "02-29"),
+    "01-derivatives-and-the-chain-rule.ipynb": ("01-17",),  # a.grad, b.grad, c.grad
+    "02-stepping-through-backprop.ipynb": ("02-11", "02-29"),  # where the widget is; the dead ReLU's pass
+    "03-a-neuron.ipynb": ("03-05",),  # the lecture neuron's gradients
+    "05-the-layer-equations.ipynb": ("05-14",),  # the engine's dL/dW(1)
 }
 
 
