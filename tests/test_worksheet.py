@@ -267,23 +267,26 @@ def pages(tmp_path_factory):
 
 
 def test_no_element_is_cut_off_at_a4_or_letter(pages, browser):  # noqa: F811
+    """Nothing runs past the page's width or is clipped; the graph fits its place.  (A sheet may be
+    taller than a page: it flows onto the next, see test_a_sheet_that_does_not_fit_one_page_flows_onto_the_next.)"""
     for paper, directory in itertools.product(PAPERS, pages.values()):
         width, height = (size - 2 * MARGIN for size in PAPERS[paper])
         browser.set_window_size(int(width) + 40, 1000)
         for stem in ("worksheets", "answers"):
             browser.get((directory / f"{stem}.html").as_uri())
             browser.execute_script("document.body.style.width = arguments[0] + 'px'", width)
-            browser.execute_script("for (const s of document.querySelectorAll('.sheet')) s.style.height = '254mm'")
             cut = browser.execute_script("""
                 const [width, height] = arguments, cut = [];
                 for (const sheet of document.querySelectorAll('.sheet')) {
                   const box = sheet.getBoundingClientRect();
-                  if (box.width > width + 0.5 || box.height > height + 0.5) cut.push('sheet ' + box.height);
+                  if (box.width > width + 0.5) cut.push('sheet ' + box.width);
+                  for (const svg of sheet.querySelectorAll('.graph svg'))
+                    if (svg.getBoundingClientRect().height > height / 2) cut.push('graph too tall');
                   for (const el of sheet.querySelectorAll('*')) {
                     const r = el.getBoundingClientRect();
                     if (r.width === 0 && r.height === 0) continue;
                     const out = r.right > box.left + width + 0.5 || r.left < box.left - 0.5;
-                    if (out || r.bottom > box.top + height + 0.5)
+                    if (out)
                       cut.push(el.tagName + ' ' + (el.textContent || '').slice(0, 30));
                     if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow === 'hidden')
                       cut.push('clipped ' + el.tagName);
@@ -293,20 +296,21 @@ def test_no_element_is_cut_off_at_a4_or_letter(pages, browser):  # noqa: F811
             assert cut == [], (directory.name, stem, paper, cut[:5])
 
 
-def test_the_pdfs_have_one_page_per_student(tmp_path):
+def test_the_pdfs_start_each_student_on_a_page_of_their_own(tmp_path):
     need("dot")
     need("chromium")
-    from pypdf import PdfReader
 
     sheets = make_sheets(LONGEST, students=3, seed=2)
     write_worksheets(sheets, tmp_path, pdf=True, paper="letter")
     for stem in ("worksheets", "answers"):
-        reader = PdfReader(tmp_path / f"{stem}.pdf")
-        assert len(reader.pages) == 3
-        texts = [page.extract_text() for page in reader.pages]
-        assert [f"Student {k}" in text for k, text in enumerate(texts, start=1)] == [True] * 3
+        texts = pdf_pages(tmp_path / f"{stem}.pdf")
+        assert 3 <= len(texts) <= 6  # one page each, two for a long sheet
+        firsts = [next(k for k, text in enumerate(texts) if f"Student {sheet.student}" in text) for sheet in sheets]
+        assert firsts == sorted(set(firsts)) and firsts[0] == 0
+        tops = [" ".join(text.split()).startswith(sheets[0].title) for text in texts]  # a sheet's title at the top
+        assert [k for k, top in enumerate(tops) if top] == firsts
     answer = sheets[0].forward[-1]
-    assert f"{answer.value:g}" in texts[0]  # the answer key's pages hold the answers
+    assert f"{answer.value:g}" in " ".join(texts[:firsts[1]])  # the answer key's pages hold the answers
 
 
 SIX = "relu(alpha1*beta12 + gamma1*delta1)*(epsil1 - zeta12) + etaeta"  # 13 steps, 6 inputs
@@ -581,3 +585,42 @@ def test_right_to_left_names_leave_numbers_in_reading_order(tmp_path, browser): 
             return [seen, wrong];""")
         seen, wrong = wrong
         assert seen >= 3 and wrong == [], (stem, wrong)
+
+
+def pdf_texts(page):
+    """Each piece of text on a PDF page, as (text, x, y, size): where it is drawn and how large, in points."""
+    texts = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+                          tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            texts.append((text.strip(), x, y, size * abs(a * d - b * c) ** 0.5))
+
+    page.extract_text(visitor_text=visit)
+    return texts
+
+
+POINT = 25.4 / 72  # millimetres per point
+
+
+@pytest.mark.parametrize("what", [*TEMPLATES, SIX])
+def test_the_graph_is_printed_large_enough_to_write_in(tmp_path, what):
+    """A printed sheet is for a pen: in the PDF, the graph's words are at least 8 pt, and each
+    blank to fill in (data, grad; z, a, δ of a neuron) is at least 6 mm tall."""
+    need("dot")
+    need("chromium")
+    from pypdf import PdfReader
+
+    options = {"template": what} if what in TEMPLATES else {"expression": what}
+    write_worksheets(make_sheets(**options, students=1, seed=4), tmp_path, pdf=True)
+    texts = pdf_texts(PdfReader(tmp_path / "worksheets.pdf").pages[0])
+    fields = ("data", "grad") if what != "two-layer" else ("z1[1]", "a1[1]", "δ1[1]")
+    below = next(y for text, _, y, _ in texts if text.startswith("1. Forward pass"))  # the graph is above it
+    blanks = [(text, x, y, size) for text, x, y, size in texts if text in fields and y > below]
+    assert len(blanks) >= len(fields), texts
+    assert min(size for *_, size in blanks) >= 8, sorted({round(size, 1) for *_, size in blanks})
+    rows = [(x, y) for _, x, y, _ in blanks]  # the fields of one record share their x: the distance between rows
+    gaps = [abs(y - y2) for (x, y), (x2, y2) in itertools.combinations(rows, 2) if abs(x - x2) < 1 and y != y2]
+    assert gaps and min(gaps) * POINT >= 6, min(gaps) * POINT

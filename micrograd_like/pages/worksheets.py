@@ -33,7 +33,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..drawing.dot import MAX_NODES, escape_text, new_drawing, record_label
+from ..drawing.dot import MAX_NODES, escape_record, escape_text, new_drawing, record_label
 from ..drawing.render import DEFAULT_TIMEOUT, render
 from ..teach.worksheet import Sheet, WorksheetError, number_text
 from .files import plain_file, write_over
@@ -48,7 +48,9 @@ __all__ = ["write_worksheets", "planned_files", "graph_source", "PAPERS", "MANIF
 PAPERS = {"a4": "A4", "letter": "letter"}
 MANIFEST = ".micrograd-like-worksheets"  # the files runs wrote, one a line: name, tab, SHA-256 of what was written
 GRAPH_WIDTH = 700.0  # CSS pixels: the width of the page inside its margins (186 mm)
-GRAPH_HEIGHT = 250.0  # CSS pixels (66 mm): the rest of the page is for the tables
+GRAPH_HEIGHT = 250.0  # CSS pixels (66 mm): the rest of the page is for the tables ...
+GRAPH_MAX_HEIGHT = 400.0  # ... but a tall drawing may take up to 106 mm (the tables flow on) ...
+GRAPH_MIN_SCALE = 0.75  # ... rather than shrink below this: 11 pt text printed at 8.25 pt, blanks a pen can fill
 GRADS_PER_ROW = 6
 _OURS = re.compile(r"(worksheets|answers)\.pdf|graphs/(worksheet|answers)-\d+\.svg")  # what a run may clean up
 BLANK = "\u2007" * 7  # figure spaces: room to write a number in a drawn record
@@ -64,32 +66,33 @@ def _drawing(**graph: str):
     a name is drawn as the text it is, whatever characters it holds."""
     drawing = new_drawing("LR", "", 0, MAX_NODES, "svg", DEFAULT_TIMEOUT)
     drawing.attr("graph", **graph)
-    drawing.attr("node", fontsize="11")
+    drawing.attr("node", fontsize="11", margin="0.06,0.08")  # fields tall enough to write a number in
     return drawing
 
 
 def graph_source(sheet: Sheet, answers: bool) -> str:
-    """DOT source of the sheet's graph: a record per value (name | data | grad), an ellipse per
-    operation.  The inputs' data is the student's; the rest is blank unless ``answers``."""
+    """DOT source of the sheet's graph: a record per value (name | data | grad), a computed value's
+    operation in a box at its left, where the edges from its operands arrive.  The inputs' data is
+    the student's; the rest is blank unless ``answers``.  (The operation inside the record, not an
+    ellipse of its own, halves the columns a drawing needs: it shrinks less to fit the page, and
+    its blanks stay large enough to write in.)"""
     if sheet.layers:
         return _network_source(sheet, answers)
     shown = (lambda x: number_text(x, sheet.calculator)) if answers else (lambda x: BLANK)
-    graph = _drawing()
+    graph = _drawing(ranksep="0.15", nodesep="0.12")
     ids = {node: f"n{i}" for i, node in enumerate(sheet.names)}
     for node, name in sheet.names.items():
         if not node.requires_grad:  # a constant: just its number
             graph.node(ids[node], escape_text(name), shape="box", style="rounded")
             continue
         data = number_text(node.data, sheet.calculator) if node.primitive is None else shown(node.data)
-        fields = [name, f"data {data}", f"grad {shown(node.grad)}"]
         # Fields stacked: narrow, so that the drawing needs little shrinking to fit the page's width.
-        graph.node(ids[node], record_label(fields, "LR", stacked=True), shape="record")
-        if node.parents:
-            graph.node(ids[node] + "op", escape_text(node.primitive.symbol), shape="ellipse", style="filled",
-                       fillcolor="#eeeeee", height="0.3", fontsize="10")
+        value = record_label([name, f"data {data}", f"grad {shown(node.grad)}"], "LR", stacked=True)
+        if node.parents:  # { <op> symbol | { name | data | grad } }: the symbol's box, then the value's fields
+            value = f"{{ <op> {escape_record(node.primitive.symbol)} | {{ {value} }} }}"
             for parent in node.parents:
-                graph.edge(ids[parent], ids[node] + "op")
-            graph.edge(ids[node] + "op", ids[node])
+                graph.edge(ids[parent], f"{ids[node]}:op")
+        graph.node(ids[node], value, shape="record")
     return graph.source
 
 
@@ -105,8 +108,8 @@ def _network_source(sheet: Sheet, answers: bool) -> str:
     def delta(name: str) -> str:
         return number_text(sheet.grads[name], sheet.calculator) if answers else BLANK
 
-    def neuron(key: str, *fields: str) -> None:  # a record whose fields read left to right
-        graph.node(key, record_label(fields, "LR"), shape="record")
+    def neuron(key: str, *fields: str) -> None:  # a record whose fields are stacked: narrow
+        graph.node(key, record_label(fields, "LR", stacked=True), shape="record")
 
     def weight(tail: str, head: str, name: str) -> None:
         graph.edge(tail, head, escape_text(f"{name} = {values[name]}"), fontsize="9")
@@ -126,13 +129,16 @@ def _network_source(sheet: Sheet, answers: bool) -> str:
 
 
 def _svg(source: str) -> str:
-    """The drawing as SVG to go inside HTML, shrunk (never grown) to fit its place on the page."""
+    """The drawing as SVG to go inside HTML, shrunk (never grown) to fit its place on the page: the
+    page's width, and :data:`GRAPH_HEIGHT`, or as much more (up to :data:`GRAPH_MAX_HEIGHT`) as it
+    takes not to shrink below :data:`GRAPH_MIN_SCALE`."""
     svg = render(source, "svg").decode("utf-8")
     svg = re.sub(r"<!--.*?-->\n?", "", svg[svg.find("<svg"):], flags=re.S)
     match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     if match:
         width, height = (float(match.group(k)) * 4 / 3 for k in (1, 2))  # points to CSS pixels
-        scale = min(1.0, GRAPH_WIDTH / width, GRAPH_HEIGHT / height)
+        room = min(GRAPH_MAX_HEIGHT, max(GRAPH_HEIGHT, height * GRAPH_MIN_SCALE))
+        scale = min(1.0, GRAPH_WIDTH / width, room / height)
         svg = svg.replace(match.group(0), f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px"', 1)
     return svg
 
