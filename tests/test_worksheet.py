@@ -104,7 +104,7 @@ def test_the_seed_makes_it_reproducible_and_students_differ():
 
 @pytest.mark.parametrize("options, words", [
     ({"expression": "tanh(a*b)"}, "needs a calculator: add --calculator"),
-    ({"expression": LONGEST + " + x"}, "too long for a one-page worksheet"),
+    ({"expression": LONGEST + " + x"}, "too long for a worksheet"),
     ({"expression": "a"}, "computes nothing"),
     ({"expression": "a/b", "students": 110}, "ask for at most"),
     ({"template": "three-layer"}, "unknown template"),

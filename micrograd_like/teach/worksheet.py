@@ -405,7 +405,7 @@ def make_sheets(expression: str | None = None, *, template: str | None = None, s
                 continue  # outside a function's domain (log of a negative, a division by 0): draw again
             rows = len(sheet.forward) + len(sheet.backward)
             if len(sheet.backward) > MAX_STEPS or rows > MAX_ROWS:
-                raise WorksheetError(f"{recipe.shown!r} is too long for a one-page worksheet: "
+                raise WorksheetError(f"{recipe.shown!r} is too long for a worksheet: "
                                      f"{len(sheet.forward)} computed values and {len(sheet.backward)} chain-rule "
                                      f"steps (at most {MAX_STEPS} steps, {MAX_ROWS} together); "
                                      "use a shorter expression")
