@@ -502,7 +502,7 @@ def test_draw_around_draws_a_node_its_operation_and_its_operands_only():
     assert [r.strip() for r in records] == ["e", "c", "d"]  # not a, b, f or L
     operations = re.findall(r"^\s*n\d+_op \[", source, flags=re.M)
     assert len(operations) == 1  # only the + that made d: e is drawn without its inputs
-    assert re.search(r"n0 \[[^\]]*style=dashed", source)  # ... and dashed to say so
+    assert re.search(r"n0 \[[^\]]*style=diagonals", source)  # ... with cut corners to say so (dashed: a constant)
     assert 'label="local 1.0"' in source
     x = Value(3.0, label="x")
     square = x * x

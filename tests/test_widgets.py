@@ -184,3 +184,17 @@ def test_a_bad_option_is_refused_in_one_line_naming_it_when_the_widget_is_made(o
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # without ipywidgets too: the same words
     with pytest.raises(error, match=words):
         steps.widget(**options)
+
+
+def test_zoomed_an_operand_drawn_without_its_inputs_looks_unlike_a_constant_and_the_legend_says_so():
+    nodes = lecture()
+    widget = nodes["L"].backward_steps().widget(around=True)
+    source = widget.stepper.draw(caption=False, around=True).source  # L = d*f: d is made by a +, not drawn
+    (d_line,) = [line for line in source.splitlines() if 'label="{ d |' in line or 'label="d |' in line]
+    assert "dashed" not in d_line and "diagonals" in d_line, d_line  # dashed means a constant
+    legend = widget.box.children[3].value
+    assert "cut corners: made by an operation not drawn here" in legend and "dashed: a constant" not in legend
+    x = Value(3.0, label="x")
+    with_a_constant = (x * 2).backward_steps().widget(around=True)
+    assert "dashed: a constant" in with_a_constant.box.children[3].value
+    assert "style=dashed" in with_a_constant.stepper.draw(caption=False, around=True).source

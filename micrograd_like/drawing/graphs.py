@@ -203,8 +203,8 @@ def _draw_view(
         if show_grads:
             fields.append(_grad_field(node, digits))
         style = _node_style(node, h)
-        if node in view.cut:
-            style["style"] = ",".join(filter(None, [style.get("style"), "dashed"]))
+        if node in view.cut:  # drawn without its inputs: cut corners (a dashed outline is a constant)
+            style["style"] = ",".join(filter(None, [style.get("style"), "diagonals"]))
         if label_above and label:
             record = _label_above(fields, rankdir)
         else:
@@ -341,8 +341,8 @@ def draw_path(
     Every node that depends on ``parameter`` and that ``root`` depends on is drawn, with its
     local derivatives on the edges (the gradient is their products, summed over the paths).
     The other operand of a product or function on the path (whose value the local
-    derivative needs) is drawn greyed and dashed, without its own inputs; the other terms of
-    a sum are left out (a sum's local derivatives are all 1).  In a neuron's fused weighted
+    derivative needs) is drawn greyed, with cut corners, without its own inputs; the other
+    terms of a sum are left out (a sum's local derivatives are all 1).  In a neuron's fused weighted
     sum ``Σ wᵢxᵢ + b`` the partner of each operand on the path is drawn (d/dwᵢ = xᵢ,
     d/dxᵢ = wᵢ), and the other terms left out.  Sum chains are merged into Σ nodes by default.
     """
@@ -400,8 +400,9 @@ def draw_around(
     A step of backprop is one edge into ``node`` (``node`` sends its gradient back to one
     operand), so this is all a step needs, at a size that stays legible however big the
     graph around it: a neuron of eight inputs draws 18 Values, whatever the network.  An
-    operand made by an operation of its own is drawn dashed, without its inputs; each
-    Value's label is written above its numbers, so long labels keep the drawing narrow.
+    operand made by an operation of its own is drawn with cut corners, without its inputs
+    (dashed is a constant's outline); each Value's label is written above its numbers, so long
+    labels keep the drawing narrow.
     ``format``, ``show_grads``, ``highlight``, ``labels`` and ``projector`` (every text one size)
     work as in :func:`draw_dot`.
     """

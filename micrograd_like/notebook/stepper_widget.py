@@ -42,16 +42,26 @@ MAX_HEIGHT = "70vh"
 """The drawing's tallest (CSS): the buttons and the step's words stay in view above it."""
 
 
-def legend_html(stepper: Stepper) -> str:
+def legend_html(stepper: Stepper, zoomed: bool = False) -> str:
     """The slideshow's legend (:data:`micrograd_like.pages.slideshow.LEGEND`) for the states the nodes
-    of ``stepper``'s pass are drawn in over the pass, as a block of HTML for a notebook."""
+    of ``stepper``'s pass are drawn in over the pass, as a block of HTML for a notebook; ``zoomed``
+    (the drawing shows each step's node and operands only) adds the cut corners of an operand
+    drawn without its inputs."""
     states = {"done"}  # every node ends done ...
     if stepper.steps:  # ... and, in a pass with steps, is waiting, then ready, on its way
         states |= {"step", "waiting", "ready"}
     if any(not node.requires_grad for node in stepper.order):
         states.add("constant")
     return ('<div class="mgl-legend" style="display:flex;flex-wrap:wrap;gap:4px 18px;font-size:15px;'
-            f'line-height:1.7;color:#1f2328">{legend(states)}</div>')
+            f'line-height:1.7;color:#1f2328">{legend(states)}{_HIDDEN_INPUTS if zoomed else ""}</div>')
+
+
+# Zoomed to the step, an operand made by an operation is drawn without its inputs, its corners
+# cut (Graphviz's style=diagonals): the swatch draws the same.
+_HIDDEN_INPUTS = ('<span><svg width="15" height="15" viewBox="0 0 15 15" style="vertical-align:-2px;'
+                  'margin-right:5px"><rect x="0.5" y="0.5" width="14" height="14" fill="#fff" stroke="#1f2328"/>'
+                  '<path d="M0.5 5L5 0.5M10 0.5L14.5 5M14.5 10L10 14.5M5 14.5L0.5 10" stroke="#1f2328"/></svg>'
+                  "cut corners: made by an operation not drawn here (zoomed to the step)</span>")
 
 
 _LARGE = {"font_size": "15px"}  # the buttons' words: 13 px by default, too small for a projector
@@ -167,7 +177,9 @@ class StepperWidget:
         controls = widgets.HBox([self.reset, self.previous, self.next, self.play, self.slider, self.pace, self.zoom],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         # Hidden overflow: the widgets' 2-pixel margins would otherwise give the box a sideways scrollbar.
-        legend = widgets.HTML(_CONTROLS_CSS + legend_html(stepper))
+        legend = widgets.HTML(_CONTROLS_CSS + legend_html(stepper, self.zoom.value))
+        self.zoom.observe(lambda change: setattr(legend, "value", _CONTROLS_CSS + legend_html(stepper, change["new"])),
+                          names="value")
         self.box = widgets.VBox([controls, self.words, self.drawing, legend],
                                 layout=widgets.Layout(overflow="hidden"))
         self.box.add_class("mgl-stepper")  # a stable name for the page's stylesheets and tests
