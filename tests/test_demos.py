@@ -2,6 +2,7 @@
 
 import math
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import need_dot, run_main
@@ -135,7 +136,9 @@ def test_a_coin_toss_accuracy_is_marked_and_step_0_is_explained(initialisation_r
     small = results[0.1]
     assert small["end"]["score"] < 0.01 and small["history"][-1][1] != 0.5  # a "learnt" 57%: the signs of ~0
     row = next(line for line in out.splitlines() if line.split()[:1] == ["0.1"])
-    assert f"{small['history'][-1][1]:.0%}*" in row
+    from micrograd_like.demos._common import percent
+
+    assert f"{percent(small['history'][-1][1])}*" in row
     assert "* every score is within ±0.01 of 0" in out and "coin toss, not learning" in out
     assert all(r["history"][0][1] == 0.2 for r in results.values())  # below chance at every gain
     text = " ".join(out.split())
@@ -374,3 +377,14 @@ def test_an_overflow_in_training_is_a_divergence_too(tmp_path, capsys, monkeypat
     assert not list(tmp_path.iterdir())
     status, _, err = run_main(capsys, "demo", "spiral", "--lr", "1e6", "--steps", "20", "--out", str(tmp_path))
     assert status == 1 and "the loss diverged at step 1" in err and not list(tmp_path.iterdir())
+
+
+def test_every_percentage_a_demo_prints_rounds_a_half_the_same_way():
+    """82.5% and 97.5% printed side by side must not go one down and one up (``:.0%`` does)."""
+    from micrograd_like.demos._common import percent
+
+    assert [percent(x) for x in (0.825, 0.975, 0.125, 0.5, 0.994)] == ["83%", "98%", "13%", "50%", "99%"]
+    assert format(0.825, ".0%") == "82%" and format(0.975, ".0%") == "98%"  # why: Python's own rounding
+    package = Path(__file__).resolve().parent.parent / "micrograd_like" / "demos"
+    for module in package.glob("*.py"):
+        assert ":.0%}" not in module.read_text(encoding="utf-8"), f"{module.name} formats a percentage itself"

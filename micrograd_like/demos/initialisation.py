@@ -29,7 +29,7 @@ from ..nn.datasets import make_moons
 from ..nn.losses import binary_cross_entropy
 from ..nn.modules import INITS, MLP
 from ..nn.optim import SGD
-from ._common import Diverged, figure, no_pictures, output_dir, save, train
+from ._common import Diverged, figure, no_pictures, output_dir, percent, save, train
 
 __all__ = ["run", "SUMMARY", "GAINS", "SHAPE", "diagnose", "verdict", "TRAINED_LOSS", "STALLED"]
 
@@ -70,7 +70,7 @@ def run(steps: int = 100, lr: float = 0.1, seed: int = 0, out: str | Path = "dem
         model = MLP(2, SHAPE, activation="tanh", init=_lecun(gain), seed=seed)
         start = diagnose(model, X, labels)
         print(f"\nGain {gain:g}: last hidden layer's signal {start['signal']:.2g}, "
-              f"{start['saturated']:.0%} of tanh units saturated, first layer's gradient {start['gradient']:.2g}")
+              f"{percent(start['saturated'])} of tanh units saturated, first layer's gradient {start['gradient']:.2g}")
         optimizer = SGD(model.parameters(), lr=lr, momentum=0.9)
         try:
             history = train(model, X, labels, _loss, _class, optimizer, steps, lines=4, compiled=True)
@@ -89,8 +89,8 @@ def run(steps: int = 100, lr: float = 0.1, seed: int = 0, out: str | Path = "dem
     print(_first_guesses(results))
     print("\n" + textwrap.fill(
         f"Verdicts: trained if the last loss is below {TRAINED_LOSS:g}; stalled if it is still above "
-        f"{STALLED:.0%} of log 2 = {math.log(2):.3f}, a coin toss; slow in between. The reason given is from "
-        f"the start: the signal faded (below {FADED:g}) or most units ({SATURATED:.0%} or more) saturated.",
+        f"{percent(STALLED)} of log 2 = {math.log(2):.3f}, a coin toss; slow in between. The reason given is from "
+        f"the start: the signal faded (below {FADED:g}) or most units ({percent(SATURATED)} or more) saturated.",
         width=96))
     print("\nToo small a scale: each layer shrinks the signal, and the gradient shrinks the same way going")
     print("back, so the first layers get almost none; the scores stay near 0 and the loss near log 2")
@@ -147,7 +147,7 @@ def verdict(result: dict) -> str:
     if result["signal"] < FADED:
         return f"{outcome}: the signal faded"
     if result["saturated"] >= SATURATED:
-        return f"{outcome}: {result['saturated']:.0%} of units saturated"
+        return f"{outcome}: {percent(result['saturated'])} of units saturated"
     return outcome
 
 
@@ -156,12 +156,12 @@ def _first_guesses(results: dict) -> str:
     starts = list(results.values())
     alike = sum(len(set(point)) == 1 for point in zip(*(r["guesses"] for r in starts)))
     low, high = min(r["accuracy"] for r in starts), max(r["accuracy"] for r in starts)
-    accuracy = f"{low:.0%} at every gain" if low == high else f"from {low:.0%} to {high:.0%}"
+    accuracy = f"{percent(low)} at every gain" if low == high else f"from {percent(low)} to {percent(high)}"
     text = (f"Step 0: every gain scales the same random draw of weights, so the untrained networks guess "
             f"alike ({alike} of the {len(starts[0]['guesses'])} points get the same guess at every gain), "
             f"and their accuracy, {accuracy}, is the luck of that draw.")
     if low < 0.5:
-        text += f" An accuracy below 50% says only that the opposite guesses would do better ({1 - low:.0%})."
+        text += f" An accuracy below 50% says only that the opposite guesses would do better ({percent(1 - low)})."
     return "\n" + textwrap.fill(text + " Before training, the loss says more than the accuracy.", width=96)
 
 
@@ -176,10 +176,10 @@ def _table(results: dict) -> str:
     for gain, r in results.items():
         if r["history"]:
             (first, _), (last, accuracy) = r["history"][0], r["history"][-1]
-            losses = [f"{first:.3g}", f"{last:.3g}", f"{accuracy:.0%}" + ("*" if _undecided(r) else " ")]
+            losses = [f"{first:.3g}", f"{last:.3g}", f"{percent(accuracy)}" + ("*" if _undecided(r) else " ")]
         else:
             losses = ["-", "-", "- "]
-        rows.append([f"{gain:g}", f"{r['signal']:.2g}", f"{r['saturated']:.0%}", f"{r['gradient']:.2g}",
+        rows.append([f"{gain:g}", f"{r['signal']:.2g}", f"{percent(r['saturated'])}", f"{r['gradient']:.2g}",
                      *losses, r["verdict"]])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
@@ -226,7 +226,7 @@ def _picture(results: dict, out: Path) -> list[Path]:
     for gain, r in results.items():
         history = r["history"]
         if history:
-            ax.plot(range(len(history)), [h[0] for h in history], label=f"gain {gain:g}: {history[-1][1]:.0%}")
+            ax.plot(range(len(history)), [h[0] for h in history], label=f"gain {gain:g}: {percent(history[-1][1])}")
     ax.axhline(math.log(2), color="#999999", linestyle="dotted", linewidth=1, label="log 2: a coin toss")
     ax.set_xlabel("step (updates made)")
     ax.set_ylabel("loss (binary cross-entropy)")

@@ -13,7 +13,7 @@ from ..nn.datasets import make_moons
 from ..nn.losses import hinge_loss, l2_penalty
 from ..nn.modules import MLP
 from ..nn.optim import SGD, LinearDecay
-from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, save, train
+from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, percent, save, train
 
 __all__ = ["run", "SUMMARY"]
 
@@ -41,7 +41,7 @@ def run(steps: int = 100, lr: float = 1.0, seed: int = 1337, out: str | Path = "
 
     history = train(model, X, y, loss_of, _sign, optimizer, steps)
     loss, accuracy = history[-1]
-    print(f"After {steps} steps: loss {loss:.4g}, training accuracy {accuracy:.0%}")
+    print(f"After {steps} steps: loss {loss:.4g}, training accuracy {percent(accuracy)}")
     files = _pictures(model, X, y, history, out)
     return {"model": model, "loss": loss, "accuracy": accuracy, "history": history, "files": files}
 

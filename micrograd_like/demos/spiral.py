@@ -18,7 +18,7 @@ from ..nn.datasets import make_spiral
 from ..nn.losses import softmax_cross_entropy
 from ..nn.modules import MLP
 from ..nn.optim import Adam
-from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, save, train
+from ._common import figure, grid, loss_curve, no_pictures, output_dir, outputs_on_grid, percent, save, train
 
 __all__ = ["run", "SUMMARY"]
 
@@ -39,7 +39,7 @@ def run(steps: int = 200, lr: float = 0.05, seed: int = 0, out: str | Path = "de
     print("  step k: the loss and training accuracy after k updates (step 0: before any)")
     history = train(model, X, labels, softmax_cross_entropy, _argmax, optimizer, steps, compiled=True)
     loss, accuracy = history[-1]
-    print(f"After {steps} steps: loss {loss:.4g}, training accuracy {accuracy:.0%}")
+    print(f"After {steps} steps: loss {loss:.4g}, training accuracy {percent(accuracy)}")
     files = _pictures(model, X, labels, history, classes, out, name)
     return {"model": model, "loss": loss, "accuracy": accuracy, "history": history, "files": files}
 
