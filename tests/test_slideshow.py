@@ -452,3 +452,14 @@ def test_the_direction_is_the_one_that_fits_a_projector():
     assert rankdir_for(chain) == "LR"  # long and thin: across the screen
     neuron = Neuron(8)([Value(float(i), label=f"x{i}") for i in range(8)])
     assert rankdir_for(neuron) == "TB"  # a weighted sum of 17 operands: down the screen, the inputs in a row
+
+
+def test_a_zoomed_slideshow_explains_the_cut_corners_of_an_operand_drawn_without_its_inputs(tmp_path):
+    """Zoomed to each step, an operand made by an operation is drawn with its corners cut
+    (style=diagonals): the page's legend says what that means; a whole-graph page does not."""
+    need("dot")
+    steps = backward_steps(lecture())
+    zoomed = steps.save_html(tmp_path / "zoomed.html", around=True).read_text(encoding="utf-8")
+    whole = steps.save_html(tmp_path / "whole.html", around=False).read_text(encoding="utf-8")
+    assert "cut corners: made by an operation not drawn here" in zoomed
+    assert "cut corners" not in whole

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..drawing.projector import NOTEBOOK
 from ..drawing.svg import responsive_svg
-from ..pages.slideshow import legend, slide_options
+from ..pages.slideshow import HIDDEN_INPUTS, legend, slide_options
 
 if TYPE_CHECKING:
     from ..teach.stepper import Stepper
@@ -53,15 +53,7 @@ def legend_html(stepper: Stepper, zoomed: bool = False) -> str:
     if any(not node.requires_grad for node in stepper.order):
         states.add("constant")
     return ('<div class="mgl-legend" style="display:flex;flex-wrap:wrap;gap:4px 18px;font-size:15px;'
-            f'line-height:1.7;color:#1f2328">{legend(states)}{_HIDDEN_INPUTS if zoomed else ""}</div>')
-
-
-# Zoomed to the step, an operand made by an operation is drawn without its inputs, its corners
-# cut (Graphviz's style=diagonals): the swatch draws the same.
-_HIDDEN_INPUTS = ('<span><svg width="15" height="15" viewBox="0 0 15 15" style="vertical-align:-2px;'
-                  'margin-right:5px"><rect x="0.5" y="0.5" width="14" height="14" fill="#fff" stroke="#1f2328"/>'
-                  '<path d="M0.5 5L5 0.5M10 0.5L14.5 5M14.5 10L10 14.5M5 14.5L0.5 10" stroke="#1f2328"/></svg>'
-                  "cut corners: made by an operation not drawn here (zoomed to the step)</span>")
+            f'line-height:1.7;color:#1f2328">{legend(states)}{HIDDEN_INPUTS if zoomed else ""}</div>')
 
 
 _LARGE = {"font_size": "15px"}  # the buttons' words: 13 px by default, too small for a projector

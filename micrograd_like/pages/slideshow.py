@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..teach.stepper import Stepper
 
 __all__ = ["save_svgs", "save_html", "estimate", "notebook_html", "slide_svg", "slide_options", "slideshow_title",
-           "legend", "LEGEND", "MANIFEST", "MAX_STEPS", "PassTooLongError"]
+           "legend", "LEGEND", "HIDDEN_INPUTS", "MANIFEST", "MAX_STEPS", "PassTooLongError"]
 
 T, R = TypeVar("T"), TypeVar("R")
 
@@ -240,7 +240,8 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
             forward=html.escape("\n".join(stepper.forward_walk().lines)),
             slides="\n".join(slides),
             steps=len(stepper.steps),
-            legend=legend(statuses | ({"step"} if stepper.steps else set())),
+            legend=legend(statuses | ({"step"} if stepper.steps else set()))
+            + (f"\n    {HIDDEN_INPUTS}" if options["around"] else ""),
             arrangement=arrangement(frames[0]),
         )
         write_file(path, page, replace=replace)
@@ -279,6 +280,14 @@ LEGEND = (
 )
 """Every state a node can be drawn in: the statuses it stands for (``Stepper.status``, and
 'step' for the current step's two nodes), its swatch (CSS) and its words in the legend."""
+
+
+# Zoomed to the step, an operand made by an operation is drawn without its inputs, its corners
+# cut (Graphviz's style=diagonals): the swatch draws the same.
+HIDDEN_INPUTS = ('<span><svg width="15" height="15" viewBox="0 0 15 15" style="vertical-align:-2px;'
+                  'margin-right:5px"><rect x="0.5" y="0.5" width="14" height="14" fill="#fff" stroke="#1f2328"/>'
+                  '<path d="M0.5 5L5 0.5M10 0.5L14.5 5M14.5 10L10 14.5M5 14.5L0.5 10" stroke="#1f2328"/></svg>'
+                  "cut corners: made by an operation not drawn here (zoomed to the step)</span>")
 
 
 _SWATCH = ("display: inline-block; width: 15px; height: 15px; border-radius: 3px; vertical-align: -2px; "
