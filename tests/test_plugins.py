@@ -17,6 +17,7 @@ import pytest
 
 from micrograd_like import ops
 from micrograd_like.compiler.compiled import _check_finite
+from micrograd_like.engine import registry
 
 ERFC = '''\
 """erfc(x) = 1 - erf(x), as a row of micrograd_like's table: d erfc(x)/dx = -2/sqrt(pi) * exp(-x**2)."""
@@ -120,7 +121,7 @@ def test_a_failing_plugin_is_one_line_naming_it(site):
         "fix it or uninstall it\n")
     program = "from micrograd_like import parse\nparse('erfc(x)', {'x': 1.0})\n"
     done = site(sys.executable, "-c", program)
-    assert "micrograd_like.engine.ops.PluginError: the micrograd_like.ops plugin 'broken'" in done.stderr
+    assert "micrograd_like.engine.registry.PluginError: the micrograd_like.ops plugin 'broken'" in done.stderr
 
 
 # -- the loading itself, in this process ---------------------------------------------------------------
@@ -140,8 +141,8 @@ class _EntryPoint:
 def plugins(monkeypatch):
     """Plugins of this test's making instead of the installed ones, loaded afresh."""
     found: list[_EntryPoint] = []
-    monkeypatch.setattr(ops, "_plugins", None)
-    monkeypatch.setattr(ops, "_entry_points", lambda: list(found))
+    monkeypatch.setattr(registry, "_plugins", None)
+    monkeypatch.setattr(registry, "_entry_points", lambda: list(found))
     yield found
     for name in ("twice", "half"):
         with contextlib.suppress(KeyError):  # (unregister loads no plugins: a broken one is no matter here)

@@ -7,7 +7,9 @@ Read it in this order:
   recorded step by step for the stepper, or building graphs for ``create_graph``), and the
   nodes made micrograd's way, whose ``_backward`` closure that loop runs;
 - :mod:`.ops`: the primitive table, one row per operation (its forward rule, its local
-  derivatives, its words), and :mod:`.rules`, the rules that need more than one expression.
+  derivatives, its words), and :mod:`.rules`, the rules that need more than one expression;
+  :mod:`.primitive` says what a row is and checks each row as it is made, and :mod:`.registry`
+  keeps the rows (the package's, a user's and installed plugins').
 
 Around them: :mod:`.modes` (``no_grad()``, ``detect_anomaly()``), :mod:`.errors` (what the
 engine refuses, and how it says so), :mod:`.functional` (``grad(f)``, ``hessian(f)``) and
