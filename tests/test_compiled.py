@@ -587,7 +587,7 @@ def test_what_a_program_cannot_print_it_imports():
     """A helper that is not a plain Python function is imported by its public path; so is a row without code."""
     import functools
 
-    from micrograd_like.compiler.source import helper_lines
+    from micrograd_like.compiler.program import helper_lines
 
     odd = functools.partial(pow, exp=3)
     lines = helper_lines("def f(x):\n    return _odd(x) + cube(x) + abs(x)\n", {"_odd": odd, "abs": abs},

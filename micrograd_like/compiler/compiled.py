@@ -47,7 +47,8 @@ from ..engine.backward import gradients, topological_order
 from ..engine.errors import as_float
 from ..engine.modes import anomaly_detection_enabled
 from ..engine.value import Value, apply
-from .source import CHECK, FUNCTION_NAME, SourceWriter, helper_lines, standalone
+from .program import helper_lines, standalone
+from .source import CHECK, FUNCTION_NAME, SourceWriter
 
 __all__ = ["compile_graph", "CompiledGraph", "CompiledLoss", "CompileError"]
 

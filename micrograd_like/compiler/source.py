@@ -15,23 +15,18 @@ another, in backward's order.
 
 from __future__ import annotations
 
-import ast
 import builtins
-import inspect
 import keyword
 import re
-import sys
-import textwrap
-import types
-import unicodedata
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import NamedTuple
 
 from ..engine import ops
 from ..engine.value import Constant, Value
+from .names import Names, identifier, parameter_names
 from .repeats import Block, repeated_blocks
 
-__all__ = ["SourceWriter", "FUNCTION_NAME"]
+__all__ = ["SourceWriter", "FUNCTION_NAME", "CHECK"]
 
 FUNCTION_NAME = "forward_backward"
 CHECK = "_finite_or_raise"  # the function the code calls to refuse inf and nan, as the engine does
@@ -105,66 +100,6 @@ def literal(x: float) -> str:
     """A float as Python reads it back exactly; negative ones in brackets ((-3.0) ** 2 is 9)."""
     text = repr(float(x))
     return f"({text})" if text.startswith("-") else text
-
-
-def identifier(label: str) -> str | None:
-    """A label as a Python name: 'w[0]' -> 'w_0', 'L0·N1' -> 'L0·N1'; None if nothing is left."""
-    if not label:
-        return None
-    text = re.sub(r"\W+", "_", unicodedata.normalize("NFKC", label)).strip("_")
-    if text and text[0].isdigit():
-        text = f"v{text}"
-    if text.startswith("grad_"):
-        text = f"value_{text}"
-    return text if text.isidentifier() else None
-
-
-_PARAMETER = re.compile(r"(?:layers\[(\d+)\]\.)?neurons\[(\d+)\]\.(?:w\[(\d+)\]|b)")
-
-
-def parameter_names(labels: Iterable[str]) -> dict[str, str]:
-    """A network's parameters named as a derivation names them, by their labels (nn's paths).
-
-    ``layers[0].neurons[2].w[1]`` is ``w1_21``: layer 1's weight from input 1 into neuron 2
-    (the course note's W1), ``layers[0].neurons[2].b`` is ``b1_2``; a layer on its own has
-    ``w_21`` and ``b_2``.  A layer with more than ten neurons or inputs has ``w1_12_3``, so
-    that every name says which one it is.
-    """
-    found = {label: match for label in labels if (match := _PARAMETER.fullmatch(label))}
-    wide = {m[1] for m in found.values() if int(m[2]) >= 10 or (m[3] and int(m[3]) >= 10)}
-    names = {}
-    for label, m in found.items():
-        layer = "" if m[1] is None else str(int(m[1]) + 1)
-        between = "_" if m[1] in wide else ""
-        names[label] = f"w{layer}_{m[2]}{between}{m[3]}" if m[3] else f"b{layer}_{m[2]}"
-    return names
-
-
-class _Names:
-    """The names of one function: labels where they make names, else t1, t2, ...  ``renamed``
-    gives some labels' names (a network's parameters')."""
-
-    def __init__(self, taken: set[str], renamed: dict[str, str] | None = None) -> None:
-        self.used = set(taken)
-        self.counter = 0
-        self.renamed = renamed or {}
-
-    def of(self, node: Value, fallback: str | None = None) -> str:
-        name = self.renamed.get(node.label) or identifier(node.label) or fallback
-        if name is None:  # a systematic name: the next free one of t1, t2, ...
-            while name is None or name in self.used:
-                self.counter += 1
-                name = f"t{self.counter}"
-        return self.free(name)
-
-    def free(self, name: str) -> str:
-        """``name``, or name_2, name_3... if it is taken; from now on taken."""
-        base, k = name, 1
-        while name in self.used:
-            k += 1
-            name = f"{base}_{k}"
-        self.used.add(name)
-        return name
 
 
 # -- lines ------------------------------------------------------------------------------------------
@@ -273,7 +208,7 @@ class SourceWriter:
 
     def __init__(self, root: Value, inputs: tuple, extras: tuple, order: list[Value], blocks: bool = True) -> None:
         self.root, self.inputs, self.extras, self.order = root, inputs, extras, order
-        self.main = _Names(_RESERVED, parameter_names(n.label for n in order if not n._parents and n.label))
+        self.main = Names(_RESERVED, parameter_names(n.label for n in order if not n._parents and n.label))
         self.rows: dict[str, object] = {}  # the functions of rows without code, by the names the code calls
         self.codes: dict[int, Code] = {}  # by the primitive's id: each row looked up once
         for node in order:
@@ -513,7 +448,7 @@ class _BlockWriter:
     def __init__(self, writer: SourceWriter, group: _Copies) -> None:
         self.writer, self.group = writer, group
         block = self.block = group.blocks[0]
-        own = _Names(_RESERVED | self.NAMES | set(writer.rows) | {g.function for g in writer.groups}
+        own = Names(_RESERVED | self.NAMES | set(writer.rows) | {g.function for g in writer.groups}
                      | {f"{g.function}_backward" for g in writer.groups})
         self.expression: dict[Value, str] = {}
         for external in block.externals:
@@ -580,87 +515,3 @@ def _finite_or_raise(*numbers: float) -> None:
     for x in numbers:
         if x - x != 0.0:
             raise OverflowError("a number became too large for a float")
-
-
-_CHECKS = re.compile(rf"{CHECK}\([^()]*\)")  # a call of the check, with the names it adds up
-
-
-def standalone(code: str) -> tuple[str, dict[str, Callable]]:
-    """The code to run on its own, and the helpers it runs with.  Compiled, the code checks the
-    sum of its numbers (one addition each: quick), and if the sum is inf the engine replays the
-    call, to raise its error or give its answer (the sum alone may overflow); on its own, it
-    checks each number, so that what it raises is right."""
-    code = _CHECKS.sub(lambda call: call[0].replace(" + ", ", "), code)
-    return code, {**ops.CODE_GLOBALS, CHECK: _finite_or_raise}
-
-
-def helper_lines(source: str, helpers: dict[str, object], rows: dict[str, tuple[str, str]]) -> list[str]:
-    """The imports and definitions ``source`` needs to run on its own, for the names it calls.
-
-    ``helpers`` are the functions the code runs with (the table's ``CODE_GLOBALS`` and the
-    overflow check): each one called is printed as it is defined, with what it calls in turn,
-    so its numbers and errors are the package's own.  One that cannot be printed (not a plain
-    Python function) is imported instead, as is each row without code: ``rows`` gives a called
-    name's row and which of its rules it is (``"forward"`` or ``"local_grads"``).
-    """
-    called = {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
-    printed: dict[str, str] = {}  # name -> its definition, what it calls before it
-    imported: list[str] = []
-    modules: set[str] = {"math"} & called
-    for name in sorted(called & set(helpers)):
-        function = helpers[name]
-        if function is getattr(builtins, name, None) or function is sys.modules.get(name):
-            continue  # Python's own: abs, max, sum; math
-        if not _print_into(name, function, printed, modules):
-            what = (getattr(function, "__doc__", None) or "a function the table's code calls").strip()
-            imported += [f'{name} = CODE_GLOBALS["{name}"]  # {what.splitlines()[0]}']
-    lines = [f"import {module}" for module in sorted(modules)]
-    if imported:
-        lines.append("from micrograd_like.engine.ops import CODE_GLOBALS  # the functions the table's code calls")
-        lines += imported
-    called_rows = [name for name in rows if name in called]
-    if called_rows:
-        lines.append("from micrograd_like.engine.ops import PRIMITIVES  # the rows of the table, by name")
-        for name in called_rows:
-            row, rule = rows[name]
-            lines.append(f"{name} = PRIMITIVES[{row!r}].{rule}  # row {row!r} has no code: its {rule} is called")
-    if printed:
-        lines += ["", "", "# The helpers the code calls, as micrograd_like defines them: the same numbers, and the",
-                  "# same errors for a number outside a function's domain (or too large for a float)."]
-        lines.append("\n\n".join(printed.values()).rstrip("\n"))
-    return lines
-
-
-def _print_into(name: str, function, printed: dict[str, str], modules: set[str]) -> bool:
-    """Add the definition of ``function`` (and of the functions of its module it calls) to
-    ``printed``, and the modules it uses to ``modules``; False if it cannot be printed."""
-    if name in printed:
-        return True
-    if not isinstance(function, types.FunctionType) or function.__name__ != name:
-        return False
-    try:
-        text = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    text = textwrap.dedent(text)
-    names = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}  # (not attributes)
-    needs, uses = [], set()
-    for used in sorted(names):
-        if used not in function.__globals__:
-            continue  # a builtin, an argument or a local name
-        thing = function.__globals__[used]
-        if isinstance(thing, types.ModuleType) and thing.__name__ == used and used in sys.stdlib_module_names:
-            uses.add(used)
-        elif isinstance(thing, types.FunctionType) and thing.__module__ == function.__module__:
-            needs.append((used, thing))
-        else:
-            return False
-    printed[name] = ""  # (being printed: a function that calls itself is fine)
-    for used, thing in needs:
-        if not _print_into(used, thing, printed, modules):
-            del printed[name]
-            return False
-    del printed[name]
-    printed[name] = text  # after what it calls
-    modules |= uses
-    return True
