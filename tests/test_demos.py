@@ -9,6 +9,7 @@ from helpers import need_dot, run_main
 
 from micrograd_like.cli import main
 from micrograd_like.demos import DEMOS, neuron, textbook
+from micrograd_like.demos._common import percent
 from micrograd_like.nn import ACTIVATIONS
 from micrograd_like.nn.datasets import make_moons
 
@@ -45,7 +46,7 @@ def test_the_final_numbers_are_those_of_the_last_logged_step(tmp_path, capsys):
     assert result["history"][-1] == (result["loss"], result["accuracy"])
     last_logged = next(line for line in out.splitlines() if "step 5/5" in line)
     assert f"loss {result['loss']:<8.4g}  accuracy {result['accuracy']:6.1%}" in last_logged
-    assert f"After 5 steps: loss {result['loss']:.4g}, training accuracy {result['accuracy']:.0%}" in out
+    assert f"After 5 steps: loss {result['loss']:.4g}, training accuracy {percent(result['accuracy'])}" in out
     assert "step k: the loss and training accuracy after k updates (step 0: before any)" in out
     X, labels = make_moons(100, noise=0.1, seed=1337)  # and they are the trained model's own
     scores = [result["model"](x).data for x in X]
@@ -136,8 +137,6 @@ def test_a_coin_toss_accuracy_is_marked_and_step_0_is_explained(initialisation_r
     small = results[0.1]
     assert small["end"]["score"] < 0.01 and small["history"][-1][1] != 0.5  # a "learnt" 57%: the signs of ~0
     row = next(line for line in out.splitlines() if line.split()[:1] == ["0.1"])
-    from micrograd_like.demos._common import percent
-
     assert f"{percent(small['history'][-1][1])}*" in row
     assert "* every score is within ±0.01 of 0" in out and "coin toss, not learning" in out
     assert all(r["history"][0][1] == 0.2 for r in results.values())  # below chance at every gain
@@ -165,11 +164,11 @@ def test_the_demos_page_states_what_the_init_and_spiral_demos_print(initialisati
     small, slow, right, three, large = results.values()
     assert "0.1x the signal and gradient vanish and the loss stays at 0.693: stalled" in init_row
     assert f"{small['history'][-1][0]:.3f}" == "0.693" and small["verdict"].startswith("stalled")
-    assert f"0.3x it falls to {slow['history'][-1][0]:.2f} ({slow['history'][-1][1]:.0%}): slow" in init_row
-    assert f"1x and 3x train ({right['history'][-1][1]:.0%}, {three['history'][-1][1]:.0%})" in init_row
+    assert f"0.3x it falls to {slow['history'][-1][0]:.2f} ({percent(slow['history'][-1][1])}): slow" in init_row
+    assert f"1x and 3x train ({percent(right['history'][-1][1])}, {percent(three['history'][-1][1])})" in init_row
     (first, _), (last, accuracy) = large["history"][0], large["history"][-1]
-    assert (f"at 10x {large['saturated']:.0%} of the units start saturated and the loss falls from "
-            f"{first:.0f} to {last:.2f} ({accuracy:.0%}): slow") in init_row
+    assert (f"at 10x {percent(large['saturated'])} of the units start saturated and the loss falls from "
+            f"{first:.0f} to {last:.2f} ({percent(accuracy)}): slow") in init_row
     spiral_row = next(line for line in readme.splitlines() if line.startswith("| `spiral` |"))
     result = DEMOS["spiral"].run(out=tmp_path)
     hits = round(result["accuracy"] * 90)
@@ -381,8 +380,6 @@ def test_an_overflow_in_training_is_a_divergence_too(tmp_path, capsys, monkeypat
 
 def test_every_percentage_a_demo_prints_rounds_a_half_the_same_way():
     """82.5% and 97.5% printed side by side must not go one down and one up (``:.0%`` does)."""
-    from micrograd_like.demos._common import percent
-
     assert [percent(x) for x in (0.825, 0.975, 0.125, 0.5, 0.994)] == ["83%", "98%", "13%", "50%", "99%"]
     assert format(0.825, ".0%") == "82%" and format(0.975, ".0%") == "98%"  # why: Python's own rounding
     package = Path(__file__).resolve().parent.parent / "micrograd_like" / "demos"
