@@ -14,6 +14,8 @@ at once, so Ctrl-C there is always answered by the command, and a notebook that 
 """
 
 import importlib
+import importlib.machinery
+import sys
 
 from . import offers
 
@@ -54,6 +56,46 @@ PROVIDED = {
 }
 for _offer, _where in PROVIDED.items():
     offers.provide(_offer, f"{__name__}.{_where}")
+
+# Where each module lived before the package was built in parts: code written for the flat
+# package (``from micrograd_like.optim import SGD``) still imports, and gets the module itself.
+MOVED = {
+    "autodiff": "engine.backward", "ops": "engine.ops", "modes": "engine.modes", "closures": "engine.backward",
+    "functional": "engine.functional", "checks": "engine.checks",
+    "optim": "nn.optim", "losses": "nn.losses", "datasets": "nn.datasets", "pytorch": "nn.pytorch",
+    "grids": "nn.grids",
+    "compiled": "compiler.compiled", "codegen": "compiler.source", "repeats": "compiler.repeats",
+    "dot": "drawing.dot", "viz": "drawing.graphs", "render": "drawing.render", "network": "drawing.network",
+    "projector": "drawing.projector",
+    "expression": "teach.expression", "naming": "teach.naming", "words": "teach.words", "steps": "teach.steps",
+    "forward": "teach.forward", "stepper": "teach.stepper", "quiz": "teach.quiz", "worksheet": "teach.worksheet",
+    "slideshow": "pages.slideshow", "export": "pages.export", "worksheet_pages": "pages.worksheets",
+    "files": "pages.files",
+    "widgets": "notebook.stepper_widget", "quiz_widget": "notebook.quiz_widget",
+    "playground": "notebook.playground", "playground_view": "notebook.playground_view",
+}
+
+
+class _OldHomes:
+    """Finds ``micrograd_like.OLD`` for each OLD of :data:`MOVED`: the module at its new home,
+    loaded on first import (``sys.modules`` then holds it under both names)."""
+
+    def find_spec(self, fullname: str, path=None, target=None):
+        package, _, old = fullname.rpartition(".")
+        if package != __name__ or old not in MOVED:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec):
+        module = importlib.import_module(f"{__name__}.{MOVED[spec.name.rpartition('.')[2]]}")
+        spec.loader_state = module.__spec__  # (the import system sets the old name's spec on it)
+        return module
+
+    def exec_module(self, module) -> None:
+        module.__spec__ = module.__spec__.loader_state  # it ran under its own name: its own spec again
+
+
+sys.meta_path.append(_OldHomes())
 
 # Each public name, and the module it comes from (a module's own name: the module itself).
 _HOME = {

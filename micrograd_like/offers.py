@@ -77,3 +77,5 @@ class offer:
     def __repr__(self) -> str:
         return f"<offer {self.name}>"
 
+
+

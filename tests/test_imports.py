@@ -215,3 +215,33 @@ def test_what_type_checkers_read_names_the_same_homes_as_the_lazy_loading():
             is_module = path.with_suffix(".py").exists() or (path / "__init__.py").exists()
             read[alias.name] = target if is_module else statement.module
     assert read == micrograd_like._HOME
+
+
+@pytest.mark.parametrize("old, new", sorted(__import__("micrograd_like").MOVED.items()))
+def test_a_module_that_moved_still_imports_under_its_old_name(old, new):
+    """Code written for the flat package (``from micrograd_like.optim import SGD``, as the README
+    of the time taught) runs unchanged, and gets the module itself, with its own name and spec."""
+    script = (f"import importlib, micrograd_like.{old} as old\n"
+              f"new = importlib.import_module('micrograd_like.{new}')\n"
+              "assert old is new, (old, new)\n"
+              f"assert new.__name__ == new.__spec__.name == 'micrograd_like.{new}'\n"
+              f"from micrograd_like.{old} import *\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_old_readmes_imports_still_work():
+    script = ("from micrograd_like.optim import SGD, Adam\n"
+              "from micrograd_like.losses import mse_loss\n"
+              "from micrograd_like.datasets import make_moons\n"
+              "from micrograd_like.quiz import Quiz\n"
+              "from micrograd_like.playground import Playground\n"
+              "from micrograd_like.worksheet import make_sheets\n"
+              "from micrograd_like.stepper import Stepper\n"
+              "from micrograd_like.viz import draw_dot\n"
+              "from micrograd_like.ops import register, Primitive\n"
+              "from micrograd_like.functional import grad\n"
+              "print(SGD.__module__, Playground.__module__)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["micrograd_like.nn.optim", "micrograd_like.notebook.playground"]
