@@ -414,3 +414,22 @@ def test_every_check_of_a_row_is_in_proportion_to_the_rows_size():
     rows = {n: ops.weighted_sum(n) for n in (200, 800)}
     small, large = (_calls(lambda row=row: _checked_again(row)) for row in rows.values())
     assert large <= 4.5 * small, (small, large)
+
+
+def test_a_row_giving_too_few_derivatives_is_refused_not_a_missing_gradient():
+    """A row whose local_grads forgets an operand's derivative used to give that operand no
+    gradient, silently (found in review): now the node is refused, naming the row."""
+    from micrograd_like import Value, apply, ops
+
+    short = ops.Primitive("product_of", "product_of", lambda x, y: x * y, lambda x, y, out: (y,),
+                          "product_of({0}, {1})", ("{1}", "{0}"))
+    bare = ops.Primitive("twice_of", "twice_of", lambda x: 2 * x, lambda x, out: 2.0, "twice_of({0})", ("2",))
+    listed = ops.Primitive("thrice_of", "thrice_of", lambda x: 3 * x, lambda x, out: [3.0], "thrice_of({0})", ("3",))
+    a, b = Value(2.0), Value(3.0)
+    with pytest.raises(TypeError, match=r"^product_of: local_grads gave 1 derivative\(s\) for 2 operand\(s\)"):
+        apply(short, a, b)
+    with pytest.raises(TypeError, match=r"^twice_of: local_grads gave 2.0, not one derivative per operand"):
+        apply(bare, a)
+    y = apply(listed, a)  # any sequence of the right length will do
+    y.backward()
+    assert a.grad == 3.0 and y.local_grads == (3.0,)

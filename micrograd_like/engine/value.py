@@ -388,6 +388,8 @@ def _apply(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise in_context(error, primitive, parents, local=True) from None
+    if type(local_grads) is not tuple or len(local_grads) != len(parents):
+        local_grads = _one_per_operand(primitive, local_grads, len(parents))
     return _node(out, primitive, parents, local_grads)
 
 
@@ -415,6 +417,20 @@ def _constant_node(data: float) -> Constant:
     return node
 
 
+def _one_per_operand(primitive: Primitive, local_grads: object, arity: int) -> tuple:
+    """A row's local derivatives as a tuple of one per operand, or a TypeError naming the row: a
+    derivative missing would silently give its operand no gradient."""
+    try:
+        local_grads = tuple(local_grads)
+    except TypeError:
+        raise TypeError(f"{primitive.name}: local_grads gave {local_grads!r}, not one derivative per "
+                        f"operand: it must return a tuple of {arity} numbers, d(out)/d(operand) each") from None
+    if len(local_grads) != arity:
+        raise TypeError(f"{primitive.name}: local_grads gave {len(local_grads)} derivative(s) for {arity} "
+                        f"operand(s): it must return one d(out)/d(operand) per operand")
+    return local_grads
+
+
 def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tuple[float, ...], out: float) -> Value:
     """_apply's slow path, inside no_grad() or detect_anomaly()."""
     mode = _mode()
@@ -424,6 +440,8 @@ def _apply_in_mode(primitive: Primitive, parents: tuple[Value, ...], inputs: tup
         local_grads = primitive.local_grads(*inputs, out)
     except (ArithmeticError, ValueError) as error:
         raise in_context(error, primitive, parents, local=True) from None
+    if type(local_grads) is not tuple or len(local_grads) != len(parents):
+        local_grads = _one_per_operand(primitive, local_grads, len(parents))
     if mode.checking and not all(map(math.isfinite, local_grads)):
         raise AnomalyError(
             f"{primitive.name} has local derivatives {local_grads!r} at {describe(parents)} (output {out!r})"
