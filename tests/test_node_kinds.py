@@ -97,3 +97,21 @@ def test_an_error_in_the_fast_path_is_reported_by_the_general_one():
         else:
             raise AssertionError("no error")
     assert math.isfinite((Value(1e150) * Value(1e150)).data)
+
+
+def test_a_node_of_another_kind_than_the_class_called_is_still_made_whole():
+    """Leaf(2.0, requires_grad=False) is a Constant, and a subclass called micrograd's way makes a
+    ClosureNode: Python runs __init__ only on an instance of the class called, so these came out
+    without data (found in review)."""
+    from micrograd_like.engine import Leaf, Value
+
+    class Tagged(Value):
+        pass
+
+    a = Value(1.0, label="a")
+    made = [Leaf(2.0, requires_grad=False), Constant(3.0, (a,), "op"), Tagged(4.0, requires_grad=False),
+            Tagged(5.0, (a,), "op")]
+    assert [type(v).__name__ for v in made] == ["Constant", "ClosureNode", "Constant", "ClosureNode"]
+    assert [v.data for v in made] == [2.0, 3.0, 4.0, 5.0]
+    assert made[1].parents == (a,) and made[1].op == "op"
+    assert type(Tagged(6.0)) is Tagged and Tagged(6.0).data == 6.0

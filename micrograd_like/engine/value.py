@@ -71,14 +71,20 @@ class Value:
 
     def __new__(cls, data: float = 0.0, *args: object, label: str = "", requires_grad: bool = True,
                 _children: Iterable[Value] = (), _op: str = "") -> Value:
-        label, requires_grad, children, _ = _arguments(args, label, requires_grad, _children, _op)
+        _, wants_grad, children, _ = _arguments(args, label, requires_grad, _children, _op)
         if children:  # micrograd's way: see ClosureNode, beside the chain rule that runs its closure
             from .backward import ClosureNode
 
-            return object.__new__(ClosureNode)
-        if not requires_grad:
-            return object.__new__(Constant)
-        return object.__new__(Leaf if cls is Value else cls)
+            kind = ClosureNode
+        elif not wants_grad:
+            kind = Constant
+        else:
+            kind = Leaf if cls is Value else cls
+        node = object.__new__(kind)
+        if not isinstance(node, cls):  # (Leaf(2.0, requires_grad=False) is a Constant, no Leaf):
+            # Python runs __init__ only on an instance of the class called, so it is run here
+            node.__init__(data, *args, label=label, requires_grad=requires_grad, _children=_children, _op=_op)
+        return node
 
     def __init__(self, data: float, *args: object, label: str = "", requires_grad: bool = True,
                  _children: Iterable[Value] = (), _op: str = "") -> None:
