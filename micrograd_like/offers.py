@@ -29,8 +29,8 @@ package, so every layer can offer.
 
 from __future__ import annotations
 
-import functools
 import importlib
+import types
 from collections.abc import Callable
 
 __all__ = ["offer", "provide", "provider"]
@@ -63,19 +63,23 @@ def provider(name: str) -> Callable:
 
 
 class offer:
-    """A method whose body is provided by a higher layer (see the module's docs)."""
+    """A method whose body is provided by a higher layer (see the module's docs).  Read on an
+    object, it is a bound method like any other, with the offer's docs (``help(L.backward_steps)``)."""
 
     def __init__(self, name: str, doc: str) -> None:
         self.name = name
+        self.__name__ = name.rpartition(".")[2]
+        self.__qualname__ = name
         self.__doc__ = doc
 
     def __get__(self, instance: object, owner: type | None = None):
         if instance is None:
             return self  # read on the class: the offer itself, with its docs
-        return functools.partial(provider(self.name), instance)
+        return types.MethodType(self, instance)
+
+    def __call__(self, obj: object, *args, **kwargs):
+        """Run the provider with ``obj`` first, as a method is (``Value.backward_steps(L)`` too)."""
+        return provider(self.name)(obj, *args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<offer {self.name}>"
-
-
-

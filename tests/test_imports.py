@@ -245,3 +245,37 @@ def test_the_old_readmes_imports_still_work():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["micrograd_like.nn.optim", "micrograd_like.notebook.playground"]
+
+
+def _offers_in_the_code() -> set[str]:
+    """The names the package's code offers (``offer("Value.backward_steps", ...)``) or asks a
+    provider for (``provider("Quiz.widget")``), read from its source."""
+    names = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("offer", "provider")
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                names.add(node.args[0].value)
+    return names - {"Shelf.size"}  # offers.py's own example
+
+
+def test_every_offer_is_provided_and_every_provider_is_there():
+    """A name misspelt on either side would only show when the method is called: the face's
+    PROVIDED names exactly what the code offers, and each provider imports and is callable."""
+    import importlib
+
+    import micrograd_like
+
+    assert _offers_in_the_code() == set(micrograd_like.PROVIDED)
+    for name, where in micrograd_like.PROVIDED.items():
+        module, _, function = where.partition(":")
+        assert callable(getattr(importlib.import_module(f"micrograd_like.{module}"), function)), name
+
+
+def test_an_offered_method_reads_as_a_method():
+    from micrograd_like import Value
+
+    L = Value(2.0, label="a") * Value(3.0, label="b")
+    assert L.backward_steps.__name__ == "backward_steps"
+    assert "Stepper` over this Value's backward pass" in L.backward_steps.__doc__
+    assert type(Value.backward_steps(L)).__name__ == "Stepper"  # called through the class, as any method
