@@ -255,8 +255,9 @@ class Leaf(Value):
 
 
 class Constant(Value):
-    """A Value that collects no gradient: a number in an operation, a detached Value, or any
-    Value made under :func:`no_grad`.  Its ``grad`` stays 0.0, so there is nothing to zero.
+    """A Value that collects no gradient: a number in an operation, a detached Value,
+    ``Value(x, requires_grad=False)``, or the result of an operation under :func:`no_grad` (a
+    ``Value(x)`` made there is still a leaf).  Its ``grad`` stays 0.0, so there is nothing to zero.
 
     >>> x = Value(2.0)
     >>> y = 3 * x

@@ -1,6 +1,6 @@
 """One chain-rule step of a backward pass as a record: :class:`Step`, and :class:`Undone`.
 
-The engine records each step it applies (:class:`micrograd_like.ChainRuleStep`: the
+The engine records each step it applies (:class:`micrograd_like.engine.backward.ChainRuleStep`: the
 numbers).  Here each record gets the names the stepper gives its nodes and its rule, kept as
 fields: the node and the operand it sends its gradient to, the local derivative's rule in
 words (apart from its number), the numbers, the running total.  Every sentence a step says
