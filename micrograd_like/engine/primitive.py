@@ -106,7 +106,9 @@ class Primitive:
       (``help(Value.tanh)``); the method's local derivative is written from the row.
 
     Every built-in function row is also a method of Value, of the name it is written with
-    (``x.tanh()``), made from the row when the engine loads: adding a row adds the method.
+    (``x.tanh()``), made from the row when the engine loads: adding a row to the table adds the
+    method.  A row registered at run time, or by a plugin, is called with ``apply(row, x)`` or
+    by name in an expression (``parse("row(x)")``), not as a method.
 
     A row that breaks one of these rules is refused when it is made, saying what to fix:
 
