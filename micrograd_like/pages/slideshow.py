@@ -355,14 +355,20 @@ def _render_all(render: Callable[[T], R], items: list[T], progress: Callable[[in
     if not items:
         return results
     pool = ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1))
+    futures: dict = {}
     try:
-        futures = {pool.submit(render, item): i for i, item in enumerate(items)}
+        for i, item in enumerate(items):
+            futures[pool.submit(render, item)] = i
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()
             if progress is not None:
                 progress(done, len(items))
-    finally:
-        pool.shutdown(cancel_futures=True)  # after an error: start no more drawings
+    except BaseException:  # an error, or Ctrl-C: start no more drawings, and wait for none
+        for future in futures:  # (none is left for the pool to run before Python exits)
+            future.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
 
 
