@@ -40,16 +40,17 @@ def _type_checking_only(tree: ast.Module) -> set[int]:
     return ids
 
 
-def every_import() -> list[tuple[str, str, int]]:
+def every_import(at_load_time: bool = False) -> list[tuple[str, str, int]]:
     """(importer, imported, line) for every import of one of the package's modules by another,
-    at the top of a file or inside a function alike; only ``TYPE_CHECKING`` imports are left out."""
+    at the top of a file or inside a function alike (only those at the top, ``at_load_time``);
+    ``TYPE_CHECKING`` imports are left out."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         importer = _module_name(path)
         package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
         tree = ast.parse(path.read_text(encoding="utf-8"))
         skipped = _type_checking_only(tree)
-        for node in ast.walk(tree):
+        for node in tree.body if at_load_time else ast.walk(tree):
             if id(node) in skipped:
                 continue
             if isinstance(node, ast.ImportFrom):
@@ -141,15 +142,8 @@ def test_no_module_imports_one_that_imports_it_back():
 def test_at_load_time_no_module_imports_one_that_imports_it_back():
     """The imports at the top of the files alone form no circle: any module can be loaded first."""
     graph: dict[str, set[str]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        importer = _module_name(path)
-        package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-                graph.setdefault(importer, set()).add(target)
-    seen: set[str] = set()
+    for importer, imported, _ in every_import(at_load_time=True):
+        graph.setdefault(importer, set()).add(imported)
 
     def reaches(start: str, goal: str) -> bool:
         stack, visited = [start], set()
@@ -164,7 +158,6 @@ def test_at_load_time_no_module_imports_one_that_imports_it_back():
 
     for importer, imported in ((a, b) for a, bs in graph.items() for b in bs):
         if imported != importer and not importer.startswith(imported + ".") and not imported.startswith(importer):
-            seen.add(importer)
             assert not reaches(imported, importer), f"{importer} and {imported} import each other at load time"
 
 
