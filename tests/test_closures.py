@@ -6,7 +6,7 @@ import math
 import pytest
 from examples import lecture_tanh, micrograd_readme, use_micrograds_operators
 
-from micrograd_like import MLP, Adam, Value, check_nodes, draw_dot, gradcheck
+from micrograd_like import MLP, Adam, Value, check_nodes, draw_dot, gradcheck, weighted_sum
 from micrograd_like.engine.backward import ChainRuleStep, backward
 
 
@@ -174,10 +174,20 @@ def test_code_may_keep_its_own_attributes_on_the_values_it_makes():
         v.op = "+"  # the graph's own views stay read-only
 
 
-def test_nodes_made_by_operations_have_no_room_for_own_attributes():
+def test_every_kind_of_node_keeps_attributes_of_your_own_as_micrograds_values_do():
     v = Value(1.0)
-    with pytest.raises(AttributeError):
-        (v * v)._seen = True  # they are made by the million: they keep their fields only
+    nodes = {"unary": v.tanh(), "binary": v * v, "many operands": weighted_sum([v, v], [v, v], 0.0),
+             "constant": Value(2.0, requires_grad=False), "closure": Value(2.0, (v,), "f")}
+    for kind, node in nodes.items():
+        node.note = kind  # a student's tag, EurekaLabs' _vis_color, an optimiser's state
+        node._seen = True
+        assert (node.note, node._seen) == (kind, True)
+        assert node.__dict__ == {"note": kind, "_seen": True}
+        with pytest.raises(AttributeError):
+            node.op = "+"  # the graph's own views stay read-only
+    loss = nodes["binary"] + nodes["unary"]
+    loss.backward()  # attributes of your own change nothing the engine computes
+    assert v.grad == pytest.approx(2.0 + (1 - v.tanh().data ** 2))
 
 
 class EurekaAdamW:

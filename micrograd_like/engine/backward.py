@@ -424,7 +424,7 @@ class ClosureNode(Value):
     refuses a graph that holds one.
     """
 
-    __slots__ = ("_parents", "_symbol", "__dict__")  # __dict__: the closure is assigned as out._backward
+    __slots__ = ("_parents", "_symbol")  # the closure, out._backward, goes in the __dict__ every Value has
     _local_grads = None  # the closure knows them (_edges reads None as "run the closure")
 
     @property
