@@ -129,6 +129,8 @@ _HOME = {
     "forward_walk": "teach.stepper",
     "Stepper": "teach.stepper",
     "name_nodes": "teach.naming",
+    "diagnose": "teach.misconceptions",
+    "Misconception": "teach.misconceptions",
     # neural networks
     "Module": "nn.modules",
     "Neuron": "nn.modules",
@@ -157,6 +159,7 @@ if TYPE_CHECKING:  # what editors and type checkers read; at run time __getattr_
     from .nn.modules import MLP, Layer, Module, Neuron
     from .nn.optim import SGD, Adam
     from .teach.expression import ExpressionError, parse
+    from .teach.misconceptions import Misconception, diagnose
     from .teach.naming import name_nodes
     from .teach.stepper import Stepper, backward_steps, forward_walk
 

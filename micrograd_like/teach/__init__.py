@@ -6,5 +6,6 @@
 - :mod:`.steps`: one chain-rule step as a record, and its words;
 - :mod:`.forward`: the forward pass in words;
 - :mod:`.stepper`: the backward pass replayed one step at a time (``L.backward_steps()``);
+- :mod:`.misconceptions`: the usual mistakes, each a wrong rule with its words, and ``diagnose``;
 - :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
 """
