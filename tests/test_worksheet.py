@@ -173,10 +173,13 @@ def test_cli_writes_every_file_and_may_write_over_its_own(tmp_path, capsys):
         assert status == 0, err
     names = sorted(p.relative_to(tmp_path / "class").as_posix() for p in (tmp_path / "class").rglob("*") if p.is_file())
     assert [n for n in names if not n.startswith(("graphs/", "."))] == [
-        "answers.html", "answers.json", "answers.md", "worksheets.html", "worksheets.md"]
+        "answers-template.csv", "answers.html", "answers.json", "answers.md", "worksheets.html", "worksheets.md"]
     key = json.loads((tmp_path / "class" / "answers.json").read_text())
     assert [k["student"] for k in key] == [1, 2, 3]
-    assert key == [s.answer_key() for s in make_sheets(template="lecture", students=3, seed=5)]
+    sheets = make_sheets(template="lecture", students=3, seed=5)
+    assert [{name: k[name] for name in ("student", "values", "forward", "grads")} for k in key] == [
+        s.answer_key() for s in sheets]  # the answer key's own keys, as before; grading's besides
+    assert [k["blanks"] for k in key] == [s.blanks() for s in sheets]
     markdown = (tmp_path / "class" / "answers.md").read_text()
     assert markdown.count("answer key") == 3 and "| `L` → `d` |" in markdown
     again = run_main(capsys, "worksheet", "--template", "lecture", "--students", "1", "-o", str(tmp_path / "class"))

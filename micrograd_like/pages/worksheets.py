@@ -6,7 +6,8 @@ writes, into one directory::
     worksheets.html  answers.html    each student from a new printed page (A4 or Letter)
     worksheets.md    answers.md      the same, for courses written in Markdown
     graphs/          each student's graph, blank and filled in, as SVG (the Markdown shows them)
-    answers.json     for graders: one object per student (values, forward, grads)
+    answers.json     for graders: one object per student (values, forward, grads; blanks, made_from)
+    answers-template.csv   a row per student, a column per blank, to fill in and grade
     worksheets.pdf   answers.pdf     with pdf=True, printed by headless Chromium
 
 The pages come from the Jinja2 templates ``micrograd_like/pages/templates/worksheet.html`` and
@@ -14,11 +15,20 @@ The pages come from the Jinja2 templates ``micrograd_like/pages/templates/worksh
 over a file this module did not write: a list of what it wrote stays in the directory
 (:data:`MANIFEST`), and any other file in the way is refused unless ``force``.  A symbolic link
 in the way is refused even then: nothing is ever written through one.
+
+Each object of ``answers.json`` holds what :meth:`Sheet.answer_key` gives (student, values,
+forward, grads), and for grading (:mod:`micrograd_like.pages.gradebook`) ``blanks``, every
+number the sheet asks for by the blank's name (``forward.e``, ``step3.local``, ``grads.a``), and
+``made_from``, what the sheets were made from (expression or template, calculator, seed), so
+that each student's sheet can be made again.  ``answers-template.csv`` has a column
+``student`` (filled in: 1 to N) and then one column per blank, named as ``blanks`` names them.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -43,10 +53,12 @@ try:
 except ImportError:  # Windows: two runs into one directory at once are not kept apart
     fcntl = None
 
-__all__ = ["write_worksheets", "planned_files", "graph_source", "PAPERS", "MANIFEST"]
+__all__ = ["write_worksheets", "planned_files", "graph_source", "key_object", "template_csv", "check_directory",
+           "digest", "manifest_text", "PAPERS", "MANIFEST", "TEMPLATE"]
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 MANIFEST = ".micrograd-like-worksheets"  # the files runs wrote, one a line: name, tab, SHA-256 of what was written
+TEMPLATE = "answers-template.csv"  # the class's answers to fill in, for micrograd-like grade
 GRAPH_WIDTH = 700.0  # CSS pixels: the width of the page inside its margins (186 mm)
 GRAPH_HEIGHT = 250.0  # CSS pixels (66 mm): the rest of the page is for the tables ...
 GRAPH_MAX_HEIGHT = 400.0  # ... but a tall drawing may take up to 106 mm (the tables flow on) ...
@@ -211,14 +223,35 @@ def _view(sheet: Sheet, answers: bool, svg: str, graph_file: str) -> dict:
 
 def planned_files(students: int, pdf: bool) -> list[str]:
     """The files (relative to the output directory) that writing ``students`` sheets makes."""
-    names = ["worksheets.html", "answers.html", "worksheets.md", "answers.md", "answers.json"]
+    names = ["worksheets.html", "answers.html", "worksheets.md", "answers.md", "answers.json", TEMPLATE]
     names += ["worksheets.pdf", "answers.pdf"] if pdf else []
     width = max(2, len(str(students)))
     names += [f"graphs/{kind}-{k:0{width}d}.svg" for k in range(1, students + 1) for kind in ("worksheet", "answers")]
     return names
 
 
-def _digest(path: Path) -> str:
+def key_object(sheet: Sheet) -> dict:
+    """One student's object of ``answers.json``: the answer key, every blank by name, and what the
+    sheet was made from."""
+    return {**sheet.answer_key(), "blanks": sheet.blanks(), "made_from": dict(sheet.made_from)}
+
+
+def template_csv(sheets: list[Sheet]) -> str:
+    """``answers-template.csv``: the header ``student`` and each blank's name, then a row per
+    student with only the student's number filled in.  A name beyond ASCII (a variable in
+    Hebrew) gets a UTF-8 byte order mark first: without one, Excel reads the file as its
+    own legacy encoding."""
+    names = list(sheets[0].blanks()) if sheets else []
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")  # CSV's own line ends (RFC 4180), as Excel writes them
+    writer.writerow(["student", *names])
+    for sheet in sheets:
+        writer.writerow([sheet.student, *[""] * len(names)])
+    return ("" if text.getvalue().isascii() else "\ufeff") + text.getvalue()
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of the file's bytes, as the manifest records it."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -227,21 +260,21 @@ def _read_manifest(manifest: Path) -> dict[str, str | None]:
     run was about to write when it stopped (its contents unknown, but ours: a run failed part way)."""
     ours: dict[str, str | None] = {}
     for line in manifest.read_text(encoding="utf-8").splitlines():
-        name, _, digest = line.partition("\t")
+        name, _, sha = line.partition("\t")
         if name:
-            ours[name] = digest or None
+            ours[name] = sha or None
     return ours
 
 
-def _manifest_text(ours: dict[str, str | None]) -> str:
-    return "".join(f"{name}\t{digest}\n" if digest else f"{name}\n" for name, digest in ours.items())
+def manifest_text(ours: dict[str, str | None]) -> str:
+    return "".join(f"{name}\t{sha}\n" if sha else f"{name}\n" for name, sha in ours.items())
 
 
 def _changed(directory: Path, ours: dict[str, str | None]) -> list[str]:
     """The files of ours that someone changed since a run wrote them (an answer key annotated,
     a page edited): theirs now, never removed, and overwritten only with ``force``."""
-    return [name for name, digest in ours.items()
-            if digest and plain_file(directory / name) and _digest(directory / name) != digest]
+    return [name for name, written in ours.items()
+            if written and plain_file(directory / name) and digest(directory / name) != written]
 
 
 @contextmanager
@@ -264,18 +297,20 @@ def _one_run_at_a_time(directory: Path, notify: Callable[[str], None]) -> Iterat
         os.close(descriptor)  # and with it the lock
 
 
-def _check_directory(directory: Path, names: list[str], force: bool) -> dict[str, str | None]:
-    """Refuse to write over files this module did not write, or wrote and someone changed since
-    (unless ``force``); return the files earlier runs wrote, from the manifest."""
-    links = [name for name in (".", "graphs", MANIFEST, *names) if (directory / name).is_symlink()]
+def check_directory(directory: Path, names: list[str], force: bool, *, manifest: str = MANIFEST,
+                    command: str = "worksheet", folders: tuple[str, ...] = ("graphs",)) -> dict[str, str | None]:
+    """Refuse to write over files ``micrograd-like COMMAND`` did not write, or wrote and someone
+    changed since (unless ``force``); return the files earlier runs wrote, from the ``manifest``
+    (a file in ``directory``).  ``folders`` are the folders inside it the command writes into."""
+    links = [name for name in (".", *folders, manifest, *names) if (directory / name).is_symlink()]
     if links:  # its target is not in the directory, whatever the manifest says, and may be anyone's
         raise WorksheetError(f"cannot write {directory / links[0]}: it is a symbolic link, and micrograd-like "
-                             "worksheet never writes through one, even with --force: remove it, or choose "
+                             f"{command} never writes through one, even with --force: remove it, or choose "
                              "another directory")
-    manifest = directory / MANIFEST
-    ours = _read_manifest(manifest) if manifest.is_file() else {}
-    if manifest.exists() and not manifest.is_file():
-        raise WorksheetError(f"cannot write {manifest}: it is a directory")
+    listed = directory / manifest
+    ours = _read_manifest(listed) if listed.is_file() else {}
+    if listed.exists() and not listed.is_file():
+        raise WorksheetError(f"cannot write {listed}: it is a directory")
     in_the_way = [name for name in names if (directory / name).exists() and name not in ours]
     directories = [name for name in in_the_way if (directory / name).is_dir()]
     if directories:
@@ -283,11 +318,11 @@ def _check_directory(directory: Path, names: list[str], force: bool) -> dict[str
     if in_the_way and not force:
         more = f" and {len(in_the_way) - 1} more" if len(in_the_way) > 1 else ""
         raise WorksheetError(f"{directory} already holds {in_the_way[0]}{more}, not written by micrograd-like "
-                             "worksheet: choose another directory, or add --force to overwrite")
+                             f"{command}: choose another directory, or add --force to overwrite")
     changed = [name for name in _changed(directory, ours) if name in names]
     if changed and not force:
         more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
-        raise WorksheetError(f"{directory / changed[0]}{more} was changed since micrograd-like worksheet wrote it: "
+        raise WorksheetError(f"{directory / changed[0]}{more} was changed since micrograd-like {command} wrote it: "
                              "move it away to keep it, or add --force to overwrite")
     return ours
 
@@ -315,10 +350,10 @@ def write_worksheets(sheets: list[Sheet], directory: str | Path, *, pdf: bool = 
     directory = Path(directory)
     names = planned_files(len(sheets), pdf)
     if directory.exists() or directory.is_symlink():
-        _check_directory(directory, names, force)  # refused before anything is made
+        check_directory(directory, names, force)  # refused before anything is made
     (directory / "graphs").mkdir(parents=True, exist_ok=True)
     with _one_run_at_a_time(directory, notify):
-        ours = _check_directory(directory, names, force)  # again: as the run before this one left it
+        ours = check_directory(directory, names, force)  # again: as the run before this one left it
         _write(sheets, directory, names, ours, pdf, paper, progress, notify, program)
     return [(directory / name).resolve() for name in names]
 
@@ -329,7 +364,7 @@ def _write(sheets: list[Sheet], directory: Path, names: list[str], ours: dict[st
     """Write the files (see :func:`write_worksheets`), holding the directory's lock."""
     # The manifest first, naming what this run is about to write as well as what the last one wrote:
     # whatever happens next, every file of ours in the directory is listed as ours.
-    write_over(directory / MANIFEST, _manifest_text({**ours, **dict.fromkeys(names)}))
+    write_over(directory / MANIFEST, manifest_text({**ours, **dict.fromkeys(names)}))
     views: dict[bool, list[dict]] = {False: [], True: []}
     graphs = iter(name for name in names if name.startswith("graphs/"))
     for done, sheet in enumerate(sheets, start=1):
@@ -346,12 +381,13 @@ def _write(sheets: list[Sheet], directory: Path, names: list[str], ours: dict[st
         context = {"sheets": views[answers], "answers": answers, "title": title, "paper": PAPERS[paper]}
         write_over(directory / f"{stem}.html", html.get_template("worksheet.html").render(context))
         write_over(directory / f"{stem}.md", markdown.get_template("worksheet.md").render(context))
-    key = [sheet.answer_key() for sheet in sheets]
+    key = [key_object(sheet) for sheet in sheets]
     write_over(directory / "answers.json", json.dumps(key, indent=1, ensure_ascii=False) + "\n")
+    write_over(directory / TEMPLATE, template_csv(sheets))
     if pdf:
         for stem in ("worksheets", "answers"):
             print_pdf(directory / f"{stem}.html", directory / f"{stem}.pdf", program)
-    written: dict[str, str | None] = {name: _digest(directory / name) for name in names}
+    written: dict[str, str | None] = {name: digest(directory / name) for name in names}
     changed, removed = set(_changed(directory, ours)), []
     for old in [name for name in ours if name not in written]:  # what an earlier run wrote and this one did not
         if not (_OURS.fullmatch(old) and plain_file(directory / old)):
@@ -367,7 +403,7 @@ def _write(sheets: list[Sheet], directory: Path, names: list[str], ours: dict[st
         notify("removed what an earlier run wrote and this one did not, unchanged since: "
                f"{', '.join(removed[:3])}{more}"
                + (" (--pdf prints the PDFs again)" if any(name.endswith(".pdf") for name in removed) else ""))
-    write_over(directory / MANIFEST, _manifest_text(written))
+    write_over(directory / MANIFEST, manifest_text(written))
 
 
 def chromium() -> str:

@@ -17,6 +17,18 @@ disagree with ``backward()``.
 >>> sorted(key)
 ['forward', 'grads', 'student', 'values']
 
+Every number a student fills in is a *blank* with a name of its own (:meth:`Sheet.blanks`):
+``forward.v1`` for a forward value, ``step3.local``, ``step3.upstream``, ``step3.contribution``
+and ``step3.total`` for the parts of backward step 3, ``grads.a`` for a gradient the sheet asks
+for.  The names are the same on every student's sheet, and are the columns of the class's
+``answers-template.csv``; :func:`remake_sheet` builds a student's sheet again from what
+``answers.json`` records of it (the expression or template, and the student's values).
+
+>>> list(sheet.blanks())[:5]
+['forward.v1', 'forward.v2', 'forward.L', 'step1.local', 'step1.upstream']
+>>> remake_sheet(sheet.made_from, sheet.values, sheet.student).blanks() == sheet.blanks()
+True
+
 Values are small integers or halves; every intermediate result, local derivative and gradient
 must be a multiple of 1/8 no larger than :data:`LARGEST` (so it is exact, short and small), and
 a draw that fails that, or leaves a function's domain, is drawn again.  Functions other than
@@ -40,9 +52,11 @@ from ..engine import ops
 from ..engine.backward import topological_order
 from ..engine.value import Value
 from .expression import ExpressionError, parse, variables_in
+from .steps import Step
 
 __all__ = ["Sheet", "ForwardRow", "BackwardRow", "LayerQuestion", "WorksheetError", "make_sheets",  # noqa: F822
-           "TEMPLATES", "BY_HAND", "LARGEST", "MAX_STEPS", "MAX_ROWS", "number_text"]  # (BY_HAND: __getattr__)
+           "TEMPLATES", "BY_HAND", "LARGEST", "MAX_STEPS", "MAX_ROWS", "number_text",
+           "remake_sheet", "forward_blank", "step_blank", "grad_blank", "STEP_PARTS"]  # (BY_HAND: __getattr__)
 
 
 
@@ -64,6 +78,22 @@ MAX_ROWS = 20  # rows of the forward and backward tables together that a sheet c
 ATTEMPTS = 2000  # draws tried per student before giving up
 POOL = (1.0, 2.0, 3.0, 4.0, 5.0, 0.5, 1.5, 2.5)  # the input values (and their negatives)
 TEMPLATES = ("lecture", "neuron", "two-layer")
+STEP_PARTS = ("local", "upstream", "contribution", "total")  # the blanks of one row of the backward table
+
+
+def forward_blank(name: str) -> str:
+    """The name of the blank for a node's forward value: ``forward.e``."""
+    return f"forward.{name}"
+
+
+def step_blank(number: int, part: str) -> str:
+    """The name of one blank of backward step ``number`` (a part of :data:`STEP_PARTS`): ``step3.local``."""
+    return f"step{number}.{part}"
+
+
+def grad_blank(name: str) -> str:
+    """The name of the blank for a gradient the sheet asks for: ``grads.a``."""
+    return f"grads.{name}"
 
 
 class WorksheetError(ValueError):
@@ -123,11 +153,34 @@ class Sheet:
     layers: list[LayerQuestion] = field(default_factory=list)  # the two-layer template's questions
     notes: list[str] = field(default_factory=list)
     calculator: bool = False
+    steps: list[Step] = field(default_factory=list, repr=False)  # the stepper's steps, backward's own pass
+    made_from: dict = field(default_factory=dict)  # expression or template, calculator: what remake_sheet needs
 
     def answer_key(self) -> dict:
         """The answers as graders read them (one object of ``answers.json``)."""
         return {"student": self.student, "values": dict(self.values),
                 "forward": {row.name: row.value for row in self.forward}, "grads": dict(self.grads)}
+
+    @property
+    def asked_grads(self) -> list[str]:
+        """The gradients the sheet asks for, in its order: the inputs' (section 3), or on a sheet
+        of layer questions every entry of those questions."""
+        if not self.layers:
+            return list(self.values)
+        names = [name for question in self.layers for row in question.rows for name, _ in row]
+        return list(dict.fromkeys(names))
+
+    def blanks(self) -> dict[str, float]:
+        """Every number the student fills in, by the blank's name, in the sheet's order: the
+        forward table, each row of the backward table (local derivative, upstream,
+        contribution, running total), then the gradients asked for.  (The drawing repeats
+        these numbers; the tables are what is graded.)"""
+        blanks = {forward_blank(row.name): row.value for row in self.forward}
+        for row in self.backward:
+            for part in STEP_PARTS:
+                blanks[step_blank(row.number, part)] = getattr(row, part)
+        blanks.update((grad_blank(name), self.grads[name]) for name in self.asked_grads)
+        return blanks
 
 
 def number_text(x: float, calculator: bool = False) -> str:
@@ -341,7 +394,8 @@ def _sheet(recipe: _Recipe, values: dict[str, float], student: int) -> Sheet:
     by_name = {names[node]: node for node in order}
     expression = recipe.shown if given else f"{names[root]} = {recipe.shown}"
     return Sheet(student, recipe.title, expression, dict(values), root, names, forward, backward, grads,
-                 recipe.layers(by_name) if recipe.layers else [], list(recipe.notes), recipe.calculator)
+                 recipe.layers(by_name) if recipe.layers else [], list(recipe.notes), recipe.calculator,
+                 list(steps.steps))
 
 
 def _some_entry_not_zero(question: LayerQuestion) -> bool:
@@ -388,6 +442,7 @@ def make_sheets(expression: str | None = None, *, template: str | None = None, s
     if not isinstance(students, int) or isinstance(students, bool) or students < 1:
         raise WorksheetError(f"the number of students must be a positive whole number, got {students!r}")
     recipe = _template_recipe(template, calculator) if template else _expression_recipe(expression, calculator)
+    made_from = {"expression": expression, "template": template, "calculator": calculator, "seed": seed}
     rng = random.Random(seed if seed >= 0 else str(seed))  # Random(-7) would be Random(7): "-7" is a seed of its own
     sheets: list[Sheet] = []
     seen: set[tuple[float, ...]] = set()
@@ -410,6 +465,7 @@ def make_sheets(expression: str | None = None, *, template: str | None = None, s
                                      f"steps (at most {MAX_STEPS} steps, {MAX_ROWS} together); "
                                      "use a shorter expression")
             if _workable(sheet):
+                sheet.made_from = dict(made_from)
                 seen.add(key)
                 sheets.append(sheet)
                 break
@@ -428,3 +484,27 @@ def _no_values(recipe: _Recipe, student: int, calculator: bool) -> str:
     limits = f"numbers within ±{LARGEST:g}" + ("" if calculator else ", in eighths")
     return (f"no workable values for {what!r} in {ATTEMPTS} draws ({limits}, no domain errors): "
             + ("use a simpler expression" if calculator else "use a simpler expression, or add --calculator"))
+
+
+def remake_sheet(made_from: dict, values: dict[str, float], student: int) -> Sheet:
+    """A student's sheet built again: ``made_from`` as :attr:`Sheet.made_from` records it (what
+    ``answers.json`` keeps), ``values`` the student's.  A WorksheetError if it cannot be made."""
+    try:
+        expression, template, calculator = (made_from[k] for k in ("expression", "template", "calculator"))
+    except (KeyError, TypeError):
+        raise WorksheetError("the record of how the sheet was made needs its expression, template and "
+                             "calculator") from None
+    if (expression is None) == (template is None) or not isinstance(calculator, bool):
+        raise WorksheetError("the record of how the sheet was made needs an expression or a template (one of "
+                             "them), and calculator true or false")
+    recipe = _template_recipe(template, calculator) if template else _expression_recipe(expression, calculator)
+    if not isinstance(values, dict) or set(values) != set(recipe.inputs):
+        raise WorksheetError(f"student {student}'s values must name {', '.join(recipe.inputs)}")
+    try:
+        sheet = _sheet(recipe, {name: float(values[name]) for name in recipe.inputs}, student)
+    except WorksheetError:
+        raise
+    except (ArithmeticError, ValueError, TypeError) as error:
+        raise WorksheetError(f"student {student}'s sheet cannot be made again from its values: {error}") from None
+    sheet.made_from = dict(made_from)
+    return sheet
