@@ -347,7 +347,13 @@ if pid == 0:
 read_until(controller, b"drawing 2")  # drawing has begun ("drawing 20 of 799", or later)
 os.write(controller, b"\x03")
 said = read_until(controller, b"the end of its output")
-ended, status = os.waitpid(pid, os.WNOHANG)
+# The terminal closes as the program's last process lets go of it, a moment before the
+# program can be waited for: give it that moment (up to 60 s), not none.
+for _ in range(600):
+    ended, status = os.waitpid(pid, os.WNOHANG)
+    if ended:
+        break
+    select.select([], [], [], 0.1)
 if not ended:
     os.kill(pid, 9)
     os.waitpid(pid, 0)
@@ -356,9 +362,6 @@ print(json.dumps({"ended": bool(ended), "status": os.waitstatus_to_exitcode(stat
 """
 
 
-@pytest.mark.skip(reason="known to fail about one run in four inside the test run (Ctrl-C while the drawings "
-                         "render in threads is sometimes not answered within 60 s), never from a shell: "
-                         "kept, to be mended, not counted until it is")
 def test_ctrl_c_while_drawing_a_long_pass_leaves_no_file(tmp_path):
     """In a real terminal: Ctrl-C once the progress line shows; one line, no file, no empty folder."""
     need_dot()
