@@ -35,7 +35,7 @@ def test_a_scripted_session_with_mistakes_ends_with_the_right_score_and_hints():
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[-1] == "score: 16/18"
-    assert ("  not quite. Check the sign. Hint: the rule is d((a*b + c)*f)/d(a*b + c) = f, "
+    assert ("  not quite. The size is right, the sign is not. Hint: the rule is d((a*b + c)*f)/d(a*b + c) = f, "
             "with the numbers of the forward pass. Try again.") in lines
     assert "  local derivative d((a*b + c)*f)/d(a*b + c) = ? -2" in lines  # the answer echoed after its prompt
     assert "  right: d((a*b + c)*f)/d(a*b + c) = f = -2.0" in lines
@@ -50,6 +50,18 @@ def test_a_scripted_session_with_mistakes_ends_with_the_right_score_and_hints():
         "  step 6/6, the contribution (upstream × local = (-2.0) * 2.0 = -4.0): answer shown",
         "score: 16/18",
     ]
+
+
+def test_a_forgotten_upstream_gradient_is_named_before_the_hint():
+    contribution = ["-2", "4", "-2", "-2", "6", "-4"]  # upstream × local at each of the 6 steps
+    answers = [*contribution[:4], "-3", "6", *contribution[5:]]  # step 5: b = -3 alone, then right
+    result = quiz(*LECTURE, "--ask", "contribution", answers=answers)
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    said = next(line for line in lines if line.startswith("  not quite."))
+    assert said.startswith("  not quite. You gave the local derivative d(a*b)/da = b = -3.0 alone: the contribution "
+                           "is upstream × local, and the upstream gradient dL/d(a*b) = -2.0 is missing. Hint: ")
+    assert lines[-1] == "score: 6/6"
 
 
 def test_an_answer_that_is_not_a_number_is_asked_again_and_not_counted():

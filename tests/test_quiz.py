@@ -106,8 +106,8 @@ def test_a_first_wrong_answer_gets_a_hint_and_a_second_try():
 def test_a_second_wrong_answer_shows_the_answer_and_why_and_moves_on():
     quiz, graph = lecture_quiz(ask=("local",))
     assert quiz.answer("1").verdict == "hint"
-    feedback = quiz.answer("2")
-    assert feedback.verdict == "shown"
+    feedback = quiz.answer("3")  # no misconception the catalogue knows gives 3
+    assert feedback.verdict == "shown" and feedback.misconception is None
     assert feedback.text == "not quite: the answer is -2.0: d(d*f)/dd = f = -2.0"
     assert quiz.question is quiz.questions[1] and quiz.score == (0, 1)
     assert graph["d"].grad == -2.0  # the step is applied all the same
@@ -338,18 +338,44 @@ def test_in_a_jupyter_kernel_steps_quiz_is_the_widget():
     assert "not quite. Hint" in words and words.endswith("'1/1',\n 3.0)")
 
 
-def test_the_usual_confusions_are_named_in_the_hint():
+def test_the_usual_confusions_are_named_in_the_hint_and_recorded():
     quiz, _ = lecture_quiz()
     for question in quiz.questions[:6]:  # steps 1 and 2
         quiz.answer(str(question.expected))
-    assert quiz.answer("-2").text.startswith("not quite. That is the contribution (upstream × local)")  # step 3
+    feedback = quiz.answer("-2")  # step 3's local derivative is 1; -2 is upstream × local
+    assert feedback.text.startswith("not quite. That is the contribution, upstream × local: ")
+    assert feedback.misconception.name == "local_with_upstream" and "Hint:" in feedback.text
     quiz.answer("1"), quiz.answer("-2")
-    assert quiz.answer("2").text.startswith("not quite. Check the sign. Hint:")  # e.grad is -2.0
+    feedback = quiz.answer("2")  # e.grad is -2.0
+    assert feedback.text.startswith("not quite. The size is right, the sign is not. Hint:")
+    assert feedback.misconception.name == "sign_slip"
     x = Value(3.0, label="x")
     twice = Quiz((x * x).backward_steps(), ask="grad")
     twice.answer("3")
-    assert twice.answer("3").text.startswith("not quite. That is this step's contribution alone")  # 3 + 3
-    assert "Hint" in Quiz((x * x).backward_steps(), ask="grad").answer("5").text
+    feedback = twice.answer("3")  # 3 + 3: the second path forgotten
+    assert feedback.text.startswith("not quite. X is used on 2 paths, and its gradient is the sum over all of them")
+    assert feedback.misconception.name == "one_path"
+    feedback = Quiz((x * x).backward_steps(), ask="grad").answer("5")
+    assert "Hint" in feedback.text and feedback.misconception is None
+
+
+def test_a_misconception_is_named_before_the_answer_when_the_answer_is_shown():
+    quiz, _ = lecture_quiz(ask="contribution")
+    for question in quiz.questions[:4]:
+        quiz.answer(str(question.expected))
+    assert quiz.answer("-3").misconception.name == "forgot_upstream"  # step 5: dL/de = -2 times b = -3 is 6
+    feedback = quiz.answer("-3")
+    assert feedback.verdict == "shown" and feedback.misconception.name == "forgot_upstream"
+    assert feedback.text.startswith("not quite. You gave the local derivative d(a*b)/da = b = -3.0 alone: ")
+    assert feedback.text.endswith("The answer is 6.0: upstream × local = (-2.0) * (-3.0) = 6.0")
+    assert quiz.mistakes[-1] is feedback
+
+
+def test_a_quiz_of_one_try_shows_the_answer_at_the_first_wrong_one():
+    quiz = Quiz(lecture()["L"].backward_steps(), "local", tries=1)
+    assert quiz.answer("3").verdict == "shown" and quiz.score == (0, 1)
+    with pytest.raises(ValueError, match="tries is how many answers"):
+        Quiz(lecture()["L"].backward_steps(), tries=0)
 
 
 def test_a_hint_never_gives_a_plain_number_rule_away():

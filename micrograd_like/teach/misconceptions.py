@@ -323,13 +323,13 @@ _BUILT_IN = (
     Misconception(
         "local_with_upstream", "the local derivative given as the contribution, multiplied by the upstream gradient",
         ("local",), lambda step, ask: step.contribution,
-        "that is the contribution, {arithmetic}: the local derivative {local_name} is the node's own "
+        "that is the contribution, upstream × local: the local derivative {local_name} is the node's own "
         "slope, without the upstream gradient {upstream_name} = {upstream}"),
     Misconception(
         "one_path", "a node used on several paths given the gradient of this path alone, not the sum over them",
         ("grad",), _one_path,
         "{parent} is used on {shares} paths, and its gradient is the sum over all of them: {parent_grad} holds "
-        "{before} already, and this step adds {contribution} to it"),
+        "{before} already, from the paths before this one"),
     Misconception(
         "overwrote_total", "the running total overwritten by the contribution instead of added to",
         ("grad",), _overwrote_total,
@@ -338,33 +338,34 @@ _BUILT_IN = (
     Misconception(
         "wrong_sign", "the minus sign of a subtraction, a negation or a divisor's derivative dropped",
         BLANKS, _from_local(_flipped_sign),
-        "check the sign: the rule {rule} has a minus sign, so {local_name} = {local}"),
+        "check the sign: {parent} is subtracted, negated or divided by in {formula}, so the local derivative "
+        "{local_name} has a minus sign in it"),
     Misconception(
         "constant_grad", "the derivative taken with respect to a constant operand, as if it took a gradient",
         BLANKS, _from_local(_constant_grad),
         "that is the slope with respect to the constant {constant}, which takes no gradient: this step sends "
-        "the gradient to {parent}, with {derivative}"),
+        "the gradient to {parent}, and asks for {local_name}"),
     Misconception(
         "own_value", "in a product, the operand's own value taken instead of the other factor's",
         BLANKS, _from_local(_own_value),
         "you used {parent}'s own value, {operand_value}: the slope of a product along one factor is the other "
-        "factor, {derivative}"),
+        "factor: {rule}"),
     Misconception(
         "derivative_of_input", "tanh, sigmoid, exp or tan's derivative computed from the input instead of the output",
         BLANKS, _from_local(_derivative_of_input),
-        "you put the input {parent} = {operand_value} where the rule uses the output {node} = {out}: {derivative}"),
+        "you put the input {parent} = {operand_value} where the rule {rule} uses the output {node} = {out}"),
     Misconception(
         "relu_side", "relu's derivative taken from the wrong side of 0 (1 where the input is not positive, or 0 "
         "where it is)", BLANKS, _from_local(_relu_side),
         "relu lets the gradient through only where its input is positive, and {parent} = {operand_value}: "
-        "{derivative}"),
+        "{rule}"),
     Misconception(
         "power_rule", "the power rule without lowering the exponent: n*x**n instead of n*x**(n-1)",
         BLANKS, _from_local(_power_rule),
-        "the exponent comes down and goes down by one: {derivative}"),
+        "the exponent comes down and goes down by one: {rule}"),
     Misconception(
         "sign_slip", "the right size with the wrong sign", BLANKS, _sign_slip,
-        "the size is right but the sign is not: {blank} is {right}"),
+        "the size is right, the sign is not"),
 )
 
 

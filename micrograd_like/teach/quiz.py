@@ -39,11 +39,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..offers import provider
+from .digits import digits_needed
 from .expression import comma_advice
 from .forward import ForwardWalk
+from .misconceptions import BLANK_NAMES, BLANKS, Misconception, diagnose
 from .stepper import Stepper
 from .steps import Step
-from .words import DIGITS, EXACT, SUM, digits_for
+from .words import DIGITS, SUM, digits_for
 from .words import num as _num
 from .words import product_text as _product
 
@@ -53,8 +55,8 @@ if TYPE_CHECKING:  # the notebook front end needs ipywidgets, imported only when
 __all__ = ["Quiz", "Question", "Feedback", "Score", "NotANumberError", "QUESTIONS", "REL_TOL", "ABS_TOL",
            "read_number", "check_ask", "quiz", "run"]
 
-QUESTIONS = ("local", "contribution", "grad")  # what can be asked at each step, in the order asked
-QUESTION_NAMES = {"local": "the local derivative", "contribution": "the contribution", "grad": "the new gradient"}
+QUESTIONS = BLANKS  # what can be asked at each step, in the order asked: local, contribution, grad
+QUESTION_NAMES = BLANK_NAMES
 
 # An answer is right when it is within 0.1% of the answer (relative tolerance) or within 1e-6
 # of it (absolute tolerance, for answers at or near zero).  The quiz shows every number with
@@ -174,11 +176,15 @@ class Feedback:
     'hint'          a first wrong answer: ``text`` gives a hint, the same question is asked again
     'shown'         a second wrong answer: ``text`` gives the answer and why; the quiz moves on
     'not a number'  the answer could not be read: it is not counted, the question is asked again
+
+    ``misconception`` is the :class:`~micrograd_like.teach.misconceptions.Misconception` a wrong
+    answer comes from, if it is one the catalogue knows (its words begin ``text``).
     """
 
     verdict: str
     text: str
     question: Question
+    misconception: Misconception | None = None
 
     @property
     def correct(self) -> bool:
@@ -264,93 +270,6 @@ def _local_hint(stepper: Stepper, step: Step) -> str | None:
     return f"nudge it: {nudge}, by how much does {node} grow? The local derivative is that growth divided by h"
 
 
-# -- the digits a student computes with ----------------------------------------------------------------
-# A student computes each answer from the numbers the quiz shows, not from the floats behind
-# them: 1 - 0.99933² (tanh(4.0) to 5 digits) is 0.1% off 1 - tanh(4.0)², and 1.0 + (-1.0)
-# is not 1.0000123 + (-1.0).  So each step's numbers are shown with as many digits as make
-# every answer computed from them land within half the tolerance of the true one: the other
-# half is for the student's own rounding, and a wrong answer a little further off is still
-# wrong.
-
-
-def _error(x: float, digits: int) -> float:
-    """How far ``x`` written with ``digits`` significant digits is from ``x``."""
-    shown = float(_num(x, digits))
-    return abs(shown - x) if math.isfinite(shown) and math.isfinite(x) else 0.0
-
-
-def _read(step: Step) -> set[int]:
-    """The operands whose numbers the step's rule reads: d(a*b)/da = b reads b (and a, to be sure)."""
-    if step.closure or step.node.primitive is None:
-        return {step.operand}
-    return {step.operand, *step.node.primitive.partners(step.operand)}
-
-
-def _local_error(step: Step, digits: int) -> float:
-    """How far off the local derivative comes out when computed from the forward pass's numbers
-    written with ``digits`` digits: each number rounded in turn (the output, or each operand,
-    with the output read from the forward pass or worked out again), the effects added up.
-    A rule that is a number, or a closure's measured slope, is not computed from them."""
-    node = step.node
-    if step.closure or step.rule_is_number or node.primitive is None:
-        return 0.0
-    primitive, operands, out = node.primitive, [p.data for p in node.parents], node.data
-
-    def off(inputs: list[float], output: float) -> float:
-        try:
-            return abs(float(primitive.local_grads(*inputs, output)[step.operand]) - step.local)
-        except (ArithmeticError, ValueError, TypeError):
-            return math.inf  # rounded out of the rule's domain: more digits
-
-    total = off(operands, float(_num(out, digits))) if _error(out, digits) else 0.0
-    for i in _read(step):
-        x = operands[i]
-        if _error(x, digits):
-            rounded = [*operands[:i], float(_num(x, digits)), *operands[i + 1:]]
-            try:
-                again = float(primitive.forward(*rounded))
-            except (ArithmeticError, ValueError, TypeError):
-                return math.inf
-            total += max(off(rounded, out), off(rounded, again))
-    return total
-
-
-def _step_digits(step: Step, ask: tuple[str, ...], room: Callable[[float], float]) -> int:
-    """The fewest significant digits (DIGITS at least; EXACT: exactly) with which the step's
-    numbers give every answer asked within ``room(answer)``: the local derivative from the
-    forward pass, the contribution from upstream × local, the new gradient from what the
-    gradient holds + the contribution (the local derivative and the contribution computed,
-    or as shown once answered)."""
-    upstream, local, contribution = step.upstream, step.local, step.contribution
-    now, after = step.held + step.before, step.held + step.after
-    for digits in range(DIGITS, EXACT):
-        off_local = _local_error(step, digits)
-        off_contribution = (abs(local) * _error(upstream, digits)
-                            + abs(upstream) * max(_error(local, digits), off_local))
-        off_grad = _error(now, digits) + max(_error(contribution, digits), off_contribution)
-        off = {"local": (off_local, local), "contribution": (off_contribution, contribution),
-               "grad": (off_grad, after)}
-        if all(off[kind][0] <= room(off[kind][1]) for kind in ask):
-            return digits
-    return EXACT
-
-
-def _digits_needed(steps: Iterable[Step], ask: tuple[str, ...],
-                   room: Callable[[float], float]) -> dict[float, int]:
-    """The numbers that need more than DIGITS digits, each with the most any step needs."""
-    needed: dict[float, int] = {}
-    for step in steps:
-        digits = _step_digits(step, ask, room)
-        if digits == DIGITS:
-            continue
-        numbers = [step.node.parents[i].data for i in _read(step)] + [
-            step.node.data, step.upstream, step.local, step.contribution, step.before, step.after,
-            step.held + step.before, step.held + step.after]
-        for x in numbers:
-            needed[x] = max(needed.get(x, DIGITS), digits)
-    return needed
-
-
 def _tolerance(name: str, tolerance: float) -> float:
     """A tolerance, checked: a finite number at least 0, as a float."""
     if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real):
@@ -380,13 +299,17 @@ class Quiz:
     """
 
     def __init__(self, stepper: Stepper, ask: str | Iterable[str] = QUESTIONS, *, rel_tol: float = REL_TOL,
-                 abs_tol: float = ABS_TOL) -> None:
+                 abs_tol: float = ABS_TOL, tries: int = TRIES) -> None:
         if not isinstance(stepper, Stepper):
             raise TypeError(f"a quiz is made from a Stepper (L.backward_steps()), got {type(stepper).__name__}")
         self.rel_tol, self.abs_tol = _tolerance("rel_tol", rel_tol), _tolerance("abs_tol", abs_tol)
+        if isinstance(tries, bool) or not isinstance(tries, int) or tries < 1:
+            raise ValueError(f"tries is how many answers a question gets before its answer is shown, 1 or more, "
+                             f"got {tries!r}")
+        self.tries = tries
         self.stepper = stepper
         self.ask = check_ask(ask)
-        self.digits = _digits_needed(stepper.steps, self.ask, self._room)
+        self.digits = digits_needed(stepper.steps, self.ask, self._room)
         with digits_for(self.digits):
             asked = _questions(stepper, self.ask)
         self.questions: tuple[Question, ...] = tuple(
@@ -438,12 +361,13 @@ class Quiz:
             self._right += 1
         else:
             self._misses += 1
-            if self._misses < TRIES:
-                return Feedback("hint", f"not quite. {self._confusion(question, number)}Hint: {question.hint}. "
-                                "Try again.", question)
+            mistake, why = self._diagnosis(question, number)
+            if self._misses < self.tries:
+                return Feedback("hint", f"not quite. {why}Hint: {question.hint}. Try again.", question, mistake)
             notes = "".join(f"\n  note: {note}" for note in question.step.notes)
-            feedback = Feedback("shown", f"not quite: the answer is {self.write_number(question.expected)}: "
-                                f"{question.worked}{notes}", question)
+            answer = f"answer is {self.write_number(question.expected)}: {question.worked}{notes}"
+            feedback = Feedback("shown", f"not quite. {why}The {answer}" if why else f"not quite: the {answer}",
+                                question, mistake)
         if self._misses:
             self.mistakes.append(feedback)
         self._move_on()
@@ -452,17 +376,15 @@ class Quiz:
     def _close(self, number: float, expected: float) -> bool:
         return math.isclose(number, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
 
-    def _confusion(self, question: Question, number: float) -> str:
-        """A wrong answer that is one of the usual confusions, named ('' for any other)."""
-        step = question.step
-        if question.kind == "local" and step.upstream != 1 and self._close(number, step.contribution):
-            return ("That is the contribution (upstream × local): the local derivative is the node's own slope, "
-                    "without the upstream gradient. ")
-        if question.kind == "grad" and step.held + step.before != 0 and self._close(number, step.contribution):
-            return "That is this step's contribution alone: it adds to what the gradient holds already. "
-        if question.expected != 0 and self._close(-number, question.expected):
-            return "Check the sign. "
-        return ""
+    def _diagnosis(self, question: Question, number: float) -> tuple[Misconception | None, str]:
+        """The misconception a wrong answer comes from (see :mod:`.misconceptions`), and its words
+        as a sentence to go before the hint or the answer (None and '' for any other answer)."""
+        mistake = diagnose(question.step, number, question.kind, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+        if mistake is None:
+            return None, ""
+        with digits_for(self.digits):
+            words = mistake.explain(question.step, question.kind)
+        return mistake, f"{words[:1].upper()}{words[1:]}. "
 
     def _move_on(self) -> None:
         """On to the next question; apply the step when its last question is done."""
