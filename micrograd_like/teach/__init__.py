@@ -7,5 +7,6 @@
 - :mod:`.forward`: the forward pass in words;
 - :mod:`.stepper`: the backward pass replayed one step at a time (``L.backward_steps()``);
 - :mod:`.misconceptions`: the usual mistakes, each a wrong rule with its words, and ``diagnose``;
+- :mod:`.digits`: the digits each number a student computes with is written with;
 - :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
 """
