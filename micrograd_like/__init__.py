@@ -129,6 +129,8 @@ _HOME = {
     "forward_walk": "teach.stepper",
     "Stepper": "teach.stepper",
     "name_nodes": "teach.naming",
+    "forward_steps": "teach.forward_mode",
+    "ForwardStepper": "teach.forward_mode",
     "diagnose": "teach.misconceptions",
     "Misconception": "teach.misconceptions",
     # neural networks
@@ -159,6 +161,7 @@ if TYPE_CHECKING:  # what editors and type checkers read; at run time __getattr_
     from .nn.modules import MLP, Layer, Module, Neuron
     from .nn.optim import SGD, Adam
     from .teach.expression import ExpressionError, parse
+    from .teach.forward_mode import ForwardStepper, forward_steps
     from .teach.misconceptions import Misconception, diagnose
     from .teach.naming import name_nodes
     from .teach.stepper import Stepper, backward_steps, forward_walk

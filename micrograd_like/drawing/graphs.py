@@ -100,6 +100,8 @@ class Highlight:
     ``constants``    dashed outline (e.g. constants, which take no gradient)
     ``edge_labels``  extra text on an edge, e.g. ``"local -2.0 · upstream 1.0 = -2.0"``
     ``caption``      a title shown above the graph
+    ``node_fields``  an extra field in a node's record, after its numbers (forward mode's
+                     tangent, ``d·/da -3.0000``)
     """
 
     nodes: set[Value] = field(default_factory=set)
@@ -109,6 +111,7 @@ class Highlight:
     constants: set[Value] = field(default_factory=set)
     edge_labels: dict[tuple[Value, int], str] = field(default_factory=dict)
     caption: str = ""
+    node_fields: dict[Value, str] = field(default_factory=dict)
 
 
 def _grad_field(v: Value, digits: int) -> str:
@@ -202,6 +205,8 @@ def _draw_view(
         fields.append(f"data {number_text(node.data, digits)}")
         if show_grads:
             fields.append(_grad_field(node, digits))
+        if node in h.node_fields:
+            fields.append(check_label(h.node_fields[node]))
         style = _node_style(node, h)
         if node in view.cut:  # drawn without its inputs: cut corners (a dashed outline is a constant)
             style["style"] = ",".join(filter(None, [style.get("style"), "diagonals"]))
