@@ -9,4 +9,5 @@
 - :mod:`.misconceptions`: the usual mistakes, each a wrong rule with its words, and ``diagnose``;
 - :mod:`.digits`: the digits each number a student computes with is written with;
 - :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
+- :mod:`.grading`: a worksheet marked blank by blank, credit carried forward, each mistake named;
 """
