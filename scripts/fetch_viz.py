@@ -2,6 +2,7 @@
 
     python scripts/fetch_viz.py               # the latest version
     python scripts/fetch_viz.py --version 3.31.0
+    python scripts/fetch_viz.py --registry https://npm.example.org --into /tmp/viz   # a mirror, elsewhere
 
 What it does, with nothing but the standard library:
 
@@ -82,9 +83,9 @@ def get(url: str) -> bytes:
         raise FetchError(f"could not reach {url}: {reason}") from None
 
 
-def metadata(version: str) -> dict:
+def metadata(version: str, registry: str = REGISTRY) -> dict:
     """The registry's record of ``version`` ('latest' for the newest) of the package."""
-    url = f"{REGISTRY}/{urllib.parse.quote(PACKAGE, safe='@')}/{urllib.parse.quote(version)}"
+    url = f"{registry.rstrip('/')}/{urllib.parse.quote(PACKAGE, safe='@')}/{urllib.parse.quote(version)}"
     try:
         record = json.loads(get(url))
     except json.JSONDecodeError:
@@ -156,9 +157,9 @@ def write(path: Path, data: bytes) -> None:
     os.replace(part, path)
 
 
-def fetch(version: str, target: Path = TARGET) -> dict:
+def fetch(version: str, target: Path = TARGET, registry: str = REGISTRY) -> dict:
     """Fetch ``version`` of the package into ``target`` and return what viz.json records."""
-    record = metadata(version)
+    record = metadata(version, registry)
     version, dist = record["version"], record["dist"]
     tarball = get(dist["tarball"])
     check_integrity(tarball, dist["integrity"])
@@ -194,9 +195,11 @@ def fetch(version: str, target: Path = TARGET) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=f"Fetch {PACKAGE} (Graphviz in WebAssembly) into the package.")
     parser.add_argument("--version", default="latest", help="the package's version (default: the latest)")
+    parser.add_argument("--registry", default=REGISTRY, help=f"the npm registry to ask (default: {REGISTRY})")
+    parser.add_argument("--into", type=Path, default=TARGET, help="the folder to write (default: the package's)")
     arguments = parser.parse_args(argv)
     try:
-        info = fetch(arguments.version)
+        info = fetch(arguments.version, arguments.into, arguments.registry)
     except FetchError as error:
         print(f"fetch_viz: {error}", file=sys.stderr)
         return 1

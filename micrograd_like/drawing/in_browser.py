@@ -45,8 +45,8 @@ import json
 from functools import cache
 from importlib import resources
 
+from . import render
 from .projector import BELOW, BESIDE
-from .render import GraphvizNotFoundError, layout_program
 
 __all__ = ["viz_source", "viz_version", "viz_record", "dot_available", "dot_attribute", "page_script",
            "VIZ_GLOBAL", "VIZ_FILE", "LOADER_JS"]
@@ -93,8 +93,8 @@ def dot_available() -> bool:
     found (as :func:`~micrograd_like.drawing.render.render` finds them); False means the page
     must draw them itself (in Pyodide, say)."""
     try:
-        layout_program()
-    except GraphvizNotFoundError:
+        render.layout_program()
+    except render.GraphvizNotFoundError:
         return False
     return True
 
