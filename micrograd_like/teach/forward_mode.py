@@ -222,8 +222,18 @@ class TangentStep:
         return f"{self.tangent_name} = {' + '.join(symbols)} = {' + '.join(numbers)} = {num(self.tangent)}"
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """Said where it helps: an operand used more than once brings one term per use."""
+        uses: dict[str, int] = {}
+        for term in self.terms:
+            uses[term.parent_term.text] = uses.get(term.parent_term.text, 0) + 1
+        return tuple(f"{name} is used {n} times in {self.formula.text}: each use is its own edge, "
+                     "and each brings its own term to the sum" for name, n in uses.items() if n > 1)
+
+    @property
     def lines(self) -> tuple[str, ...]:
-        return self.headline, f"  {self.locals_line}; {self.tangents_line}", f"  {self.sum_line}"
+        return (self.headline, f"  {self.locals_line}; {self.tangents_line}", f"  {self.sum_line}",
+                *(f"  note: {note}" for note in self.notes))
 
     @property
     def text(self) -> str:
