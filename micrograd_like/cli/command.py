@@ -28,14 +28,14 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..engine import ops
-from . import compile, demo, draw, grade, quiz, step, worksheet
+from . import compile, demo, draw, grade, quiz, site, step, worksheet
 from .arguments import reads_as_expression
 from .errors import one_line
 from .terminal import plain_where_needed, readable_whatever_the_bytes
 
 __all__ = ["run_command_line", "build_parser"]
 
-SUBCOMMANDS = (demo, draw, step, quiz, worksheet, grade, compile)  # each module's add_parser() adds its subcommand
+SUBCOMMANDS = (demo, draw, step, quiz, worksheet, grade, compile, site)  # each one's add_parser() adds its subcommand
 
 
 class _ArgumentParser(argparse.ArgumentParser):

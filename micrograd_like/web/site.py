@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from ..drawing import in_browser
 from ..drawing.render import write_file
 from ..pages.files import folders_made, plain_file, refuse_link
 from ..teach.expression import ExpressionError, parse, parse_assignments, variables_in
@@ -49,7 +50,8 @@ LECTURE_LINK = "index.html?expr=(a*b%20%2B%20c)*f&a=2&b=-3&c=10&f=-2"
 """The lecture's example as a link: L = (a*b + c)*f at a=2, b=-3, c=10, f=-2."""
 
 STATIC = ("site.js", "model.js", "style.css")  # copied from micrograd_like/web/site_files/ as they are
-FRONTENDS = ("stepper.js", "quiz.js", "training.js")  # micrograd_like/web/frontend/, once there
+PANELS = ("stepper", "quiz", "training")  # the widgets whose front-ends (web/frontend/NAME.js) the page shows
+VIZ_FILES = (in_browser.VIZ_FILE, "LICENSE", "viz.json")  # micrograd_like/drawing/viz/
 _HERE = Path(__file__).resolve().parent
 _PACKAGE = _HERE.parent  # micrograd_like/
 _SKIPPED = {"__pycache__"}  # folders left out of the archive
@@ -179,16 +181,19 @@ def package_archive() -> bytes:
 
 
 # -- the folder --------------------------------------------------------------------------------------
-def _viz_module() -> bytes | None:
-    """Graphviz in WebAssembly (drawing/viz/viz-standalone.mjs), when this install has it."""
-    path = _PACKAGE / "drawing" / "viz" / "viz-standalone.mjs"
-    return path.read_bytes() if path.is_file() else None
+def _viz_files() -> dict[str, bytes]:
+    """Graphviz in WebAssembly (drawing/viz/: the module, its licence, where it came from), when
+    this install has it, by name."""
+    folder = Path(in_browser.__file__).resolve().parent / "viz"
+    if not (folder / in_browser.VIZ_FILE).is_file():
+        return {}
+    return {name: (folder / name).read_bytes() for name in VIZ_FILES if (folder / name).is_file()}
 
 
 def _frontends() -> dict[str, bytes]:
-    """The widgets' front-ends (web/frontend/*.js) that this install has, by file name."""
+    """The widgets' front-ends (web/frontend/*.js: the panels' and the modules they share), by file name."""
     folder = _HERE / "frontend"
-    return {name: (folder / name).read_bytes() for name in FRONTENDS if (folder / name).is_file()}
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.js")) if path.is_file()}
 
 
 def _index_page(frontends: Mapping[str, bytes], viz: bool) -> str:
@@ -198,21 +203,20 @@ def _index_page(frontends: Mapping[str, bytes], viz: bool) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(_HERE / "site_files"), autoescape=True,
                                      keep_trailing_newline=True)
     return environment.get_template("index.html").render(
-        pyodide_version=pyodide_files.PYODIDE_VERSION, panels=[name.removesuffix(".js") for name in frontends],
+        pyodide_version=pyodide_files.PYODIDE_VERSION, panels=[name for name in PANELS if f"{name}.js" in frontends],
         viz=viz, lecture_link=LECTURE_LINK)
 
 
 def _contents(tarball: bytes) -> dict[str, bytes]:
     """Every file of the site, by its path in DIR."""
     frontends = _frontends()
-    viz = _viz_module()
-    files = {"index.html": _index_page(frontends, viz is not None).encode("utf-8")}
+    viz = _viz_files()
+    files = {"index.html": _index_page(frontends, bool(viz)).encode("utf-8")}
     files |= {name: (_HERE / "site_files" / name).read_bytes() for name in STATIC}
     files |= {f"pyodide/{name}": data for name, data in pyodide_files.core_files(tarball).items()}
     files["packages.zip"] = package_archive()
     files |= {f"frontend/{name}": data for name, data in frontends.items()}
-    if viz is not None:
-        files["viz/viz-standalone.mjs"] = viz
+    files |= {f"viz/{name}": data for name, data in viz.items()}
     return files
 
 
@@ -220,8 +224,7 @@ def planned_files() -> list[str]:
     """The paths a build writes in DIR (the manifest last), for checking a folder before fetching anything."""
     names = ["index.html", *STATIC, *(f"pyodide/{name}" for name in pyodide_files.CORE_FILES), "packages.zip"]
     names += [f"frontend/{name}" for name in _frontends()]
-    if _viz_module() is not None:
-        names.append("viz/viz-standalone.mjs")
+    names += [f"viz/{name}" for name in _viz_files()]
     return [*names, MANIFEST]
 
 

@@ -41,7 +41,8 @@ async function startViz() {
   if (document.body.dataset.viz !== "yes") return;
   say("Loading Graphviz for the drawings\u2026");
   const Viz = await import("./viz/viz-standalone.mjs");
-  globalThis.__micrograd_like_viz = await Viz.instance();
+  globalThis.__micrograd_like_viz = Viz.instance(); // the promise at once, the instance when it is ready
+  globalThis.__micrograd_like_viz = await globalThis.__micrograd_like_viz;
 }
 
 /** The front-end of each panel this folder has (frontend/NAME.js), by name; a plain one otherwise. */
