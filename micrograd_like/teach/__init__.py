@@ -10,4 +10,7 @@
 - :mod:`.digits`: the digits each number a student computes with is written with;
 - :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
 - :mod:`.grading`: a worksheet marked blank by blank, credit carried forward, each mistake named;
+- :mod:`.forward_mode`: forward mode beside it, one tangent per node (``forward_steps(L, wrt=x)``);
+- :mod:`.passes`: how many passes each mode needs for every parameter's gradient, and how long;
+- :mod:`.paths`: a gradient as the sum over paths of products of local derivatives.
 """
