@@ -186,10 +186,7 @@ def read_answers(path: str | Path, sheets: list[Sheet]) -> dict[int, dict[str, f
             line = rows.line_num
             if not any(cell.strip() for cell in row):
                 continue  # an empty line (a spreadsheet's last): nothing in it
-            if len(row) != len(header):
-                problems.append(f"line {line}: {len(row)} cells, the header has {len(header)}")
-                continue
-            who = row[column["student"]].strip()
+            who = row[column["student"]].strip() if column["student"] < len(row) else ""
             if not who.isdigit() or int(who) not in students:
                 problems.append(f"line {line}: no student {who!r} in the key (students 1 to {len(sheets)})"
                                 if who else f"line {line}: no student number")
@@ -199,6 +196,9 @@ def read_answers(path: str | Path, sheets: list[Sheet]) -> dict[int, dict[str, f
                 problems.append(f"line {line}: student {student} again (first on line {first_line[student]})")
                 continue
             first_line[student] = line
+            if len(row) != len(header):  # the student's row, but which number is in which column?
+                problems.append(f"line {line}: {len(row)} cells, the header has {len(header)}")
+                continue
             answers[student] = {}
             for name in names:
                 cell = row[column[name]]
