@@ -44,6 +44,7 @@ LAYERS = (
 PROVIDED = {
     "Value.backward_steps": "teach.stepper:Stepper",
     "Stepper.quiz": "teach.quiz:quiz",
+    "Stepper.predict": "teach.predict:predict",
     "Stepper.to_markdown": "pages.export:to_markdown",
     "Stepper.to_csv": "pages.export:to_csv",
     "Stepper.save_svgs": "pages.slideshow:save_svgs",

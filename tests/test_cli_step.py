@@ -380,3 +380,70 @@ def test_ctrl_c_while_drawing_a_long_pass_leaves_no_file(tmp_path):
     said = result["said"]
     assert said.split()[-1] == "interrupted" and "Traceback" not in said, said
     assert list(tmp_path.iterdir()) == []  # no frames, no page, not even the folders made for them
+
+
+# -- predict, then see ------------------------------------------------------------------------------------
+
+
+def predict(*args, answers=()):
+    return subprocess.run([sys.executable, "-m", "micrograd_like", *args], capture_output=True, text=True,
+                          input="".join(f"{answer}\n" for answer in answers))
+
+
+def test_predict_asks_each_steps_contribution_then_shows_the_step():
+    # the contributions, upstream × local: -2, 4, -2, -2, 6, -4; at step 5 the upstream -2 is forgotten
+    result = predict(*LECTURE, "--predict", answers=["-2", "4", "-2", "-2", "-3", "-4"])
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert "predict the contribution of each step, then see the step; answer with a number (-2, 0.5 or 1/2); " \
+        "q quits" in lines
+    asked = lines.index("  contribution (upstream × local derivative) = ? -3")
+    assert lines[asked - 1] == "step 5/6: a*b sends dL/d(a*b) = -2.0 back to a"
+    assert lines[asked + 1].startswith("  not quite. You gave the local derivative d(a*b)/da = b = -3.0 alone: ")
+    assert lines[asked + 1].endswith("The answer is 6.0: upstream × local = (-2.0) * (-3.0) = 6.0")  # one try
+    assert lines[asked + 2] == ("  local d(a*b)/da = b = -3.0; contribution (-2.0) * (-3.0) = 6.0; "
+                                "a.grad = 0.0 + 6.0 = 6.0")
+    assert lines.index("step 1/6: L = (a*b + c)*f sends dL/dL = 1.0 back to a*b + c") < lines.index(
+        "  local d((a*b + c)*f)/d(a*b + c) = f = -2.0; contribution 1.0 * (-2.0) = -2.0; "
+        "(a*b + c).grad = 0.0 + (-2.0) = -2.0")  # the step shown after its prediction
+    assert lines[-1] == "score: 5/6"
+
+
+def test_predict_asks_another_blank_and_stops_at_the_end_of_the_input():
+    result = predict(*LECTURE, "--predict", "--ask", "local", answers=["-2", "x", "4"])
+    lines = result.stdout.splitlines()
+    assert "  local derivative d((a*b + c)*f)/df = ? x" in lines  # asked again after an unreadable answer
+    assert "  that's not a number: 'x' (write e.g. -2, 0.5 or 1/2); try again" in lines
+    assert result.returncode == 1 and result.stderr == ""  # the input ended first
+    assert lines[-2:] == ["stopped at question 3 of 6", "score: 2/2"]
+
+
+def test_ctrl_c_while_predicting_stops_with_the_score_and_no_traceback():
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "micrograd_like", *LECTURE, "--predict"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write(b"-2\n")
+    process.stdin.flush()
+    seen, deadline = b"", time.monotonic() + 60
+    while b"back to f" not in seen and time.monotonic() < deadline:  # waiting for the 2nd step's question
+        if select.select([process.stdout], [], [], 1)[0]:
+            seen += os.read(process.stdout.fileno(), 4096)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in err, err
+    assert (seen + out).decode().splitlines()[-2:] == ["stopped at question 2 of 6", "score: 1/1"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--predict", "--all"], "--predict asks at each step, and --all shows every step at once"),
+    (["--predict", "--format", "csv"], "and --format shows every step at once"),
+    (["--ask", "local"], "--ask is for --predict"),
+    (["--predict", "--ask", "total"], "invalid choice: 'total'"),
+])
+def test_predict_mistakes_on_the_command_line_are_one_line(args, message):
+    result = predict(*LECTURE, *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr, result.stderr

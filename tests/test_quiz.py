@@ -530,3 +530,37 @@ def test_a_constant_is_named_with_the_digits_it_was_written_with():
     assert quiz.answer("1.0000123").text == "right: d(x*1.0000123)/dx = 1.0000123"
     computed = parse("0.1*3*x", {"x": 2.0})  # a computed constant, 0.30000000000000004, stays short
     assert "0.3*x" in computed.backward_steps().transcript()
+
+
+# -- predict, then see -------------------------------------------------------------------------------------
+
+
+def test_predict_asks_each_step_then_reveals_it_naming_a_misconception():
+    graph = lecture()
+    prediction = graph["L"].backward_steps().predict()
+    assert repr(prediction).splitlines() == [
+        "predict, then see: the backward pass of L, step 1 of 6, score 0/0",
+        "step 1/6: L = d*f sends dL/dL = 1.0 back to d",
+        "  contribution (upstream × local derivative) = ?"]
+    assert prediction.revealed is None and graph["d"].grad == 0.0  # nothing shown before the prediction
+    feedback = prediction.answer("-2")
+    assert feedback.correct and prediction.revealed is prediction.stepper.steps[0] and graph["d"].grad == -2.0
+    for answer in ("4", "-2", "-2"):
+        prediction.answer(answer)
+    assert prediction.answer("not a number").verdict == "not a number" and prediction.revealed.number == 4
+    feedback = prediction.answer("-4")  # step 5: upstream -2 times a's own value 2, where d(a*b)/da = b
+    assert feedback.verdict == "shown" and feedback.misconception.name == "own_value"  # one try, then shown
+    assert prediction.revealed.number == 5 and graph["a"].grad == 6.0
+    assert prediction.question.step.number == 6
+    prediction.answer(-4)
+    assert prediction.finished and prediction.question is None and prediction.score == (5, 6)
+    assert repr(prediction) == "predict, then see: the backward pass of L, every step shown, score 5/6"
+
+
+def test_predict_asks_one_blank():
+    steps = lecture()["L"].backward_steps()
+    assert steps.predict("grad").question.prompt == "d.grad after this step (it is 0.0 now) = ?"
+    with pytest.raises(ValueError, match="unknown blank 'total'"):
+        steps.predict("total")
+    with pytest.raises(ValueError, match="name one blank"):
+        steps.predict(("local", "grad"))

@@ -20,7 +20,7 @@ from .arguments import add_expression_arguments, expression_from_args, lecture_o
 from .errors import UserError
 from .terminal import is_terminal
 
-__all__ = ["add_parser", "run_quiz", "draw_values", "RANDOM_VALUES"]
+__all__ = ["add_parser", "run_quiz", "draw_values", "reader", "RANDOM_VALUES", "EXIT_CODES"]
 
 RANDOM_VALUES = tuple(k / 2 for k in range(-6, 7) if k)  # -3.0, -2.5, ..., 3.0, not 0: worked by hand
 BOM = "\ufeff"  # a byte order mark, as Notepad begins a file with
@@ -93,7 +93,7 @@ def run_quiz(args: argparse.Namespace, stdin=None, stdout=None) -> int:
         print(text, file=stdout, flush=True)
 
     try:
-        ending = run(quiz, _reader(stdin, stdout), write)
+        ending = run(quiz, reader(stdin, stdout), write)
     except KeyboardInterrupt:  # Ctrl-C between two questions
         write(f"\n{quiz.summary()}")
         ending = "interrupted"
@@ -118,7 +118,7 @@ def _add_random_values(args: argparse.Namespace, stdout) -> None:
     print(f"values: {values} (drawn with --seed {seed})", file=stdout)
 
 
-def _reader(stdin, stdout) -> Callable[[str], str]:
+def reader(stdin, stdout) -> Callable[[str], str]:
     """``read(prompt)`` for the quiz: ``input()`` in a terminal; otherwise a line of ``stdin``,
     echoed after the prompt so that the output reads as the session did.
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..pages.export import FORMATS, describe_formats
 from ..pages.files import folders_made
 from ..pages.slideshow import MAX_STEPS
+from ..teach.misconceptions import BLANKS
 from .arguments import (
     add_expression_arguments,
     add_force_argument,
@@ -53,6 +54,13 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
                         "each step is a drawing, about 20 ms and 7 kB)")
     parser.add_argument("--format", choices=FORMATS,
                         help=f"print the whole pass as a table for slides: {describe_formats()}")
+    parser.add_argument("--predict", action="store_true",
+                        help="predict, then see: asks each step's contribution (a number: -2, 0.5 or 1/2) before "
+                        "showing the step; a wrong answer is told the misconception it comes from. Answers are read "
+                        "one per line, so they can be piped in; q, Ctrl-C or the end of the input stop it")
+    parser.add_argument("--ask", choices=BLANKS, metavar="BLANK",
+                        help=f"with --predict: the number to predict at each step, one of {', '.join(BLANKS)} "
+                        "(default: contribution)")
     parser.set_defaults(run=run)
     return parser
 
@@ -65,9 +73,18 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
 
     if args.whole_graph and not (args.html or args.svg_dir):
         raise UserError("--whole-graph is for the drawings of --html and --svg-dir: add one of them, or leave it out")
+    if args.ask and not args.predict:
+        raise UserError("--ask is for --predict: add --predict, or leave --ask out")
+    if args.predict:
+        clash = [flag for flag, given in (("--all", args.all), ("--html", args.html), ("--svg-dir", args.svg_dir),
+                                          ("--format", args.format)) if given]
+        if clash:
+            raise UserError(f"--predict asks at each step, and {clash[0]} shows every step at once: use one of them")
     root = expression_from_args(args)  # refuses an expression without variables: nothing to step through
     root = lecture_output(root, args)
     steps = backward_steps(root)
+    if args.predict:
+        return _predict(steps, args.ask or "contribution", stdin, stdout)
     wrote = False
     if args.svg_dir or args.html:  # every path checked before anything is drawn or written
         if args.svg_dir:
@@ -97,6 +114,25 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
     elif not wrote:
         return _interactive(steps, stdin, stdout)
     return 0
+
+
+def _predict(steps, ask: str, stdin, stdout) -> int:
+    """Predict, then see: each step's number asked, marked, then the step shown (as the quiz
+    reads and ends: see :mod:`.quiz`)."""
+    from ..teach.predict import Prediction
+    from .quiz import EXIT_CODES, reader
+
+    prediction = Prediction(steps, ask)
+
+    def write(text: str) -> None:
+        print(text, file=stdout, flush=True)
+
+    try:
+        ending = prediction.run(reader(stdin, stdout), write)
+    except KeyboardInterrupt:  # Ctrl-C between two questions
+        write(f"\n{prediction.summary()}")
+        ending = "interrupted"
+    return EXIT_CODES[ending]
 
 
 def _view(args: argparse.Namespace) -> dict:

@@ -8,6 +8,7 @@
 - :mod:`.stepper`: the backward pass replayed one step at a time (``L.backward_steps()``);
 - :mod:`.misconceptions`: the usual mistakes, each a wrong rule with its words, and ``diagnose``;
 - :mod:`.digits`: the digits each number a student computes with is written with;
+- :mod:`.predict`: predict, then see: each step's number asked before the step is shown;
 - :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
 - :mod:`.grading`: a worksheet marked blank by blank, credit carried forward, each mistake named;
 - :mod:`.forward_mode`: forward mode beside it, one tangent per node (``forward_steps(L, wrt=x)``);

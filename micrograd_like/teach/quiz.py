@@ -439,9 +439,11 @@ ANSWER_WITH = "answer with a number (-2, 0.5 or 1/2)"  # what the notebook widge
 HOW_TO_ANSWER = f"{ANSWER_WITH}; q quits"
 
 
-def run(quiz: Quiz, read: Callable[[str], str] | None = None, write: Callable[[str], None] | None = None) -> str:
+def run(quiz: Quiz, read: Callable[[str], str] | None = None, write: Callable[[str], None] | None = None, *,
+        reveal: bool = False) -> str:
     """Ask ``quiz``'s questions one by one with ``read(prompt)`` (default ``input``), writing
-    the feedback with ``write`` (default ``print``), and end with its summary.
+    the feedback with ``write`` (default ``print``), and end with its summary.  With ``reveal``
+    (predict, then see: :mod:`.predict`) each step's working is shown once its questions are done.
 
     Returns how it ended: 'finished', 'quit' (the answer ``q``), 'end of input' (``read``
     raised EOFError) or 'interrupted' (Ctrl-C).
@@ -449,7 +451,9 @@ def run(quiz: Quiz, read: Callable[[str], str] | None = None, write: Callable[[s
     read = read or input
     write = write or print
     write(str(quiz.forward_walk()))
-    write(f"\n{quiz.stepper.where()}\n{HOW_TO_ANSWER}")
+    what = " and ".join(QUESTION_NAMES[kind] for kind in quiz.ask)
+    write(f"\n{quiz.stepper.where()}\n" + (f"predict {what} of each step, then see the step; " if reveal else "")
+          + HOW_TO_ANSWER)
     ending = "finished"
     shown = None
     while not quiz.finished:
@@ -466,7 +470,11 @@ def run(quiz: Quiz, read: Callable[[str], str] | None = None, write: Callable[[s
         if text.strip().lower() in QUIT:
             ending = "quit"
             break
-        write("  " + quiz.answer(text).text.replace("\n", "\n  "))
+        feedback = quiz.answer(text)
+        write("  " + feedback.text.replace("\n", "\n  "))
+        if reveal and quiz.stepper.current is question.step and feedback.verdict != "not a number":
+            with digits_for(quiz.digits):
+                write("\n".join(question.step.lines[1:]))  # the step's working, and its notes
     write(quiz.summary())
     return ending
 

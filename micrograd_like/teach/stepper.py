@@ -285,6 +285,8 @@ class Stepper:
 
     quiz = offer("Stepper.quiz", """Practise this pass: answer each step's numbers
         (see :func:`micrograd_like.teach.quiz.quiz`); returns a :class:`~micrograd_like.teach.quiz.Quiz`.""")
+    predict = offer("Stepper.predict", """Predict, then see: each step's contribution (or ``ask``, another blank)
+        asked before the step is shown (see :func:`micrograd_like.teach.predict.predict`).""")
     to_markdown = offer("Stepper.to_markdown", """The whole pass as Markdown tables, for slides
         (see :func:`micrograd_like.pages.export.to_markdown`).""")
     to_csv = offer("Stepper.to_csv", """The whole pass as CSV, one row per step
