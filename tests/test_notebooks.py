@@ -106,8 +106,8 @@ def _text_outputs(nb) -> str:
     return "\n".join(parts)
 
 
-def test_the_course_has_its_seven_notebooks():
-    assert [p.name[:3] for p in NOTEBOOKS] == [f"{n:02d}-" for n in range(1, 8)], [p.name for p in NOTEBOOKS]
+def test_the_course_has_its_eight_notebooks():
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"{n:02d}-" for n in range(1, 9)], [p.name for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -137,6 +137,7 @@ SHOWS_STATE = {
     "02-stepping-through-backprop.ipynb": ("02-11", "02-29"),  # where the widget is; the dead ReLU's pass
     "03-a-neuron.ipynb": ("03-05",),  # the lecture neuron's gradients
     "05-the-layer-equations.ipynb": ("05-14",),  # the engine's dL/dW(1)
+    "08-forward-and-reverse-mode.ipynb": ("08-03", "08-08", "08-20"),  # backward's grads; forward's; the diamond
 }
 
 
