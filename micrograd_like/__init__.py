@@ -34,6 +34,7 @@ LAYERS = (
     "drawing",  # DOT, Graphviz, fitting a drawing to a projector
     "teach",  # expressions, steps in words, the stepper, the quiz, worksheets
     "pages",  # slideshows, exports, printed worksheets
+    "web",  # the widgets' halves: plain-Python panels, and the ES modules that show them in a page
     "notebook",  # the widgets
     "demos",  # the classroom demos
     "cli",  # the micrograd-like command

@@ -237,7 +237,7 @@ def test_the_old_readmes_imports_still_work():
               "print(SGD.__module__, Playground.__module__)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["micrograd_like.nn.optim", "micrograd_like.notebook.playground"]
+    assert done.stdout.split() == ["micrograd_like.nn.optim", "micrograd_like.web.playground"]
 
 
 def _offers_in_the_code() -> set[str]:
