@@ -413,3 +413,16 @@ def test_the_worksheet_command_then_grade(tmp_path, capsys):
     assert scores == [str(out_of), str(out_of - 1), str(out_of)]
     status, _, err = run_main(capsys, *argv)  # the teacher's filled-in template is never written over
     assert status == 2 and TEMPLATE in err and "changed since" in err
+
+
+def test_a_big_class_shows_progress_for_each_pass(key_folder, filled, tmp_path, capsys, monkeypatch):
+    from micrograd_like.cli import grade as command
+
+    lines = []
+    monkeypatch.setattr(command, "progress_line", lambda what, done, total: lines.append((what, done, total)))
+    assert run_main(capsys, "grade", str(key_folder), str(filled), "-o", str(tmp_path / "out"))[0] == 0
+    passes = list(dict.fromkeys(what for what, _, _ in lines))
+    assert passes == ["reading the key: student", "marking: student"]
+    for what in passes:
+        assert [(done, total) for said, done, total in lines if said == what] == [(k, STUDENTS)
+                                                                                  for k in range(1, STUDENTS + 1)]
