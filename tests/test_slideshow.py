@@ -463,3 +463,122 @@ def test_a_zoomed_slideshow_explains_the_cut_corners_of_an_operand_drawn_without
     whole = steps.save_html(tmp_path / "whole.html", around=False).read_text(encoding="utf-8")
     assert "cut corners: made by an operation not drawn here" in zoomed
     assert "cut corners" not in whole
+
+
+# -- without Graphviz: the page draws itself ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_layout(monkeypatch):
+    """Python can lay nothing out: neither dot nor graphviz-pure (render's finder fails)."""
+    def nothing() -> str:
+        raise render.GraphvizNotFoundError()
+
+    monkeypatch.setattr(render, "layout_program", nothing)
+
+
+def drawn_in_page(browser, timeout: float = 60.0) -> None:
+    """Wait until the page has drawn the slide it shows (viz.js, loaded from the page itself)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(
+        lambda driver: driver.execute_script("return !!document.querySelector('.slide:not([hidden]) .graph svg')"))
+
+
+SLIDE_LABELS = """
+return Array.prototype.map.call(document.querySelectorAll('.slide'), function (slide) {
+  return Array.prototype.map.call(slide.querySelectorAll('g.node'), function (g) {
+    return Array.prototype.map.call(g.querySelectorAll('text'), function (t) { return t.textContent; }).join('|');
+  }).sort(); });
+"""
+
+
+def test_without_graphviz_the_slideshow_draws_its_slides_in_the_page(tmp_path, browser, no_layout):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from micrograd_like.drawing.in_browser import dot_available
+
+    assert not dot_available()
+    path = backward_steps(lecture()).save_html(tmp_path / "pass.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.count(" data-dot=") == 7 and "<svg" not in page.split("<main>")[1].split("</main>")[0]
+    assert 'id="micrograd-like-viz"' in page and "http://" not in page.split("<body")[1].split("<script")[0]
+    browser.get(path.as_uri())
+    drawn_in_page(browser)
+
+    def shown():
+        visible, position, words, red, counter = browser.execute_script(SHOWN, RED)
+        assert visible == 1
+        return int(position), words, red, counter
+
+    assert shown()[::2] == (0, ["L"])
+    browser.find_element(By.ID, "next").click()
+    position, words, red, counter = shown()
+    assert (position, red, counter) == (1, ["L", "d"], "step 1 of 6")
+    assert words.startswith("step 1/6: L = d*f sends dL/dL = 1.0 back to d")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.ARROW_RIGHT)
+    body.send_keys(Keys.ARROW_RIGHT)
+    assert shown()[::2] == (3, ["d", "e"])
+    body.send_keys(Keys.END)
+    assert shown()[::2] == (6, ["b", "e"])
+    # every slide drawn, each with every value's words, all at one scale
+    labels = browser.execute_script(SLIDE_LABELS)
+    assert len(labels) == 7 and all(len(slide) == 10 for slide in labels)  # 7 values, 3 operations
+    assert {"a|data 2.0000|grad 0.0000", "L|data -8.0000|grad 1.0000"} <= set(labels[0])
+    assert {"a|data 2.0000|grad 6.0000", "b|data -3.0000|grad -4.0000"} <= set(labels[-1])
+    # nothing fetched: Graphviz came with the page
+    assert browser.execute_script("return performance.getEntriesByType('resource')"
+                                  ".filter(e => !e.name.startsWith('blob:')).length") == 0
+
+
+def test_a_page_drawn_without_graphviz_shows_what_dots_page_shows(tmp_path, projector, monkeypatch):
+    """The same words on each slide's drawing, the same arrangement, the same scale on every slide,
+    as legible on a projector: only who laid the drawings out differs."""
+    need("dot")
+    steps = backward_steps(lecture())
+    by_dot = steps.save_html(tmp_path / "dot.html")
+    monkeypatch.setattr(render, "layout_program", lambda: (_ for _ in ()).throw(render.GraphvizNotFoundError()))
+    in_page = steps.save_html(tmp_path / "in-page.html")
+    looks = []
+    for path in (by_dot, in_page):
+        projector.get(path.as_uri())
+        drawn_in_page(projector)
+        sizes = projector.execute_script(FIT)
+        scales = projector.execute_script(  # each slide shown alone, as the page shows it
+            "var slides = Array.prototype.slice.call(document.querySelectorAll('.slide'));"
+            "return slides.map(function (slide) {"
+            "  slides.forEach(function (other) { other.hidden = other !== slide; });"
+            "  var svg = slide.querySelector('svg'), r = svg.getBoundingClientRect(), v = svg.viewBox.baseVal;"
+            "  return Math.min(r.width / v.width, r.height / v.height); });")
+        arranged = projector.execute_script("return document.body.className")
+        looks.append((projector.execute_script(SLIDE_LABELS), arranged, sizes, scales))
+    (dot_labels, dot_arrangement, dot_sizes, dot_scales), (labels, arrangement, sizes, scales) = looks
+    assert labels == dot_labels and arrangement == dot_arrangement
+    # No zooming between steps (a drawing that fills the height is a little larger on a slide of
+    # fewer words: viz.js, measuring text its own way, draws this one taller than dot does).
+    assert max(scales) - min(scales) < 0.02 * max(scales)
+    assert sizes["smallest"] >= 14 and sizes["smallest"] == pytest.approx(dot_sizes["smallest"], rel=0.15)
+    width, height = sizes["page"][4], sizes["page"][5]
+    assert sizes["page"][0] <= sizes["page"][1] and inside(sizes["drawing"], width, height)
+
+
+def test_without_graphviz_a_big_pass_draws_each_step_when_it_is_shown(tmp_path, browser, no_layout):
+    from selenium.webdriver.common.keys import Keys
+
+    from micrograd_like.nn import Neuron
+
+    root = Neuron(4, seed=1)([Value(float(i), label=f"x{i}") for i in range(1, 5)])
+    steps = backward_steps(root)
+    path = steps.save_html(tmp_path / "pass.html")
+    assert "cut corners" in path.read_text(encoding="utf-8")  # zoomed to each step, as with dot
+    browser.get(path.as_uri())
+    drawn_in_page(browser)
+    assert browser.execute_script("return document.querySelectorAll('.graph svg').length") == 1  # the one shown
+    browser.find_element("tag name", "body").send_keys(Keys.ARROW_RIGHT)
+    drawn_in_page(browser)
+    assert browser.execute_script("return document.querySelectorAll('.graph svg').length") == 2
+    step = steps.steps[0]
+    words = browser.execute_script("return document.querySelector('.slide:not([hidden]) .graph').textContent")
+    assert steps.names[step.node] in words and steps.names[step.parent] in words

@@ -8,6 +8,10 @@ Drawings are made for a projector (see :mod:`micrograd_like.drawing.projector`):
 direction that fits the screen best, and a page whose drawing scales to the window.
 ``Stepper.save_svgs`` and ``Stepper.save_html`` call the functions here; :func:`slide_svg` is
 the current step's drawing, scaled to its place, for any page (Jupyter, a widget).
+
+Where Python cannot lay drawings out (no ``dot``, no ``graphviz-pure``: Pyodide, say), the
+page carries each position's DOT and Graphviz compiled to WebAssembly, and draws each slide
+itself (see :mod:`micrograd_like.drawing.in_browser`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..drawing.dot import COLOURS
+from ..drawing.in_browser import dot_attribute, dot_available, page_script
 from ..drawing.projector import BELOW, BESIDE, LEGIBLE, NOTEBOOK, arrangement, rankdir_for, text_size
 from ..drawing.svg import inline_svg, responsive_svg
 from ..teach.words import formula_of, whole_formula
@@ -209,6 +214,11 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
     before anything is drawn); a symbolic link there, to anything or dangling, is never written
     through, nor replaced (a FileExistsError).  The page is written whole or not at all.  A pass
     longer than ``max_steps`` is refused, as by :func:`save_svgs`.
+
+    Without ``dot`` or ``graphviz-pure`` (:func:`~micrograd_like.drawing.in_browser.dot_available`
+    is False) the page is drawn in the browser instead: it holds each position's DOT and
+    Graphviz compiled to WebAssembly (viz.js, about 1.6 MB in the page, still nothing from the
+    network), and lays each slide out when it is shown, looking as it would with ``dot``.
     """
     _check_length(stepper, max_steps)
     path = Path(path)
@@ -219,7 +229,11 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
         raise FileExistsError(f"{path} already exists")
     with folders_made(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)  # a path that cannot be written fails before drawing
-        frames = [svg for _, svg in _frames(stepper, progress, options)]  # the words say the caption
+        in_page = not dot_available()  # dot, else graphviz-pure, else the browser lays the drawings out
+        if in_page:
+            sources = [stepper.draw(caption=False, **options).source for _ in stepper._each_position()]
+        else:
+            frames = [svg for _, svg in _frames(stepper, progress, options)]  # the words say the caption
         title = title or f"Backpropagation through {slideshow_title(stepper)}"
         slides, statuses = [], set()
         for position in stepper._each_position():
@@ -232,7 +246,9 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
                 focus=html.escape(focus),
                 words="\n".join(html.escape(line) for line in words),
                 # The whole graph at one scale on every slide; a step's neighbourhood each its own.
-                svg=responsive_svg(frames[position], among=None if options["around"] else frames),
+                svg=_IN_PAGE if in_page else responsive_svg(frames[position],
+                                                            among=None if options["around"] else frames),
+                dot=dot_attribute(sources[position]) if in_page else "",
                 table=html.escape(stepper.table()),
             ))
         page = _page().substitute(
@@ -242,7 +258,8 @@ def save_html(stepper: Stepper, path: str | Path, *, title: str | None = None,
             steps=len(stepper.steps),
             legend=legend(statuses | ({"step"} if stepper.steps else set()))
             + (f"\n    {HIDDEN_INPUTS}" if options["around"] else ""),
-            arrangement=arrangement(frames[0]),
+            arrangement="below" if in_page else arrangement(frames[0]),  # in the page: set by its first drawing
+            drawing=page_script(shared_scale=not options["around"], arrange=True) if in_page else "",
         )
         write_file(path, page, replace=replace)
     return path.resolve()
@@ -263,10 +280,14 @@ def slideshow_title(stepper: Stepper) -> str:
 # escaped: what is filled in is never read as a placeholder again, whatever a label says.
 _SLIDE = string.Template(
     '<section class="slide" data-position="$position" data-focus="$focus" hidden>\n'
-    '<div class="graph">$svg</div>\n'
+    '<div class="graph"$dot>$svg</div>\n'
     '<div class="text"><pre class="words">$words</pre>\n<details><summary>every node now</summary>'
     '<pre class="table">$table</pre></details></div>\n</section>'
 )
+
+
+_IN_PAGE = '<p class="drawing">Drawing the graph in the page&hellip;</p>'
+# What a slide shows until the page has drawn it (Graphviz in WebAssembly, without dot).
 
 
 LEGEND = (
