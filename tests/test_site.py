@@ -179,3 +179,19 @@ def test_the_quiz_gives_a_hint_for_a_wrong_answer(browser, served):
     feedback = wait_for(browser, "return document.querySelector('#quiz .mgl-feedback').innerText.trim()", timeout=30)
     assert said.text.splitlines()[0].strip() in feedback
     assert f"score: {quiz.score}" in text_of(browser, "quiz")  # a hint is not yet a wrong answer
+
+
+def test_the_moons_view_trains_after_play(browser, served, built):
+    open_page(browser, served)
+    browser.find_element("id", "open-training").click()
+    status = "return (document.querySelector('#training .mgl-status') || {}).innerText"
+    first = wait_for(browser, status, timeout=60)
+    assert first.startswith("step 0 ")
+    loss_at_start = float(first.split("loss ")[1].split()[0])
+    click(browser, "#training button", "Play")
+    later = wait_for(browser, f"const s = {status[7:]}; return s && !s.startsWith('step 0 ') "
+                              "&& Number(s.split(' ')[1]) >= 10 && s", timeout=120)
+    click(browser, "#training button", "Pause")
+    assert float(later.split("loss ")[1].split()[0]) < loss_at_start
+    assert browser.execute_script("return document.getElementById('problem').hidden")
+    assert_all_from_the_folder(browser, served, built)

@@ -139,8 +139,9 @@ def variables_of(text: str) -> dict:
 def training():
     """The training view's panel, on two moons (made in Pyodide when the page opens it)."""
     from .playground import Playground
+    from .training_panel import TrainingPanel
 
-    return Playground(dataset="moons")
+    return TrainingPanel(Playground(dataset="moons"), in_kernel=False)
 
 
 # -- the archive of Python packages -----------------------------------------------------------------
