@@ -194,6 +194,9 @@ def test_the_report_in_a_browser_reads_as_the_plan(graded_folder, sheets, browse
                "[g.dataset.label, g.querySelector('rect').getBoundingClientRect().width,"
                " g.querySelector('text').getBoundingClientRect().height])")
     assert [bar[0] for bar in bars] == ["forgot_upstream"]
+    described = run("return document.querySelector('#misconceptions tr[data-misconception=forgot_upstream]')"
+                    ".innerText")
+    assert "upstream gradient" in described and str(len(GROUPS["forgot_upstream"])) in described
     assert bars[0][1] > 50 and bars[0][2] >= 16  # a bar you can see, words you can read from the back
     missed = run("return Array.from(document.querySelectorAll('#missed-chart g.bar'), g => "
                  "[g.dataset.label, +g.dataset.count, g.querySelector('rect').getBoundingClientRect().width])")
@@ -322,7 +325,7 @@ def test_an_empty_file_is_refused(key_folder, tmp_path, capsys):
         assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("form", ["bom", "lf", "cr", "reordered", "spaces"])
+@pytest.mark.parametrize("form", ["bom", "lf", "cr", "reordered", "spaces", "stray commas"])
 def test_excels_ways_are_read_as_the_same_answers(form, key_folder, filled, sheets, tmp_path):
     rows = rows_of(filled)
     if form == "reordered":  # columns in another order
@@ -330,6 +333,8 @@ def test_excels_ways_are_read_as_the_same_answers(form, key_folder, filled, shee
         rows = [[row[k] for k in order] for row in rows]
     if form == "spaces":
         rows = [[f" {cell} " for cell in row] for row in rows]
+    if form == "stray commas":  # empty cells past the last column, on some rows
+        rows = [row + [""] * (k % 3) for k, row in enumerate(rows)]
     text = csv_text(rows)
     data = {"bom": b"\xef\xbb\xbf" + text.encode(), "lf": text.replace("\r\n", "\n").encode(),
             "cr": text.replace("\r\n", "\r").encode()}.get(form, text.encode())
@@ -402,6 +407,8 @@ def test_the_worksheet_command_then_grade(tmp_path, capsys):
     assert [sheet.blanks() for sheet in sheets] == [s.blanks() for s in make_sheets("(a*b + c)*f", students=3, seed=4)]
     assert run_main(capsys, *argv)[0] == 0  # its own template, unchanged: written again
     rows = rows_of(folder / TEMPLATE)
+    key = json.loads((folder / "answers.json").read_text(encoding="utf-8"))
+    assert all(rows[0] == ["student", *entry["blanks"]] for entry in key)
     for row, sheet in zip(rows[1:], sheets):
         row[1:] = [repr(x) for x in sheet.blanks().values()]
     rows[2][1] = "1000"  # student 2's first forward value wrong
@@ -426,3 +433,14 @@ def test_a_big_class_shows_progress_for_each_pass(key_folder, filled, tmp_path, 
     for what in passes:
         assert [(done, total) for said, done, total in lines if said == what] == [(k, STUDENTS)
                                                                                   for k in range(1, STUDENTS + 1)]
+
+
+def test_a_long_label_is_cut_short_in_a_chart_only():
+    from micrograd_like.pages.gradebook import CHART_LABEL, bar_chart
+
+    name = "forward." + "a_long_name" * 4
+    chart = bar_chart([(name, 3), ("grads.a", 1)], most=4)
+    (long, short) = chart["bars"]
+    assert long["label"] == name and len(long["short"]) == CHART_LABEL and long["short"].endswith("…")
+    assert short["short"] == "grads.a" and long["width"] == 3 * short["width"]
+    assert chart["height"] >= short["y"] + chart["bar_height"]

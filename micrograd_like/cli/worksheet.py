@@ -33,7 +33,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
         "table and the backward table to fill in) and the answer key, into DIR: worksheets.html and "
         "answers.html (each student on a new printed page, a long sheet on two; A4 or Letter), worksheets.md "
         "and answers.md, "
-        "graphs/, answers.json for graders, and with --pdf worksheets.pdf and answers.pdf. DIR is created "
+        "graphs/, answers.json for graders, answers-template.csv (a row per student, a column per blank: fill it in "
+        "for micrograd-like grade), and with --pdf worksheets.pdf and answers.pdf. DIR is created "
         "if missing. Files it did not write are never overwritten: if DIR holds other files with these "
         "names, it refuses, unless --force.",
         allow_abbrev=False,

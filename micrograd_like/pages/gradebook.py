@@ -40,6 +40,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..teach import misconceptions
 from ..teach.grading import BLANK, CARRIED, RIGHT, WRONG, Graded, misconception_counts, summarise
 from ..teach.worksheet import Sheet, WorksheetError, remake_sheet
 from .files import folders_made, write_over
@@ -54,6 +55,7 @@ REPORT = "report.html"
 MANIFEST = ".micrograd-like-grade"  # what grade wrote, as the worksheets' manifest (name, tab, SHA-256)
 SHOWN_PROBLEMS = 8  # problems of an answers file named in the error, at most (then "and N more")
 CHART_BARS = 12  # bars a chart of the report shows at most (the tables hold every row)
+CHART_LABEL = 26  # characters of a bar's label shown at most (the tables hold the whole name)
 MINUS = "\u2212"  # the minus sign, as a word processor writes it
 
 
@@ -196,6 +198,8 @@ def read_answers(path: str | Path, sheets: list[Sheet]) -> dict[int, dict[str, f
                 problems.append(f"line {line}: student {student} again (first on line {first_line[student]})")
                 continue
             first_line[student] = line
+            while len(row) > len(header) and not row[-1].strip():
+                row.pop()  # empty cells past the last column (a spreadsheet's stray commas): nothing in them
             if len(row) != len(header):  # the student's row, but which number is in which column?
                 problems.append(f"line {line}: {len(row)} cells, the header has {len(header)}")
                 continue
@@ -236,15 +240,25 @@ def gradebook_csv(graded: list[Graded]) -> str:
 
 def bar_chart(bars: list[tuple[str, int]], most: int) -> dict:
     """The geometry of a horizontal bar chart, for the report's template to draw as SVG: one
-    bar per (label, count), its length out of ``most``, the labels at the left."""
+    bar per (label, count), its length out of ``most``, the labels at the left (a long one cut
+    short, ``short``: the label in full stays in the bar's data)."""
     label_width, bar_room, row, top = 330, 520, 40, 10
     shown = []
     for k, (label, count) in enumerate(bars):
         width = 0 if most == 0 else round(bar_room * count / most)
-        shown.append({"label": label, "count": count, "y": top + k * row, "width": width,
+        short = label if len(label) <= CHART_LABEL else label[:CHART_LABEL - 1] + "…"
+        shown.append({"label": label, "short": short, "count": count, "y": top + k * row, "width": width,
                       "text_y": top + k * row + row * 0.62})
     return {"bars": shown, "label_width": label_width, "width": label_width + bar_room + 70,
             "height": top * 2 + row * len(bars), "bar_height": row - 10}
+
+
+def _description(name: str) -> str:
+    """What a misconception is, in the catalogue's sentence ('' for one no longer in it)."""
+    try:
+        return misconceptions.find(name).description
+    except KeyError:
+        return ""
 
 
 def _environment() -> jinja2.Environment:
@@ -268,7 +282,7 @@ def report_html(graded: list[Graded], sheets: list[Sheet]) -> str:
         "median": f"{statistics.median(scores):g}" if scores else "0",
         "blanks": summaries, "verdicts": (RIGHT, CARRIED, WRONG, BLANK),
         "missed_chart": bar_chart([(s.name, s.missed) for s in missed[:CHART_BARS]], len(graded)),
-        "misconceptions": found,
+        "misconceptions": [(name, _description(name), students, blanks) for name, students, blanks in found],
         "misconception_chart": bar_chart([(name, students) for name, students, _ in found[:CHART_BARS]],
                                          len(graded)),
         "rows": [{"student": student.student, "score": student.score,

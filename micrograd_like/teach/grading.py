@@ -28,8 +28,14 @@ the student left it blank):
   whose gradient the sheet does not ask for has its gradient worked out the same way, and
   the output's is 1.  So δ(1) = W(2)ᵀ δ(2) ⊙ σ'(z(1)) is read with the student's δ(2) and z(1).
 
+Only a wrong local derivative, contribution, running total or gradient is diagnosed (the
+blanks :func:`~micrograd_like.teach.misconceptions.diagnose` knows: ``local``, ``contribution``,
+``grad``; a gradient of section 3 as the total of the last step into it), and always against
+the key's step: a number right from the student's own earlier numbers is not a mistake.
+
 Numbers are compared with a tolerance (:data:`TOLERANCE`): by hand every number is a few
-eighths, so nearly exact; with a calculator, four decimals and the rounding they carry.
+eighths, so nearly exact (1e-9); with a calculator within 0.1% or 0.0005, room for the
+rounding that four decimals carry, and not for a wrong fourth digit of a number near 0.01.
 
 >>> from micrograd_like.teach.worksheet import make_sheets
 >>> sheet = make_sheets(template="lecture", seed=3)[0]
@@ -63,7 +69,7 @@ __all__ = ["Blank", "Mark", "Graded", "BlankSummary", "blanks_of", "grade", "sum
 
 RIGHT, CARRIED, WRONG, BLANK = "right", "carried", "wrong", "blank"
 VERDICTS = (RIGHT, CARRIED, WRONG, BLANK)  # CARRIED: right from the student's own earlier numbers
-TOLERANCE = {False: (1e-9, 1e-9), True: (1e-3, 1e-3)}  # (relative, absolute), by whether a calculator is needed
+TOLERANCE = {False: (1e-9, 1e-9), True: (1e-3, 5e-4)}  # (relative, absolute), by whether a calculator is needed
 ASKS = {"local": "local", "contribution": "contribution", "total": "grad", "grad": "grad"}  # diagnose()'s ask
 
 Diagnose = Callable[[Step, float, str], object]  # diagnose(step, answer, ask) -> a Misconception or None
