@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.backward import topological_order
 from ..engine.value import Value
-from .words import Term, constant_term, d_of, formula_of, leaf_kind, node_names, num, plural, write
+from .words import Term, constant_term, d_of, formula_of, leaf_kind, node_names, num, plural, product_text, write
 
 if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
     from ..drawing.graphs import Drawing, Highlight
@@ -524,8 +524,8 @@ class ForwardStepper:
             return Highlight(nodes={self.wrt}, done=done, dimmed=waiting, constants=constants,
                              caption=self.where(), node_fields=fields)
         edges = {(step.node, t.operand) for t in step.terms}
-        labels = {(step.node, t.operand): f"local {num(t.local)}\n× {num(t.tangent)} = {num(t.product)}"
-                  for t in step.terms}
+        labels = {(step.node, t.operand): f"local {num(t.local)}\n{product_text(t.local, t.tangent, '×')} = "
+                                          f"{num(t.product)}" for t in step.terms}
         caption = step.headline + "\n" + step.sum_line
         if len(self.order) > _LABELLED_EDGE_LIMIT:
             labels = {}
