@@ -44,7 +44,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
         help="a quiz on each chain-rule step of an expression's backward pass",
         description="Asks, at each step of the backward pass, for the local derivative, the contribution "
         "(upstream × local) and the parent's new gradient. An answer is a number: -2, 0.5 or 1/2 "
-        "(right within 0.1%, or 1e-6 of zero). A first wrong answer gets a hint, a second one the answer. "
+        "(right within 0.1%, or 1e-6 of zero). A first wrong answer gets a hint, a second one the answer; a wrong "
+        "answer that a usual misconception gives is told which. "
         "Answers are read one per line from standard input, so a session can be piped in. "
         "Example: micrograd-like quiz \"(a*b + c) * f\" --var a=2 --var b=-3 --var c=10 --var f=-2",
         epilog="It ends with the line 'score: K/N'. q, Ctrl-C or the end of the input stop it with the score so "

@@ -300,7 +300,10 @@ def _exponent(step: Step) -> float | None:
 
 def _power_rule(step: Step) -> float | None:
     n = _exponent(step)
-    return None if n is None else n * step.parent.data ** n
+    if n is None:
+        return None
+    wrong = n * step.parent.data ** n
+    return None if isinstance(wrong, complex) else wrong  # (-2.0) ** 0.5 is complex: no such wrong number
 
 
 def _constant_grad(step: Step) -> float | None:

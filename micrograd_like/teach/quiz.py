@@ -4,9 +4,10 @@ Watching the stepper is not the same as computing the steps yourself.  A :class:
 the same pass and, at each step, asks for the numbers the stepper would show: the local
 derivative, the contribution (upstream × local) and the parent's new gradient.  A first wrong
 answer gets a hint (the derivative rule, or, where the rule is a plain number, the nudge that
-finds it; the upstream gradient); a second one shows the answer
-and why.  The Values' grads follow the quiz as they follow the stepper: a step is applied (the
-stepper's ``next()``) once its questions are answered.
+finds it; the upstream gradient); a second one shows the answer and why.  A wrong answer that
+one of the usual misconceptions gives is told which, before the hint or the answer
+(:mod:`.misconceptions`).  The Values' grads follow the quiz as they follow the stepper: a step
+is applied (the stepper's ``next()``) once its questions are answered.
 
 The quiz is a small state machine, so the REPL loop, the terminal command and the notebook
 widget all share it: ``quiz.question`` is what to ask, ``quiz.answer(text)`` returns a
