@@ -10,15 +10,21 @@ first one checks that the browser really has no network.  The browser tests need
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import need
+from helpers import need, run_main
 
 from bench.browser import offline_chromium, serve, wait_for
 from micrograd_like import parse
+from micrograd_like.teach.expression import ExpressionError
 from micrograd_like.teach.quiz import Quiz
+from micrograd_like.web import pyodide_files, site
 from micrograd_like.web.site import LECTURE_LINK, SiteError, build_site, exercise
 
 LECTURE = "(a*b + c)*f"
@@ -195,3 +201,157 @@ def test_the_moons_view_trains_after_play(browser, served, built):
     assert float(later.split("loss ")[1].split()[0]) < loss_at_start
     assert browser.execute_script("return document.getElementById('problem').hidden")
     assert_all_from_the_folder(browser, served, built)
+
+
+# -- reading a link ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("query", "words"), [
+    ("?expr=a*b&a=2&b=3&z=1", "gives z, which a*b does not use"),
+    ("?expr=&a=1", "empty"),
+    ("?expr=log(a)&a=0", "log"),
+    ("?expr=a*b&a=1e400&b=1", "finite"),
+    ("?expr=a*b&a=2,5&b=1", "write decimals with a point: 2.5"),
+])
+def test_a_link_that_makes_no_sense_is_one_line_saying_why(query, words):
+    with pytest.raises(ExpressionError, match=re.escape(words)) as raised:
+        exercise(query)
+    assert "\n" not in str(raised.value)
+    assert site.lesson(query)["problem"].startswith("This link does not open an exercise")
+
+
+def test_a_link_gives_the_same_pass_as_the_command_line():
+    text, values = exercise("?" + LECTURE_LINK.partition("?")[2])
+    L = parse(text, values)
+    L.backward()
+    expected = parse(LECTURE, LECTURE_VALUES)
+    expected.backward()
+    assert (text, values) == (LECTURE, LECTURE_VALUES)
+    assert L.data == expected.data == -8.0
+
+
+# -- the archive of Python ------------------------------------------------------------------------------
+def test_the_archive_holds_the_package_and_its_pure_python_dependencies_and_is_the_same_each_time():
+    data = site.package_archive()
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    for needed in ("micrograd_like/__init__.py", "micrograd_like/teach/stepper.py", "micrograd_like/web/panel.py",
+                   "micrograd_like/pages/templates/slideshow.html", "jinja2/__init__.py", "markupsafe/__init__.py",
+                   "graphviz/__init__.py"):
+        assert needed in names
+    assert not [name for name in names if "__pycache__" in name or name.endswith((".so", ".pyc"))]
+    assert not [name for name in names if name.startswith("micrograd_like/drawing/viz/")]  # copied beside it
+    assert site.package_archive() == data
+
+
+# -- fetching Pyodide ------------------------------------------------------------------------------------
+@pytest.fixture
+def tarball(built) -> Path:
+    """The pinned tarball, as the build fetched and cached it."""
+    path = pyodide_files.cache_dir() / f"pyodide-{pyodide_files.PYODIDE_VERSION}.tgz"
+    if not path.is_file():
+        pytest.skip("the user's cache holds no Pyodide tarball (it could not be written)")
+    return path
+
+
+def test_pyodide_is_fetched_once_with_progress_then_taken_from_the_cache(tarball, tmp_path, monkeypatch):
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    (registry / "pyodide.tgz").write_bytes(tarball.read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    told = []
+    with serve(registry) as (url, log):
+        monkeypatch.setattr(pyodide_files, "TARBALL_URL", f"{url}pyodide.tgz")
+        first = pyodide_files.tarball_bytes(progress=lambda what, done, total: told.append((done, total)))
+        assert log == [("/pyodide.tgz", 200)]
+        again = pyodide_files.tarball_bytes()
+        assert log == [("/pyodide.tgz", 200)]  # from the cache: no second request
+    assert first == again == tarball.read_bytes()
+    assert (tmp_path / "cache" / "micrograd_like" / tarball.name).read_bytes() == first
+    assert len(told) > 1 and told == sorted(told) and told[-1] == (len(first), len(first))
+
+
+def test_a_fetched_tarball_of_other_contents_is_refused_and_not_cached(tmp_path, monkeypatch):
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    (registry / "pyodide.tgz").write_bytes(b"not pyodide")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with serve(registry) as (url, _):
+        monkeypatch.setattr(pyodide_files, "TARBALL_URL", f"{url}pyodide.tgz")
+        with pytest.raises(pyodide_files.PyodideError, match="does not match its pinned checksum"):
+            pyodide_files.tarball_bytes()
+    assert not (tmp_path / "cache").exists()
+
+
+# -- the command -----------------------------------------------------------------------------------------
+def one_line_error(status: int, out: str, err: str) -> str:
+    assert status == 2
+    assert out == ""
+    assert err.startswith("micrograd-like site: error: ") and err.count("\n") == 1 and "Traceback" not in err
+    return err
+
+
+def a_fake_tarball(path: Path) -> Path:
+    """A real gzipped tarball with Pyodide's file names, and other contents."""
+    with tarfile.open(path, "w:gz") as archive:
+        for name in pyodide_files.CORE_FILES:
+            data = b"// not pyodide\n"
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["not a tarball", "another tarball", "missing"])
+def test_a_bad_pyodide_file_is_one_line_and_nothing_is_written(kind, tmp_path, capsys):
+    given = tmp_path / "pyodide.tgz"
+    if kind == "not a tarball":
+        given.write_text("hello\n")
+    elif kind == "another tarball":
+        a_fake_tarball(given)
+    out_dir = tmp_path / "out" / "lesson"
+    err = one_line_error(*run_main(capsys, "site", "-o", str(out_dir), "--pyodide", str(given)))
+    assert str(given) in err
+    assert ("cannot read" if kind == "missing" else "is not the tarball of Pyodide") in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_network_is_one_line_and_nothing_is_written(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pyodide_files, "TARBALL_URL", "http://127.0.0.1:9/pyodide.tgz")  # nothing listens there
+    err = one_line_error(*run_main(capsys, "site", "-o", str(tmp_path / "lesson")))
+    assert "cannot fetch Pyodide" in err and "--pyodide FILE" in err
+    assert not (tmp_path / "lesson").exists()
+
+
+def test_a_folder_holding_other_files_is_refused_unless_force(tarball, tmp_path, capsys):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n")
+    (folder / "index.html").write_text("<p>my own page</p>\n")
+    err = one_line_error(*run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball)))
+    assert "index.html and 1 more" in err and "--force" in err
+    assert sorted(path.name for path in folder.iterdir()) == ["index.html", "notes.txt"]
+    assert (folder / "index.html").read_text() == "<p>my own page</p>\n"
+    status, out, _ = run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball), "--force")
+    assert status == 0 and "wrote the site" in out
+    assert (folder / "notes.txt").read_text() == "mine\n"  # left alone
+    assert "Written by micrograd-like site" in (folder / "index.html").read_text()  # written over: --force
+
+
+def test_a_site_is_written_again_over_itself_but_not_over_a_changed_file(tarball, tmp_path, capsys):
+    folder = tmp_path / "lesson"
+    assert run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball))[0] == 0
+    assert run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball))[0] == 0  # ours: no --force
+    (folder / "style.css").write_text("body { color: pink }\n")  # a teacher's edit: theirs now
+    err = one_line_error(*run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball)))
+    assert "style.css" in err
+    assert (folder / "style.css").read_text() == "body { color: pink }\n"
+
+
+def test_a_symbolic_link_in_the_way_is_refused_even_with_force(tarball, tmp_path, capsys):
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    target = tmp_path / "elsewhere.html"
+    target.write_text("someone's\n")
+    (folder / "index.html").symlink_to(target)
+    err = one_line_error(*run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball), "--force"))
+    assert "symbolic link" in err
+    assert target.read_text() == "someone's\n"
