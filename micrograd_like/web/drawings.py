@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from ..drawing import in_browser
 from ..drawing.render import GraphvizNotFoundError, LayoutTimeoutError
 from ..drawing.svg import responsive_svg
 
@@ -26,28 +27,14 @@ MAX_HEIGHT = "70vh"
 
 
 def kernel_lays_out() -> bool:
-    """Can this Python run Graphviz's ``dot`` (or a stand-in for it) to lay drawings out?"""
-    try:
-        from ..drawing.in_browser import dot_available
-    except ImportError:  # an older drawing part: ask the renderer for its program
-        from ..drawing.render import layout_program
-
-        try:
-            layout_program()
-        except GraphvizNotFoundError:
-            return False
-        return True
-    return dot_available()
+    """Can this Python run Graphviz's ``dot`` (or ``graphviz-pure``) to lay drawings out?"""
+    return in_browser.dot_available()
 
 
 def viz_source() -> str:
-    """The text of Graphviz compiled to WebAssembly (an ES module), shipped in the package, for a
-    front-end to lay DOT out without the network; ``""`` where the package has none."""
-    try:
-        from ..drawing.in_browser import viz_source as source
-    except ImportError:
-        return ""
-    return source()
+    """The text of Graphviz compiled to WebAssembly (an ES module, shipped in the package), for a
+    front-end to lay DOT out without a network."""
+    return in_browser.viz_source()
 
 
 class Drawings:
