@@ -320,3 +320,18 @@ def test_paths_are_drawn_one_at_a_time():
         sum_over_paths(k, g["L"] * k)
     with pytest.raises(ValueError, match="not part of this graph"):
         count_paths(Value(1.0), g["L"])
+
+
+def test_micrograds_own_operators_closures_all_give_the_published_gradients(monkeypatch):
+    from examples import micrograd_readme, use_micrograds_operators
+
+    use_micrograds_operators(monkeypatch)  # every node below is made by a closure, micrograd's way
+    a, b, g = micrograd_readme(labelled=True)
+    forward = {x: forward_steps(g, wrt=x).finish().derivative for x in (a, b)}
+    listed = {x: sum_over_paths(x, g, limit=10_000) for x in (a, b)}
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    g.backward()
+    for x, published in ((a, 138.8338), (b, 645.5773)):
+        assert forward[x] == pytest.approx(x.grad, rel=1e-12) and round(forward[x], 4) == published
+        assert listed[x].total == pytest.approx(x.grad, rel=1e-12)
+        assert len(listed[x]) == count_paths(x, g)

@@ -12,6 +12,7 @@
 - :mod:`.quiz`: a quiz on every step; :mod:`.worksheet`: a worksheet per student.
 - :mod:`.grading`: a worksheet marked blank by blank, credit carried forward, each mistake named;
 - :mod:`.forward_mode`: forward mode beside it, one tangent per node (``forward_steps(L, wrt=x)``);
+- :mod:`.tangent_steps`: one step of forward mode as a record, and its words;
 - :mod:`.passes`: how many passes each mode needs for every parameter's gradient, and how long;
 - :mod:`.paths`: a gradient as the sum over paths of products of local derivatives.
 """

@@ -38,12 +38,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..engine.backward import topological_order
 from ..engine.value import Value
-from .words import Term, constant_term, d_of, formula_of, leaf_kind, node_names, num, plural, product_text, write
+from .tangent_steps import TangentStep, TangentTerm, Undone, partial_of, tangent_name
+from .words import constant_term, d_of, formula_of, leaf_kind, node_names, num, plural, product_text, write
 
 if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when something is drawn
     from ..drawing.graphs import Drawing, Highlight
@@ -51,7 +51,6 @@ if TYPE_CHECKING:  # drawing needs the graphviz package, imported only when some
 __all__ = ["forward_steps", "ForwardStepper", "TangentStep", "TangentTerm", "Undone", "tangents", "tangent_name",
            "local_edges", "downstream_of", "partial_of", "check_leaf"]
 
-_ZERO_TERMS_SHOWN = 3  # a step writes at most this many terms whose tangent is 0 (the rest are counted)
 _TABLE_ROWS = 30  # the repr's table shows at most this many nodes
 _LABELLED_EDGE_LIMIT = 60  # above this many values the step's words go in the caption, not on edges
 
@@ -95,11 +94,6 @@ def downstream_of(x: Value, order: list[Value]) -> set[Value]:
     return reached
 
 
-def partial_of(name: str) -> str:
-    """'∂' before a name, as :func:`~micrograd_like.teach.words.d_of` writes 'd': ∂e, ∂(a*b), ∂(w1)."""
-    return "∂" + d_of(name)[1:]
-
-
 def check_leaf(wrt: object, order: list[Value], what: str = "forward mode") -> Value:
     """``wrt`` if it is a leaf of the graph whose nodes are ``order`` that takes a gradient,
     else a TypeError or ValueError saying what is wrong."""
@@ -116,149 +110,6 @@ def check_leaf(wrt: object, order: list[Value], what: str = "forward mode") -> V
         raise ValueError(f"{name} is a constant: it takes no derivative (make it a Value to differentiate "
                          "with respect to it)")
     return wrt
-
-
-# -- one step ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TangentTerm:
-    """One term of a tangent's sum: the local derivative along one edge times the operand's tangent."""
-
-    operand: int  # which operand of the node (0, 1, ...)
-    parent: Value = field(repr=False)
-    parent_term: Term = field(repr=False)
-    local: float
-    rule_words: str | None  # the local derivative's rule in words (None: a closure's, measured)
-    rule_is_number: bool  # whether those words are the number itself (∂d/∂e = 1): said once
-    tangent: float  # the operand's tangent, d(parent)/dx
-    reached: bool  # whether x reaches the operand (else its tangent is 0 because it cannot move)
-
-    @property
-    def product(self) -> float:
-        return self.local * self.tangent
-
-
-@dataclass(frozen=True, eq=False)
-class TangentStep:
-    """One step of forward mode: ``node``'s tangent d(node)/dx from its operands' tangents.
-
-    ``terms`` holds one :class:`TangentTerm` per edge into the node that carries a derivative;
-    ``tangent`` is their sum.  The words are made from the fields: ``headline``, ``locals_line``,
-    ``tangents_line``, ``sum_line`` (``de/dx = ∂e/∂a·da/dx + ... = (-3.0)(1.0) + ... = -3.0``);
-    ``print(step)`` shows them.
-    """
-
-    number: int
-    total: int
-    node: Value
-    tangent: float
-    terms: tuple[TangentTerm, ...]
-    node_term: Term = field(repr=False)
-    wrt_term: Term = field(repr=False)
-    formula: Term = field(repr=False)
-
-    @property
-    def node_name(self) -> str:
-        return self.node_term.text
-
-    @property
-    def tangent_name(self) -> str:
-        """``de/da``: this node's tangent, by name."""
-        return tangent_name(self.node_name, self.wrt_term.text)
-
-    def _shown(self) -> tuple[list[TangentTerm], int]:
-        """The terms written out, and how many terms of tangent 0 (operands x cannot reach) are not."""
-        zeros = [t for t in self.terms if not t.reached]
-        shown = zeros[:_ZERO_TERMS_SHOWN] if len(zeros) <= _ZERO_TERMS_SHOWN else []
-        return [t for t in self.terms if t.reached or t in shown], len(zeros) - len(shown)
-
-    def _local_name(self, term: TangentTerm) -> str:
-        return f"{partial_of(self.node_name)}/{partial_of(term.parent_term.text)}"
-
-    @property
-    def headline(self) -> str:
-        """``step 1/3: e = a*b: de/da from the tangents of its operands``."""
-        made = self.node_name if self.formula.text == self.node_name else f"{self.node_name} = {self.formula.text}"
-        return f"step {self.number}/{self.total}: {made}: {self.tangent_name} from the tangents of its operands"
-
-    @property
-    def locals_line(self) -> str:
-        """Each local derivative, its rule and its number: ``∂e/∂a = b = -3.0``."""
-        shown, _ = self._shown()
-        parts = []
-        for term in shown:
-            name, words = self._local_name(term), term.rule_words
-            if words is None:
-                parts.append(f"{name} = {num(term.local)} (measured from the closure)")
-            elif term.rule_is_number:
-                parts.append(f"{name} = {words}")
-            else:
-                parts.append(f"{name} = {words} = {num(term.local)}")
-        return "locals " + ", ".join(parts)
-
-    @property
-    def tangents_line(self) -> str:
-        """The operands' tangents: ``da/da = 1.0, db/da = 0.0``."""
-        shown, hidden = self._shown()
-        x = self.wrt_term.text
-        # (an operand used twice is said once)
-        parts = list(dict.fromkeys(f"{tangent_name(t.parent_term.text, x)} = {num(t.tangent)}" for t in shown))
-        text = "tangents " + ", ".join(parts)
-        if hidden:
-            text += f" (and 0.0 for the {plural(hidden, 'other operand')} {x} does not reach)"
-        return text
-
-    @property
-    def sum_line(self) -> str:
-        """``de/da = ∂e/∂a·da/da + ∂e/∂b·db/da = (-3.0)(1.0) + (2.0)(0.0) = -3.0``."""
-        shown, hidden = self._shown()
-        x = self.wrt_term.text
-        symbols = [f"{self._local_name(t)}·{tangent_name(t.parent_term.text, x)}" for t in shown]
-        numbers = [f"({num(t.local)})({num(t.tangent)})" for t in shown]
-        if hidden:
-            symbols.append(f"(0 for the {plural(hidden, 'other operand')})")
-            numbers.append("0.0")
-        return f"{self.tangent_name} = {' + '.join(symbols)} = {' + '.join(numbers)} = {num(self.tangent)}"
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """Said where it helps: an operand used more than once brings one term per use."""
-        uses: dict[str, int] = {}
-        for term in self.terms:
-            uses[term.parent_term.text] = uses.get(term.parent_term.text, 0) + 1
-        return tuple(f"{name} is used {n} times in {self.formula.text}: each use is its own edge, "
-                     "and each brings its own term to the sum" for name, n in uses.items() if n > 1)
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        return (self.headline, f"  {self.locals_line}; {self.tangents_line}", f"  {self.sum_line}",
-                *(f"  note: {note}" for note in self.notes))
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-    def __str__(self) -> str:
-        return self.text
-
-    __repr__ = __str__
-
-
-def tangent_name(node: str, x: str) -> str:
-    """``de/da``, ``d(a*b)/d(w1)``: a node's tangent with respect to x, by name."""
-    return f"{d_of(node)}/{d_of(x)}"
-
-
-class Undone:
-    """What ``ForwardStepper.back()`` returns: the step undone (``.step``), shown in words."""
-
-    def __init__(self, step: TangentStep) -> None:
-        self.step = step
-
-    def __repr__(self) -> str:
-        step = self.step
-        return f"undid step {step.number}/{step.total}: {step.tangent_name} is not worked out yet again"
 
 
 # -- the stepper ----------------------------------------------------------------------------------------
@@ -523,13 +374,14 @@ class ForwardStepper:
         if step is None:
             return Highlight(nodes={self.wrt}, done=done, dimmed=waiting, constants=constants,
                              caption=self.where(), node_fields=fields)
-        edges = {(step.node, t.operand) for t in step.terms}
+        shown, _ = step.shown()
+        edges = {(step.node, t.operand) for t in shown}
         labels = {(step.node, t.operand): f"local {num(t.local)}\n{product_text(t.local, t.tangent, '×')} = "
-                                          f"{num(t.product)}" for t in step.terms}
+                                          f"{num(t.product)}" for t in shown}
         caption = step.headline + "\n" + step.sum_line
         if len(self.order) > _LABELLED_EDGE_LIMIT:
             labels = {}
-        return Highlight(nodes={step.node, *(t.parent for t in step.terms)}, edges=edges, done=done, dimmed=waiting,
+        return Highlight(nodes={step.node, *(t.parent for t in shown)}, edges=edges, done=done, dimmed=waiting,
                          constants=constants, edge_labels=labels, caption=caption, node_fields=fields)
 
     def draw(self, *, caption: bool = True, around: bool = False, **options) -> Drawing:
