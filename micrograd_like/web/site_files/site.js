@@ -170,6 +170,7 @@ async function main() {
       show("training", widgets.training, site.training(), pyodide);
     });
   }
+  globalThis.micrograd_like = { pyodide, site }; // for the console: micrograd_like.pyodide.runPython("...")
   $("loading").hidden = true;
   document.body.dataset.state = "ready";
   performance.mark("ready");
