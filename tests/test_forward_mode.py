@@ -335,3 +335,23 @@ def test_micrograds_own_operators_closures_all_give_the_published_gradients(monk
         assert forward[x] == pytest.approx(x.grad, rel=1e-12) and round(forward[x], 4) == published
         assert listed[x].total == pytest.approx(x.grad, rel=1e-12)
         assert len(listed[x]) == count_paths(x, g)
+
+
+def test_zoomed_to_the_step_only_the_node_and_its_operands_are_drawn():
+    g = lecture()
+    steps = forward_steps(g["L"], wrt=g["a"]).goto(2)  # d = e + c
+    source = steps.draw(around=True).source
+    drawn = {name for name in "abcdefL" if f"{{ {name} |" in source or f"{name} | {{" in source}
+    assert drawn == {"d", "e", "c"}, source
+    assert "d | { data 4.0000 | d&#183;/da -3.0000 }" in source  # d's tangent, -3, on its record
+
+
+def test_a_big_graph_says_the_step_in_its_caption_not_on_its_edges():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(40):
+        y = y * 0.5 + x
+    steps = forward_steps(y, wrt=x).goto(3)
+    highlight = steps.highlight()
+    assert highlight.edge_labels == {} and steps.current.sum_line in highlight.caption
+    assert len(highlight.node_fields) == len([n for n in topological_order(y) if n.requires_grad])
