@@ -147,7 +147,7 @@ def test_the_widget_catches_up_with_a_stepper_moved_in_code():
 def test_shown_again_the_widget_shows_where_the_stepper_is_and_carries_static_html():
     nodes, widget = drawn()
     widget.stepper.goto(4)
-    data, _ = widget._repr_mimebundle_()
+    data = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     assert widget.position == 4 and "step 4/6" in words(widget)
     static = data["text/html"]  # for an exported notebook, where no widget runs

@@ -95,7 +95,9 @@ class PanelWidget(anywidget.AnyWidget):
             return None
         data, metadata = shown
         html = self.static_html()
-        return ({**data, "text/html": html} if html else data), metadata
+        data = {**data, "text/html": html} if html else data
+        # A bundle alone where there is no metadata (all but Colab): what a Quiz's display adds to.
+        return (data, metadata) if metadata else data
 
 
 class StepperWidget(PanelWidget):
