@@ -267,6 +267,13 @@ def test_a_sample_of_sweeps_is_said_to_be_an_estimate():
         passes_needed(loss, [loss])
     with pytest.raises(TypeError, match="list of Values"):
         passes_needed(loss, model.parameters()[0])
+    with pytest.raises(ValueError, match="is empty"):
+        passes_needed(loss, [])
+    sweep = TangentSweep(loss)
+    with pytest.raises(ValueError, match="not a leaf"):
+        sweep.sweep(loss)
+    with pytest.raises(ValueError, match="'z' is not part of this graph"):
+        sweep.sweep(Value(1.0, label="z"))
 
 
 # -- the sum over paths ---------------------------------------------------------------------------------

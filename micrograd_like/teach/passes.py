@@ -86,9 +86,12 @@ class TangentSweep:
         return sum(len(edges) for edges in self.edges)
 
     def sweep(self, seed: Value) -> float:
-        """d(root)/d(seed) by one forward sweep."""
+        """d(root)/d(seed) by one forward sweep (``seed`` a leaf of the graph)."""
+        where = self.index.get(seed) if isinstance(seed, Value) else None
+        if where is None or self.edges[where] or not seed.requires_grad:
+            check_leaf(seed, self.order, "a forward sweep")  # says what is wrong with it
         tangent = [0.0] * len(self.order)
-        tangent[self.index[seed]] = 1.0  # a leaf: no edges, so the seed stays
+        tangent[where] = 1.0  # a leaf: no edges, so the seed stays
         for i, edges in enumerate(self.edges):
             if edges:
                 total = 0.0
