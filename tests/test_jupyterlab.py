@@ -6,9 +6,14 @@ lecture's example and one with the stepper over a neuron too big to read whole (
 importable through PYTHONPATH, so nothing is written into the checkout).  Chromium opens each,
 runs all its cells, clicks the stepper widget's Next in notebook 2 and the zoom toggle in the
 neuron's, the training view's Play, Pause and chain-rule panel in notebook 4, types answers into the
-quiz, and sees the words, the drawings, the loss and the score change.
+quiz, and sees the words, the drawings, the loss and the score change, and the Values in the kernel
+follow the clicks.  The widgets are anywidget widgets (their ES modules shipped in the package).
 
-These tests need JupyterLab, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
+The neuron's notebook runs in a kernel without Graphviz (:data:`NO_DOT_KERNEL`): its PATH has no
+``dot`` and the package finds no ``graphviz-pure`` either, so the page lays each drawing out itself
+with the viz.js the widget sends (Graphviz in WebAssembly, nothing fetched).
+
+These tests need JupyterLab, anywidget, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
 variable set) a missing one is a failure, so the test cannot silently stop running; elsewhere it
 skips with the reason.  Set MICROGRAD_LIKE_SCREENSHOTS to a directory to keep screenshots at 1024x768.
 """
@@ -58,13 +63,34 @@ ZOOM_CELLS = [
     "n.label = 'n'\n"
     "o = n.tanh(); o.label = 'o'\n"
     "steps = o.backward_steps()",
+    "from micrograd_like.drawing.in_browser import dot_available\n"
+    "print('dot available:', dot_available())",
     "steps.widget()",
+    "print(steps.where(), '| n.grad is 1 - o**2:', n.grad == 1 - o.data**2)",
 ]
+
+NO_DOT_KERNEL = "python3-no-graphviz"  # the kernel the neuron's notebook runs in (written by the lab fixture)
+NO_DOT_LAUNCHER = """\
+# A kernel with no Graphviz: started with a PATH without dot, and the package's finder, which
+# would find graphviz-pure beside this Python, told there is none.
+from micrograd_like.drawing import render
+
+
+def no_layout_program():
+    raise render.GraphvizNotFoundError()
+
+
+render.layout_program = no_layout_program
+
+from ipykernel import kernelapp  # noqa: E402
+
+kernelapp.launch_new_instance()
+"""
 
 
 def require_jupyterlab() -> None:
-    if importlib.util.find_spec("jupyterlab") is None or importlib.util.find_spec("ipywidgets") is None:
-        message = "JupyterLab and ipywidgets are not installed (pip install -e '.[test]')"
+    if importlib.util.find_spec("jupyterlab") is None or importlib.util.find_spec("anywidget") is None:
+        message = "JupyterLab and anywidget are not installed (pip install -e '.[test]')"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -90,12 +116,14 @@ def lab():
     for name in (STEPPING, TRAINING):  # copies: running them writes nothing into the checkout
         shutil.copy(NOTEBOOKS / name, root / name)
     write_notebook(root / QUIZ, QUIZ_CELLS)
-    write_notebook(root / ZOOM, ZOOM_CELLS)
+    write_notebook(root / ZOOM, ZOOM_CELLS, kernel=NO_DOT_KERNEL)
+    write_no_dot_kernel(root / ".jupyter-path")
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)  # no "would you like news?" toast over the widgets
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTER_RUNTIME_DIR=str(root / ".runtime"),
+               JUPYTER_PATH=str(root / ".jupyter-path"),
                PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
     try:
         with open(root / ".server.log", "wb") as log:
@@ -104,12 +132,27 @@ def lab():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def write_notebook(path: Path, cells: list[str]) -> None:
+def write_notebook(path: Path, cells: list[str], kernel: str = "python3") -> None:
     import nbformat
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     nbformat.write(notebook, str(path))
+
+
+def write_no_dot_kernel(jupyter_path: Path) -> None:
+    """The kernel spec of :data:`NO_DOT_KERNEL`: this Python, a PATH of its own folder only (no
+    ``dot`` there), and :data:`NO_DOT_LAUNCHER`."""
+    import json
+
+    folder = jupyter_path / "kernels" / NO_DOT_KERNEL
+    folder.mkdir(parents=True)
+    (folder / "launch.py").write_text(NO_DOT_LAUNCHER, encoding="utf-8")
+    python = Path(sys.executable)
+    assert not (python.parent / "dot").exists()
+    spec = {"argv": [str(python), str(folder / "launch.py"), "-f", "{connection_file}"],
+            "display_name": "Python 3 without Graphviz", "language": "python", "env": {"PATH": str(python.parent)}}
+    (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
 
 
 def serve(root: Path, port: int, token: str, env: dict, log):
@@ -230,10 +273,44 @@ def screenshot(driver, name: str) -> None:
 
 
 def button(scope, words: str):
-    """The ipywidgets button labelled ``words`` inside the element ``scope``."""
+    """The button labelled ``words`` inside the element ``scope``."""
     from selenium.webdriver.common.by import By
 
-    return scope.find_element(By.XPATH, f".//button[contains(@class,'widget-button')][normalize-space()='{words}']")
+    return scope.find_element(By.XPATH, f".//button[normalize-space()='{words}']")
+
+
+def printed(driver, first_line: str) -> str:
+    """What the code cell whose first line is ``first_line`` printed (its output's text)."""
+    return driver.execute_script(PRINTED, first_line) or ""
+
+
+PRINTED = """
+var cells = document.querySelectorAll('.jp-Notebook .jp-CodeCell');
+for (var i = 0; i < cells.length; i++) {
+    var line = cells[i].querySelector('.jp-InputArea .cm-line');
+    if (line && line.textContent.trim() === arguments[0]) {
+        var out = cells[i].querySelector('.jp-OutputArea');
+        return out ? out.textContent : '';
+    }
+}
+return null;
+"""
+
+
+def run_cell(driver, first_line: str) -> None:
+    """Run the code cell whose first line is ``first_line`` again (select it, Shift+Enter)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for cell in driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell"):
+        lines = cell.find_elements(By.CSS_SELECTOR, ".jp-InputArea .cm-line")
+        if lines and lines[0].text.strip() == first_line:
+            prompt = cell.find_element(By.CSS_SELECTOR, ".jp-InputPrompt")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell)
+            prompt.click()  # selects the cell, in command mode
+            cell.send_keys(Keys.SHIFT, Keys.ENTER)
+            return
+    raise AssertionError(f"no cell starts with {first_line!r}")
 
 
 FONT_SIZES = """
@@ -272,13 +349,11 @@ return all.filter(function (el) {
 
 
 CONTROLS = """
-var pace = arguments[0].querySelector('.mgl-pace .slider-container');
-var play = Array.prototype.filter.call(arguments[0].querySelectorAll('.widget-play button'),
+var pace = arguments[0].querySelector('.mgl-pace input[type=range]');
+var play = Array.prototype.filter.call(arguments[0].querySelectorAll('button.mgl-play, button.mgl-stop'),
     function (b) { return getComputedStyle(b).display !== 'none'; });
 return [pace ? pace.getBoundingClientRect().width : 0, play.map(function (b) {  // each button's words, their size
-    var after = getComputedStyle(b.querySelector('i'), '::after');
-    var words = (after.content === 'none' ? '' : after.content.replace(/^"|"$/g, '')) || b.title;
-    return [words, parseFloat(after.fontSize)];
+    return [b.textContent.trim() || b.title, parseFloat(getComputedStyle(b).fontSize)];
 })];
 """
 
@@ -312,6 +387,14 @@ def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
     button(stepper, "Next").click()
     wait.until(lambda b: "step 2/6" in text_in(stepper, ".mgl-words"))
     screenshot(browser, "stepper-step-2.png")
+    # The Values in the kernel follow the clicks: the cell below the widget, run again, says so.
+    for _ in range(3):
+        button(stepper, "Next").click()
+    wait.until(lambda b: "step 5/6" in text_in(stepper, ".mgl-words"))
+    run_cell(browser, "print(steps.where())")
+    wait.until(lambda b: "5 of 6 steps done" in printed(browser, "print(steps.where())"))
+    assert "a.grad = 6.0, e.grad = -2.0, d.grad = -2.0" in printed(browser, "print(steps.where())")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
     assert browser.execute_script(NO_SIDEWAYS_SCROLLING, None) == []  # in any output: drawings, widgets
     smallest, drawing_right, notebook_right = legible
     assert smallest >= 14  # the Values' text (label, data, grad) at 14 px or more
@@ -333,7 +416,7 @@ def test_notebook_4s_training_view_plays_in_jupyterlab(lab, browser):
     wait.until(lambda b: text_in(view, ".mgl-loss") not in ("", start))
     wait.until(lambda b: float(text_in(view, ".mgl-loss")) < float(start))
     button(view, "Pause").click()
-    play_again = (By.XPATH, ".//button[contains(@class,'widget-button')][normalize-space()='Play']")
+    play_again = (By.XPATH, ".//button[normalize-space()='Play']")
     wait.until(lambda b: view.find_elements(*play_again))
     screenshot(browser, "playground.png")
 
@@ -415,16 +498,21 @@ def test_a_pass_too_big_to_read_whole_is_zoomed_to_the_step_in_jupyterlab(lab, b
 
     url, token = lab
     run_notebook(browser, url, token, ZOOM)
-    stepper = widget_in_cell(browser, ZOOM_CELLS[-1], ".mgl-stepper")
+    assert "dot available: False" in printed(browser, ZOOM_CELLS[1].splitlines()[0])  # the kernel has no Graphviz
+    stepper = widget_in_cell(browser, ZOOM_CELLS[2], ".mgl-stepper")
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
     wait = WebDriverWait(browser, WAIT)
-    wait.until(lambda b: "<svg" in drawing_of(stepper))
+    wait.until(lambda b: "<svg" in drawing_of(stepper))  # laid out in the page, by viz.js
+    assert "at the start" in printed(browser, ZOOM_CELLS[-1]) and "False" in printed(browser, ZOOM_CELLS[-1])
     zoom = stepper.find_element(By.XPATH, ".//button[normalize-space()='Zoom to the step']")
     assert "mod-active" in zoom.get_attribute("class")  # on: the graph is too big to read whole
     button(stepper, "Next").click()
     wait.until(lambda b: "step 1/" in text_in(stepper, ".mgl-words"))
     wait.until(lambda b: "tanh" in text_in(stepper, ".mgl-drawing") and "x4" not in text_in(stepper, ".mgl-drawing"))
     screenshot(browser, "zoomed-step-1.png")
+    run_cell(browser, ZOOM_CELLS[-1])  # the kernel's Values followed the click
+    wait.until(lambda b: "1 of 17 steps done | n.grad is 1 - o**2: True" in printed(browser, ZOOM_CELLS[-1]))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
     smallest, drawing_right, notebook_right = browser.execute_script(FONT_SIZES, stepper)
     assert smallest >= 14 and drawing_right <= notebook_right + 1  # legible, and it fits
     zoom.click()  # off: the whole graph, every value, smaller

@@ -24,6 +24,7 @@ const MGL_CSS = `
 .mgl-widget input[type=range] { vertical-align: middle; }
 .mgl-widget .mgl-readout { font-size: 15px; min-width: 3em; }
 .mgl-widget .mgl-drawing { margin: 4px 0; }
+.mgl-widget .mgl-legend svg { display: inline-block; }  /* a page's own CSS (marimo's) may make svg a block */
 `;
 
 export function mglRoot(el, kind) {
