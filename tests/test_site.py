@@ -14,6 +14,7 @@ import io
 import os
 import re
 import tarfile
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -64,13 +65,15 @@ def open_page(browser, served, query: str = "") -> None:
     """Open index.html (with ``query``) and wait until Python has started and the page is ready."""
     url, log = served
     log.clear()
+    browser.get_log("browser")  # what earlier pages said is theirs
     browser.get(f"{url}index.html{query}")
     state = wait_for(browser, READY, timeout=180)
     assert state == "ready", browser.execute_script("return document.getElementById('problem').textContent")
 
 
 def assert_all_from_the_folder(browser, served, built: Path) -> None:
-    """Every resource the page loaded came from the site's server, and each was a file of the folder."""
+    """Every resource the page loaded came from the site's server, each was a file of the folder,
+    and the page's console has no error."""
     url, log = served
     names = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert names, "the page loaded nothing?"
@@ -80,6 +83,8 @@ def assert_all_from_the_folder(browser, served, built: Path) -> None:
     for path, status in log:
         file = built / path.split("?")[0].lstrip("/")
         assert status in (200, 304) and file.is_file(), (path, status)
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors
 
 
 def click(browser, selector: str, words: str) -> None:
@@ -152,7 +157,11 @@ def test_a_link_that_makes_no_sense_says_why_on_the_page(browser, served, query,
     problem = text_of(browser, "problem")
     assert words in problem
     assert browser.execute_script("return document.getElementById('stepper-section').hidden")
-    assert not browser.find_element("id", "expression").get_property("disabled")  # the form still works
+    assert not browser.find_element("id", "expression").get_property("disabled")  # the form still works ...
+    link = dict(urllib.parse.parse_qsl(query[1:], keep_blank_values=True))
+    assert browser.find_element("id", "expression").get_property("value") == link.get("expr", "")  # ... as linked
+    if "expr=a*b" in query:
+        assert browser.find_element("id", "value-a").get_property("value") == link["a"]
 
 
 def answer_in_the_page(browser, text: str) -> None:
@@ -210,6 +219,7 @@ def test_the_moons_view_trains_after_play(browser, served, built):
     ("?expr=log(a)&a=0", "log"),
     ("?expr=a*b&a=1e400&b=1", "finite"),
     ("?expr=a*b&a=2,5&b=1", "write decimals with a point: 2.5"),
+    ("?expr=a*b&a=1&b=2&a=3", "gives a more than once"),
 ])
 def test_a_link_that_makes_no_sense_is_one_line_saying_why(query, words):
     with pytest.raises(ExpressionError, match=re.escape(words)) as raised:

@@ -82,6 +82,9 @@ def exercise(query: str | Mapping[str, str]) -> tuple[str, dict[str, float]] | N
     """
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else list(query.items())
     given = dict(pairs)
+    twice = sorted({name for name, _ in pairs if [n for n, _ in pairs].count(name) > 1})
+    if twice:
+        raise ExpressionError(f"the link gives {twice[0]} more than once: keep one {twice[0]}=...")
     if "expr" not in given:
         if given:
             raise ExpressionError(f"the link names {', '.join(given)} but no expression: add ?expr=... to it")
@@ -114,8 +117,9 @@ def lesson(query: str) -> dict:
     try:
         found = exercise(query)
     except ExpressionError as error:
-        typed = dict(parse_qsl(query.lstrip("?"))).get("expr", "")
-        return {"problem": f"This link does not open an exercise: {error}.", "typed": typed}
+        given = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+        return {"problem": f"This link does not open an exercise: {error}.", "typed": given.pop("expr", ""),
+                "values": given}
     if found is None:
         return {}
     text, values = found
