@@ -38,8 +38,7 @@ from ..teach.expression import ExpressionError, parse, parse_assignments, variab
 from . import pyodide_files
 
 __all__ = ["build_site", "planned_files", "package_archive", "exercise", "lesson", "variables_of", "training",
-           "SiteError", "MANIFEST", "DEPENDENCIES",
-           "LECTURE_LINK"]
+           "SiteError", "MANIFEST", "DEPENDENCIES", "LECTURE_LINK"]
 
 MANIFEST = ".micrograd-like-site"  # the files a build wrote, one a line: name, tab, SHA-256
 DEPENDENCIES = ("jinja2", "markupsafe", "graphviz")
