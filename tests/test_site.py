@@ -10,10 +10,12 @@ first one checks that the browser really has no network.  The browser tests need
 
 from __future__ import annotations
 
+import http.server
 import io
 import os
 import re
 import tarfile
+import threading
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -365,3 +367,29 @@ def test_a_symbolic_link_in_the_way_is_refused_even_with_force(tarball, tmp_path
     err = one_line_error(*run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball), "--force"))
     assert "symbolic link" in err
     assert target.read_text() == "someone's\n"
+
+
+def test_a_download_cut_short_is_one_line_and_not_cached(tmp_path, monkeypatch):
+    class CutShort(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.write(b"only the start")  # and the connection closes
+
+        def log_message(self, format, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CutShort)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pyodide_files, "TARBALL_URL", f"http://127.0.0.1:{server.server_address[1]}/pyodide.tgz")
+    try:
+        with pytest.raises(pyodide_files.PyodideError, match="cannot fetch Pyodide") as raised:
+            pyodide_files.tarball_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "\n" not in str(raised.value)
+    assert not (tmp_path / "cache").exists()

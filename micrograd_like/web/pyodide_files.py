@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import io
 import os
 import tarfile
@@ -73,7 +74,9 @@ def _download(progress: Progress | None) -> bytes:
                 data += chunk
                 if progress is not None:
                     progress("fetching Pyodide", len(data), max(total, len(data)))
-    except (urllib.error.URLError, OSError, ValueError) as error:
+            if len(data) < total:
+                raise ConnectionError(f"the download stopped after {len(data):,} of {total:,} bytes")
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:  # a dropped line too
         reason = getattr(error, "reason", None) or error
         raise PyodideError(f"cannot fetch Pyodide {PYODIDE_VERSION} from {TARBALL_URL}: {reason} (on a machine "
                            f"without the registry, fetch the tarball elsewhere (npm pack pyodide@{PYODIDE_VERSION}) "
