@@ -37,10 +37,10 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
 
 
 def _progress(what: str, done: int, total: int) -> None:
-    """``fetching Pyodide 3 of 6 MB`` and ``writing the site 4 of 13`` (on a terminal)."""
+    """``fetching Pyodide: megabyte 3 of 6`` and ``writing the site: file 4 of 19`` (on a terminal)."""
     if what.startswith("fetching"):
         megabytes = max(1, round(total / MEGABYTE))  # done * megabytes // total reaches it at the end only
-        progress_line(f"{what}: MB", done * megabytes // total, megabytes)
+        progress_line(f"{what}: megabyte", done * megabytes // total, megabytes)
     else:
         progress_line(f"{what}: file", done, total)
 
