@@ -14,6 +14,7 @@ import http.server
 import io
 import os
 import re
+import shutil
 import tarfile
 import threading
 import urllib.parse
@@ -119,11 +120,31 @@ def test_the_browser_has_no_network(browser, served):
     assert reached == "refused"
 
 
+def test_the_page_says_it_is_loading_until_python_has_started(built):
+    page = (built / "index.html").read_text()  # as the browser first shows it, before any script has run
+    loading = re.search(r'<div id="loading" role="status"([^>]*)>(.*?)</div>', page, re.S)
+    assert loading and "hidden" not in loading.group(1)
+    assert "Starting Python in the browser" in loading.group(2)
+    assert re.search(r'<input id="expression"[^>]*disabled', page)  # nothing to type into before Python is there
+
+
+def test_a_page_whose_python_cannot_start_says_so(browser, built, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(built, broken)
+    (broken / "packages.zip").unlink()
+    with serve(broken) as (url, _):
+        browser.get(f"{url}index.html")
+        assert wait_for(browser, READY, timeout=180) == "failed"
+        assert "Python could not start in this browser: packages.zip: 404" in text_of(browser, "problem")
+        assert browser.execute_script("return document.getElementById('loading').hidden")
+
+
 def test_the_lecture_link_opens_the_stepper_and_five_nexts_reach_a(browser, served, built):
     open_page(browser, served, "?" + LECTURE_LINK.partition("?")[2])
     assert browser.execute_script("return document.getElementById('problem').hidden")
     assert text_of(browser, "pass-name") == LECTURE
     assert step_readout(browser) == "0/6"
+    assert browser.execute_script("return document.getElementById('loading').hidden")
     next_five_times(browser)
     words = text_of(browser, "stepper")
     assert "a.grad = 0.0 + 6.0 = 6.0" in words

@@ -124,7 +124,8 @@ def lesson(query: str) -> dict:
     text, values = found
     stepper = StepperPanel(parse(text, values).backward_steps(), in_kernel=False)
     quiz = QuizPanel(Quiz(parse(text, values).backward_steps()), in_kernel=False)
-    return {"expression": text, "values": {name: f"{value:g}" for name, value in values.items()},
+    as_linked = dict(parse_qsl(query.lstrip("?")))  # each value as the link wrote it, for the form
+    return {"expression": text, "values": {name: as_linked[name].strip() for name in values},
             "stepper": stepper, "quiz": quiz}
 
 
