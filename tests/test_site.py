@@ -226,11 +226,17 @@ def test_the_moons_view_trains_after_play(browser, served, built):
     first = wait_for(browser, status, timeout=60)
     assert first.startswith("step 0 ")
     loss_at_start = float(first.split("loss ")[1].split()[0])
+    picture = "return document.querySelector('#training canvas.mgl-boundary').toDataURL()"
+    boundary_at_start = browser.execute_script(picture)
+    assert browser.execute_script("""const drawn = document.querySelector('#training canvas.mgl-boundary');
+        const blank = Object.assign(document.createElement('canvas'), {width: drawn.width, height: drawn.height});
+        return drawn.toDataURL() !== blank.toDataURL()""")  # drawn from the start
     click(browser, "#training button", "Play")
     later = wait_for(browser, f"const s = {status[7:]}; return s && !s.startsWith('step 0 ') "
                               "&& Number(s.split(' ')[1]) >= 10 && s", timeout=120)
     click(browser, "#training button", "Pause")
     assert float(later.split("loss ")[1].split()[0]) < loss_at_start
+    assert browser.execute_script(picture) != boundary_at_start  # the boundary moved
     assert browser.execute_script("return document.getElementById('problem').hidden")
     assert_all_from_the_folder(browser, served, built)
 
