@@ -274,3 +274,66 @@ def test_no_two_front_end_files_declare_one_name():
             assert declared not in seen, f"{declared} is declared in {seen.get(declared)}.js and {name}.js"
             seen[declared] = name
     assert "renderStepper" in seen and "mglShowDrawing" in seen  # the reader finds the declarations
+
+
+# -- the quiz widget --------------------------------------------------------------------------------
+
+def plain(html_text: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def test_the_quiz_widget_is_an_anywidget_that_passes_answers_to_the_quiz_and_shows_its_feedback():
+    from micrograd_like.notebook.anywidgets import QuizWidget
+    from micrograd_like.teach.quiz import Quiz
+
+    nodes = lecture()
+    quiz = Quiz(nodes["L"].backward_steps(), ask=("local", "grad"))
+    widget = quiz.widget()
+    assert isinstance(widget, anywidget.AnyWidget) and isinstance(widget, QuizWidget) and quiz.widget() is widget
+    assert plain(widget.question) == str(quiz.question) and plain(widget.score) == "score: 0/0"
+    assert (widget.feedback, widget.verdict, widget.rung) == ("", "", 0)
+    widget.answer("3")  # d(d*f)/dd is f, -2: wrong, a hint
+    assert widget.verdict == "hint" and widget.rung == 1 and widget.ladder[widget.rung] == "a hint"
+    assert plain(widget.feedback) == widget.panel.feedback.text  # the quiz's own words
+    assert "Hint: the rule is d(d*f)/dd = f" in plain(widget.feedback)
+    widget.answer("-2")
+    assert widget.verdict == "right" and widget.rung == 0 and plain(widget.score) == "score: 1/1"
+    widget.answer("   ")  # an empty answer is not counted
+    assert plain(widget.score) == "score: 1/1"
+    with pytest.raises(ValueError, match="the quiz takes messages"):
+        widget.panel.message({"guess": "1"})
+
+
+def test_the_quiz_widget_names_the_misconception_a_wrong_answer_shows():
+    from micrograd_like.teach.quiz import Quiz
+
+    quiz = Quiz(lecture()["L"].backward_steps(), ask=("local", "grad"))
+    widget = quiz.widget()
+    for answer in ["-2", "-2", "4", "4"]:  # steps 1 and 2, right
+        widget.answer(answer)
+    assert "local derivative d(e + c)/de = ?" in plain(widget.question)
+    widget.answer("-2")  # the contribution (upstream × local), not the local derivative
+    misconception = widget.panel.feedback.misconception
+    assert misconception is not None and widget.misconception == misconception.name == "local_with_upstream"
+    assert "misconception: ${name.replaceAll(" in modules.module_source("quiz")  # the page says its name
+    widget.answer("1")
+    assert widget.misconception == "" and widget.verdict == "right"
+
+
+def test_the_quiz_widget_finishes_and_shows_the_summary_and_the_graph():
+    from micrograd_like.teach.quiz import Quiz
+
+    quiz = Quiz(lecture()["L"].backward_steps(), ask=("local",))
+    widget = quiz.widget()
+    if shutil.which("dot"):
+        assert widget.svg.startswith("<svg") and "#d62728" in widget.svg.lower()  # the edge asked about, in red
+    for answer in ["-2", "4", "1", "1", "-3", "2"]:  # the lecture's local derivatives
+        widget.answer(answer)
+    assert widget.finished and "Finished." in plain(widget.question) and quiz.finished
+    assert plain(widget.score).endswith("score: 6/6")
+    widget.answer("1")  # after the end: ignored
+    assert plain(widget.score).endswith("score: 6/6")
+    data = widget._repr_mimebundle_()
+    assert "Finished." in data["text/html"] and "application/vnd.jupyter.widget-view+json" in data
