@@ -169,6 +169,23 @@ def test_a_typed_expression_opens_the_same_pass_and_the_address_links_to_it(brow
     assert_all_from_the_folder(browser, served, built)
 
 
+def test_a_mistake_typed_after_a_pass_says_why_and_the_pass_comes_back_once_corrected(browser, served):
+    open_page(browser, served, "?" + LECTURE_LINK.partition("?")[2])
+    box = browser.find_element("id", "value-a")
+    box.clear()
+    box.send_keys("two")
+    browser.find_element("id", "start").click()
+    wait_for(browser, "return !document.getElementById('problem').hidden", timeout=30)
+    assert "the value of a must be a number, got 'two'" in text_of(browser, "problem")
+    assert browser.execute_script("return document.getElementById('stepper-section').hidden")
+    box.clear()
+    box.send_keys("3")
+    browser.find_element("id", "start").click()
+    wait_for(browser, "return !document.getElementById('stepper-section').hidden", timeout=30)
+    assert browser.execute_script("return document.getElementById('problem').hidden")
+    assert exercise(browser.execute_script("return location.search"))[1]["a"] == 3.0
+
+
 @pytest.mark.parametrize(("query", "words"), [
     ("?expr=a*b&a=2", "gives no value for b"),
     ("?expr=a*%2B&a=1", "column"),

@@ -79,9 +79,26 @@ const plainStepper = {
   },
 };
 
+/** A dict from Python as a JavaScript object (the Python objects in it, such as panels, kept as
+ * proxies, which the page destroys when it is done with them), the dict itself let go. */
+function fromPython(proxy) {
+  try {
+    return proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: true });
+  } finally {
+    proxy.destroy();
+  }
+}
+
+/** Take down the widget shown in the element ``id``, if any. */
+function takeDown(id) {
+  shown.get(id)?.();
+  shown.delete(id);
+  $(id).replaceChildren();
+}
+
 /** Show ``panel`` in the element ``id`` with the front-end ``widget``, in place of what was there. */
 function show(id, widget, panel, pyodide) {
-  shown.get(id)?.();
+  takeDown(id);
   const el = $(id);
   el.replaceChildren();
   const model = new PanelModel(panel, pyodide, (words) => problem(words));
@@ -100,7 +117,7 @@ function setUpForm(site, open) {
   const typed = {}; // each variable's value as typed, kept while the expression is edited
   const refresh = () => {
     for (const box of boxes.querySelectorAll("input")) typed[box.name] = box.value;
-    const found = site.variables_of(input.value).toJs({ dict_converter: Object.fromEntries });
+    const found = fromPython(site.variables_of(input.value));
     $("expression-problem").textContent = found.problem;
     $("expression-problem").hidden = !found.problem;
     boxes.replaceChildren(...found.names.map((name) => {
@@ -147,8 +164,12 @@ async function main() {
   const site = pyodide.pyimport("micrograd_like.web.site");
   const widgets = await frontEnds();
   const open = (query) => {
-    const found = site.lesson(query).toJs({ dict_converter: Object.fromEntries, create_pyproxies: true });
+    const found = fromPython(site.lesson(query));
     problem(found.problem || "");
+    if (found.problem) { // the form says what to correct; a pass shown below it would not be this one
+      for (const id of ["stepper", "quiz"]) takeDown(id);
+      $("stepper-section").hidden = $("quiz-section").hidden = true;
+    }
     if (found.expression === undefined) return found;
     $("pass-name").textContent = found.expression;
     show("stepper", widgets.stepper || plainStepper, found.stepper, pyodide);
