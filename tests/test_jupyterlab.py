@@ -359,6 +359,7 @@ return [pace ? pace.getBoundingClientRect().width : 0, play.map(function (b) {  
 
 
 def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, token = lab
@@ -395,6 +396,12 @@ def test_notebook_2s_stepper_steps_in_jupyterlab(lab, browser):
     wait.until(lambda b: "5 of 6 steps done" in printed(browser, "print(steps.where())"))
     assert "a.grad = 6.0, e.grad = -2.0, d.grad = -2.0" in printed(browser, "print(steps.where())")
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
+    # Play applies the steps left at the pace set, then stops; Stop goes back to the start.
+    button(stepper, "Play").click()
+    wait.until(lambda b: "step 6/6" in text_in(stepper, ".mgl-words"))
+    wait.until(lambda b: stepper.find_elements(By.XPATH, ".//button[normalize-space()='Play']"))  # stopped at the end
+    button(stepper, "Stop (to step 0)").click()
+    wait.until(lambda b: "at the start" in text_in(stepper, ".mgl-words"))
     assert browser.execute_script(NO_SIDEWAYS_SCROLLING, None) == []  # in any output: drawings, widgets
     smallest, drawing_right, notebook_right = legible
     assert smallest >= 14  # the Values' text (label, data, grad) at 14 px or more
@@ -476,7 +483,12 @@ def test_the_quiz_takes_typed_answers_in_jupyterlab(lab, browser):
     wait.until(lambda b: drawing_of(quiz) != before)  # the graph moves on with the step
     assert "score: 2/2" in text_in(quiz, ".mgl-score")
 
-    for answer in ["4", "4", "1", "-2", "1", "-2", "-3", "6", "2", "-4"]:  # the lecture's numbers
+    for answer in ["4", "4", "-2"]:  # step 2's numbers, then step 3's contribution for its local derivative
+        box.send_keys(answer, Keys.ENTER)
+        wait.until(lambda b: box.get_attribute("value") == "")
+    says(".mgl-misconception", "misconception: local with upstream")  # the quiz names the mistake
+    assert "the node's own slope, without the upstream gradient" in text_in(quiz, ".mgl-feedback")
+    for answer in ["1", "-2", "1", "-2", "-3", "6", "2", "-4"]:  # the lecture's numbers
         box.send_keys(answer, Keys.ENTER)
         wait.until(lambda b: box.get_attribute("value") == "")
     says(".mgl-question", "Finished.")
