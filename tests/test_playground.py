@@ -378,3 +378,15 @@ def test_the_picture_has_a_legend_with_one_colour_per_class():
     training = modules.module_source("training")
     assert "`class ${k}`" in training and "boundary.colours.map" in training  # one legend entry per colour
     assert "font-size:15px" in training.split("mgl-classes")[1][:80]  # legible on a projector
+
+
+def test_without_dot_the_chain_rule_panel_is_laid_out_in_the_page(monkeypatch):
+    from micrograd_like.drawing import in_browser
+
+    monkeypatch.setattr(in_browser, "dot_available", lambda: False)
+    playground = Playground(dataset="moons", hidden=(2,), n_samples=20, seed=0)
+    view = view_of(playground)
+    assert view._viz == ""  # nothing to lay out yet: viz.js is not sent for nothing
+    view.press("chain")
+    assert view.chain["svg"] == "" and view.chain["dot"].startswith("digraph")
+    assert view._viz == in_browser.viz_source()  # sent once there is a drawing for the page to lay out
