@@ -9,7 +9,7 @@ then runs it with Ctrl-C raised as usual (``KeyboardInterrupt``) and answered in
 :mod:`.command` does the rest: the parser, the subcommands, and the one-line errors.
 
 One module per subcommand (:mod:`.draw`, :mod:`.step`, :mod:`.quiz`, :mod:`.worksheet`, :mod:`.grade`,
-:mod:`.compile`, :mod:`.demo`); :mod:`.arguments`, the arguments several of them share;
+:mod:`.compile`, :mod:`.demo`, :mod:`.site`); :mod:`.arguments`, the arguments several of them share;
 :mod:`.terminal`, plain spellings for terminals that cannot show σ or ²; and :mod:`.errors`,
 where every error a user can cause is worded.
 """
