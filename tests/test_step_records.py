@@ -16,9 +16,9 @@ import micrograd_like
 from micrograd_like import Value
 from micrograd_like.cli.command import build_parser
 from micrograd_like.cli.step import run as step_command
-from micrograd_like.notebook.stepper_widget import _position_words
 from micrograd_like.pages.export import FORMATS, Format, render
 from micrograd_like.teach.quiz import Quiz
+from micrograd_like.web.stepper_panel import position_words as _position_words
 
 # Labels that look like the words around them: an equation, its sign, Markdown's cell
 # separator, a line break, the "; " between the parts of a step's working.
