@@ -18,12 +18,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import io
 import os
-import tarfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +62,10 @@ def _matches(data: bytes) -> bool:
 
 def _download(progress: Progress | None) -> bytes:
     """The tarball from the npm registry, with progress; any network failure is one PyodideError."""
+    import http.client  # here, not at the top: every start of the command would load them (about 15 ms)
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(TARBALL_URL, timeout=TIMEOUT) as response:
             total = int(response.headers.get("Content-Length") or 0)
@@ -114,6 +114,8 @@ def tarball_bytes(local: str | Path | None = None, progress: Progress | None = N
 
 def core_files(tarball: bytes) -> dict[str, bytes]:
     """The files of :data:`CORE_FILES`, read out of the (checked) tarball, by name."""
+    import tarfile
+
     files = {}
     try:
         with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
