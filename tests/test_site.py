@@ -437,3 +437,17 @@ def test_a_download_cut_short_is_one_line_and_not_cached(tmp_path, monkeypatch):
         server.server_close()
     assert "\n" not in str(raised.value)
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize(("in_the_way", "words"), [("index.html/", "it is a directory"), ("pyodide", "is a file")])
+def test_a_folder_where_a_file_goes_or_the_other_way_round_is_refused_even_with_force(tarball, tmp_path, capsys,
+                                                                                     in_the_way, words):
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    if in_the_way.endswith("/"):
+        (folder / in_the_way).mkdir()
+    else:
+        (folder / in_the_way).write_text("mine\n")
+    err = one_line_error(*run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball), "--force"))
+    assert words in err
+    assert sorted(path.name for path in folder.iterdir()) == [in_the_way.rstrip("/")]

@@ -266,9 +266,11 @@ def _check_directory(directory: Path, names: list[str], force: bool) -> None:
     theirs = [name for name in theirs if name != MANIFEST and not (
         name in ours and plain_file(directory / name)
         and ours[name] in ("", _digest((directory / name).read_bytes())))]
-    in_the_way = [name for name in theirs if (directory / name).is_dir()]
-    if in_the_way:
-        raise SiteError(f"cannot write {directory / in_the_way[0]}: it is a directory")
+    for name in names:  # a folder where a file goes, or a file where a folder goes: not even --force
+        folder = next((part for part in Path(name).parents if (directory / part).is_file()), None)
+        if (directory / name).is_dir() or folder is not None:
+            what = f"{directory / folder} is a file" if folder is not None else "it is a directory"
+            raise SiteError(f"cannot write {directory / name}: {what}: move it away, or choose another directory")
     if theirs and not force:
         more = f" and {len(theirs) - 1} more" if len(theirs) > 1 else ""
         raise SiteError(f"{directory} already holds {theirs[0]}{more}, not written by micrograd-like site (or "
