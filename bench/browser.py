@@ -5,7 +5,8 @@ serves it on 127.0.0.1, and drives headless Chromium with the network cut off:
 
 - the folder's size (what a server hands a student's browser, once);
 - the first load: from navigation to the page saying it is ready (Pyodide started, the engine
-  unpacked, the stepper on the lecture's pass), each time in a fresh browser (a cold cache);
+  unpacked, the stepper on the lecture's pass), each time in a fresh browser (a cold cache),
+  and the same page opened again in that browser (a warm cache);
 - the moons training step, the compiled one the training view runs (``Playground.step()``, the
   loss traced once by ``compiler.compiled.CompiledLoss``), timed by the same code under Pyodide
   and in CPython here: the ratio of their medians.
@@ -128,15 +129,21 @@ def _folder_size(directory: Path) -> tuple[int, int]:
     return sum(path.stat().st_size for path in files), sum(path.stat().st_blocks * 512 for path in files)
 
 
-def first_load_seconds(url: str) -> float:
-    """Navigation to the page saying it is ready, in a fresh browser (a cold cache), in seconds."""
+def _load_seconds(driver, url: str) -> float:
+    """Navigation to ``url`` until the page says it is ready, in seconds (its own performance mark)."""
+    driver.get(url)
+    state = wait_for(driver, "return ['ready', 'failed'].includes(document.body.dataset.state) "
+                             "&& document.body.dataset.state", timeout=300)
+    if state != "ready":
+        raise RuntimeError(f"the page failed: {driver.find_element('id', 'problem').text}")
+    return driver.execute_script("return performance.getEntriesByName('ready')[0].startTime") / 1000
+
+
+def load_seconds(url: str) -> tuple[float, float]:
+    """The first load in a fresh browser (a cold cache), then the page opened again (a warm one), in seconds."""
     with offline_chromium() as driver:
-        driver.get(url)
-        state = wait_for(driver, "return ['ready', 'failed'].includes(document.body.dataset.state) "
-                                 "&& document.body.dataset.state", timeout=300)
-        if state != "ready":
-            raise RuntimeError(f"the page failed: {driver.find_element('id', 'problem').text}")
-        return driver.execute_script("return performance.getEntriesByName('ready')[0].startTime") / 1000
+        first = _load_seconds(driver, url)
+        return first, _load_seconds(driver, url)
 
 
 def pyodide_step_seconds(url: str, repeats: int) -> list[float]:
@@ -176,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
         size, usage = _folder_size(directory)
         with serve(directory) as (url, _):
             page = url + LECTURE_LINK
-            loads = []
+            loads, again = [], []
             for done in range(1, args.loads + 1):
-                print(f"first load {done} of {args.loads} ...", file=sys.stderr, flush=True)
-                loads.append(first_load_seconds(page))
+                print(f"load {done} of {args.loads} ...", file=sys.stderr, flush=True)
+                cold, warm = load_seconds(page)
+                loads.append(cold)
+                again.append(warm)
             print(f"timing {args.repeats} moons steps under Pyodide ...", file=sys.stderr, flush=True)
             in_browser = pyodide_step_seconds(page, args.repeats)
     print(f"timing {args.repeats} moons steps in CPython ...", file=sys.stderr, flush=True)
@@ -188,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site folder: {size / 1e6:.1f} MB in its files ({usage / 2**20:.1f} MiB on disk, as du)")
     print(f"first load, navigation to ready, cold cache: median {statistics.median(loads):.2f} s "
           f"of {len(loads)} ({', '.join(f'{s:.2f}' for s in loads)})")
+    print(f"opened again, warm cache: median {statistics.median(again):.2f} s "
+          f"of {len(again)} ({', '.join(f'{s:.2f}' for s in again)})")
     from micrograd_like.web.playground import Playground
 
     playground = Playground(dataset="moons", seed=0)
