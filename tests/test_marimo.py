@@ -5,6 +5,7 @@ A marimo server (``marimo run``, on a free localhost port) serves a small app wr
 lecture's example, the stepper over its backward pass, and a cell that reads the widget and
 shows ``a.grad`` from Python.  Chromium clicks Next five times; marimo runs the reading cell again
 after each click, and it says step 5 and ``a.grad = 6.0``: the Values in Python followed the page.
+The app also shows a quiz, answered by typing, and the training view, stepped and played.
 
 These tests need marimo, anywidget, ``chromium`` and ``chromedriver`` (a failure under CI when one
 is missing, else a skip).  Graphviz is not needed: without ``dot`` the page draws with viz.js.
@@ -51,7 +52,7 @@ def _():
     L = d * f
     L.label = "L"
     steps = L.backward_steps()
-    return a, mo, steps
+    return Value, a, mo, steps
 
 
 @app.cell
@@ -59,6 +60,20 @@ def _(mo, steps):
     stepper = mo.ui.anywidget(steps.widget())
     stepper
     return (stepper,)
+
+
+@app.cell
+def _(Value, mo):
+    from micrograd_like.notebook.playground import Playground
+    from micrograd_like.teach.quiz import Quiz
+
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    asking = mo.ui.anywidget(Quiz(y.backward_steps(), ask=("local",)).widget())
+    training = mo.ui.anywidget(Playground(dataset="xor", hidden=(3,), n_samples=30, seed=0).widget())
+    mo.vstack([asking, training])
+    return
 
 
 @app.cell
@@ -188,3 +203,31 @@ def test_clicking_next_in_marimo_moves_the_values_in_python(app, browser):
     (reset,) = [b for b in found(browser, ".mgl-stepper button") if b.text == "Reset"]
     reset.click()
     shows(".kernel-side", "Python: 0 of 6 steps, a.grad = 0.0")
+
+
+def test_the_quiz_and_the_training_view_work_in_marimo(app, browser):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(app)
+    wait = WebDriverWait(browser, WAIT)
+    (box,) = wait.until(lambda b: found(b, ".mgl-quiz input"))
+    wait.until(lambda b: "local derivative d(x*x)/dx = ?" in text_of(b, ".mgl-quiz .mgl-question"))
+    box.send_keys("5", Keys.ENTER)  # d(x*x)/dx is x, 3
+    wait.until(lambda b: "not quite. Hint: the rule is d(x*x)/dx = x" in text_of(b, ".mgl-quiz .mgl-feedback"))
+    box.send_keys("3", Keys.ENTER)
+    wait.until(lambda b: "right: d(x*x)/dx = x = 3.0" in text_of(b, ".mgl-quiz .mgl-feedback"))
+    assert "score: 1/1" in text_of(browser, ".mgl-quiz .mgl-score")
+
+    wait.until(lambda b: "step 0 ·" in text_of(b, ".mgl-playground .mgl-status"))
+    (step,) = [b for b in found(browser, ".mgl-playground button") if b.text == "Step"]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", step)
+    step.click()
+    wait.until(lambda b: "step 1 ·" in text_of(b, ".mgl-playground .mgl-status"))
+    (play,) = [b for b in found(browser, ".mgl-playground button") if b.text == "Play"]
+    play.click()  # trains in the kernel's event loop, one step per frame
+    wait.until(lambda b: play.text == "Pause")
+    wait.until(lambda b: int(text_of(b, ".mgl-playground .mgl-status").split()[1]) >= 5)
+    play.click()
+    wait.until(lambda b: play.text == "Play")
+    assert found(browser, ".mgl-playground canvas.mgl-boundary") and found(browser, ".mgl-playground svg.mgl-curve")

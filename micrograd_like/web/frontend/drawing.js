@@ -21,6 +21,8 @@ const MGL_CSS = `
 .mgl-widget button:disabled { opacity: 0.45; cursor: default; }
 .mgl-widget label { font-size: 15px; display: inline-flex; align-items: center; gap: 6px; }
 .mgl-widget input, .mgl-widget select { font-size: 15px; }
+.mgl-widget input[type=text], .mgl-widget input[type=number], .mgl-widget select {
+  border: 1px solid #8c959f; border-radius: 3px; padding: 2px 4px; background: #fff; color: #1f2328; }
 .mgl-widget input[type=range] { vertical-align: middle; }
 .mgl-widget .mgl-readout { font-size: 15px; min-width: 3em; }
 .mgl-widget .mgl-drawing { margin: 4px 0; }
