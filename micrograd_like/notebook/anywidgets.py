@@ -16,6 +16,8 @@ Importing this module needs anywidget (``pip install 'micrograd_like[notebook]'`
 
 from __future__ import annotations
 
+import html
+
 import anywidget
 import traitlets
 
@@ -94,8 +96,8 @@ class PanelWidget(anywidget.AnyWidget):
         if shown is None:
             return None
         data, metadata = shown
-        html = self.static_html()
-        data = {**data, "text/html": html} if html else data
+        static = self.static_html()
+        data = {**data, "text/html": static} if static else data
         # A bundle alone where there is no metadata (all but Colab): what a Quiz's display adds to.
         return (data, metadata) if metadata else data
 
@@ -150,7 +152,6 @@ class QuizWidget(PanelWidget):
     score = traitlets.Unicode("").tag(sync=True)
     finished = traitlets.Bool(False).tag(sync=True)
     rung = traitlets.Int(0).tag(sync=True)
-    tries = traitlets.Int(2).tag(sync=True)
     ladder = traitlets.List([]).tag(sync=True)
     answer_with = traitlets.Unicode("").tag(sync=True)
     svg = traitlets.Unicode("").tag(sync=True)
@@ -210,8 +211,7 @@ class TrainingWidget(PanelWidget):
         self.panel.message({"press": button})
 
     def static_html(self) -> str:
-        p = self.playground
-        return (f"<p>{p!r}</p>" if p.losses else "")
+        return f"<p>{html.escape(repr(self.playground))}</p>"
 
     def __repr__(self) -> str:
         return repr(self.playground)

@@ -25,7 +25,7 @@ __all__ = ["playground_widget"]
 def playground_widget(playground: Playground) -> TrainingWidget:
     """``playground.widget()``: its view, made on the first call and kept; without anywidget, an
     ImportError that gives the install command."""
-    if getattr(playground, "_widget", None) is None:
+    if playground._widget is None:
         try:
             from .anywidgets import TrainingWidget
         except ImportError:

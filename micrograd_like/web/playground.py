@@ -92,6 +92,7 @@ class Playground:
         self.learning_rate = learning_rate
         self._task: asyncio.Task | None = None
         self._view = None  # what shows it (a TrainingPanel): told by show(), show_playing() and say()
+        self._widget = None  # its notebook widget, once made (see widget())
         self.rebuild(dataset=dataset, hidden=hidden, activation=activation, init=init, noise=noise,
                      n_samples=n_samples, seed=seed)
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..drawing.projector import NOTEBOOK
 from ..pages.slideshow import slide_options
-from ..teach.quiz import ANSWER_WITH, TRIES
+from ..teach.quiz import ANSWER_WITH
 from .drawings import Drawings
 from .panel import Panel
 
@@ -41,7 +41,8 @@ FEEDBACK_COLOURS = {"right": "#1a7f37", "hint": "#9a6700", "shown": "#cf222e", "
 """Each verdict's colour: right green, a hint amber, an answer shown red, not a number grey."""
 
 LADDER = ("answer", "a hint", "the answer, and why")
-"""The hint ladder's rungs: a question is answered; a first wrong answer gets a hint; a second shows the answer."""
+"""The hint ladder's rungs: a question is answered; a first wrong answer gets a hint; a second
+(the quiz's ``TRIES``) shows the answer."""
 
 _WORDS = "font-size:16px;line-height:1.45;white-space:pre-wrap;overflow-wrap:break-word;margin:4px 0"
 DRAWN_DECIMALS = 4  # the drawing's own: data 0.7071
@@ -78,7 +79,7 @@ class QuizPanel(Panel):
         score = _words(quiz.summary() if quiz.finished else f"score: {quiz.score}")
         return {"question": question, "feedback": feedback, "verdict": said.verdict if said else "",
                 "misconception": str(name), "score": score,
-                "finished": quiz.finished, "rung": rung, "tries": TRIES, "ladder": list(LADDER),
+                "finished": quiz.finished, "rung": rung, "ladder": list(LADDER),
                 "answer_with": ANSWER_WITH, **self.drawings.state(self._draw)}
 
     def message(self, content: dict) -> None:
