@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 from helpers import need, run_main
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.browser import offline_chromium, serve, wait_for
 from micrograd_like import parse
@@ -260,18 +262,34 @@ def test_the_moons_view_trains_after_play(browser, served, built):
 
 # -- reading a link ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("query", "words"), [
-    ("?expr=a*b&a=2&b=3&z=1", "gives z, which a*b does not use"),
+    ("?expr=a*b&a=2&b=3&z=1", "gives 'z', which the expression does not use"),
     ("?expr=&a=1", "empty"),
     ("?expr=log(a)&a=0", "log"),
     ("?expr=a*b&a=1e400&b=1", "finite"),
     ("?expr=a*b&a=2,5&b=1", "write decimals with a point: 2.5"),
-    ("?expr=a*b&a=1&b=2&a=3", "gives a more than once"),
+    ("?expr=a*b&a=1&b=2&a=3", "gives 'a' more than once"),
 ])
 def test_a_link_that_makes_no_sense_is_one_line_saying_why(query, words):
     with pytest.raises(ExpressionError, match=re.escape(words)) as raised:
         exercise(query)
     assert "\n" not in str(raised.value)
     assert site.lesson(query)["problem"].startswith("This link does not open an exercise")
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=40) | st.text(alphabet="ab+-*/() 0123.e", max_size=20),
+       st.dictionaries(st.text(max_size=4).filter(lambda name: name != "expr") | st.sampled_from("ab"),
+                       st.text(max_size=8) | st.floats().map(repr), max_size=4))
+def test_any_link_is_an_exercise_or_one_line_saying_why(expr, values):
+    query = urllib.parse.urlencode({"expr": expr, **values})
+    try:
+        found = exercise(query)
+    except ExpressionError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    text, numbers = found  # what the link asked for, read back exactly
+    assert text == expr.strip() and set(numbers) == set(values) - {"expr"}
+    assert all(numbers[name] == float(values[name]) for name in numbers)
 
 
 def test_a_link_gives_the_same_pass_as_the_command_line():

@@ -83,10 +83,11 @@ def exercise(query: str | Mapping[str, str]) -> tuple[str, dict[str, float]] | N
     given = dict(pairs)
     twice = sorted({name for name, _ in pairs if [n for n, _ in pairs].count(name) > 1})
     if twice:
-        raise ExpressionError(f"the link gives {twice[0]} more than once: keep one {twice[0]}=...")
+        raise ExpressionError(f"the link gives {twice[0]!r} more than once: keep one of them")
     if "expr" not in given:
         if given:
-            raise ExpressionError(f"the link names {', '.join(given)} but no expression: add ?expr=... to it")
+            raise ExpressionError(f"the link names {', '.join(map(repr, given))} but no expression: "
+                                  "add ?expr=... to it")
         return None
     text = given.pop("expr").strip()
     if not text:
@@ -98,7 +99,7 @@ def exercise(query: str | Mapping[str, str]) -> tuple[str, dict[str, float]] | N
         raise ExpressionError(f"the link gives no value for {', '.join(missing)}: add {adds} to it")
     extra = [name for name in given if name not in names]
     if extra:
-        raise ExpressionError(f"the link gives {', '.join(extra)}, which {text} does not use")
+        raise ExpressionError(f"the link gives {', '.join(map(repr, extra))}, which the expression does not use")
     values = parse_assignments([f"{name}={given[name]}" for name in names])
     parse(text, values)  # a value outside a function's domain (log(0)) is said now, not by the stepper
     return text, values
