@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import need, run_main
+from helpers import need, run_command, run_main
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -469,3 +469,10 @@ def test_a_folder_where_a_file_goes_or_the_other_way_round_is_refused_even_with_
     err = one_line_error(*run_main(capsys, "site", "-o", str(folder), "--pyodide", str(tarball), "--force"))
     assert words in err
     assert sorted(path.name for path in folder.iterdir()) == [in_the_way.rstrip("/")]
+
+
+def test_the_command_run_as_a_user_runs_it_answers_a_bad_tarball_in_one_line(tmp_path):
+    given = a_fake_tarball(tmp_path / "pyodide.tgz")
+    result = run_command("site", "-o", str(tmp_path / "lesson"), "--pyodide", str(given))
+    one_line_error(result.returncode, result.stdout, result.stderr)
+    assert not (tmp_path / "lesson").exists()
