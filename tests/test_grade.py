@@ -12,6 +12,8 @@ import json
 
 import pytest
 from helpers import need, run_main
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_slideshow import browser  # noqa: F401  (a fixture)
 
 from micrograd_like.pages.gradebook import MANIFEST, read_answers, read_key
@@ -444,3 +446,21 @@ def test_a_long_label_is_cut_short_in_a_chart_only():
     assert long["label"] == name and len(long["short"]) == CHART_LABEL and long["short"].endswith("…")
     assert short["short"] == "grads.a" and long["width"] == 3 * short["width"]
     assert chart["height"] >= short["y"] + chart["bar_height"]
+
+
+@settings(max_examples=12)
+@given(seed=st.integers(0, 10**6), pick=st.integers(0, 10**6),
+       what=st.sampled_from(["lecture", "neuron", "two-layer", "x*y + x", "x/y - relu(x*y)"]))
+def test_one_slip_costs_one_mark(seed, what, pick):
+    """Answers that are the key score full marks; one blank off by 0.37 (never a sheet's number: they are eighths)
+    is that blank wrong, and every other blank stays right, the ones read from it included."""
+    options = {"template": what} if what in ("lecture", "neuron", "two-layer") else {"expression": what}
+    sheet = make_sheets(**options, seed=seed)[0]
+    answers = dict(sheet.blanks())
+    none = lambda step, answer, ask: None  # noqa: E731  (no diagnosis: this is about the marks)
+    assert grade(sheet, answers, diagnose=none).score == len(answers)
+    slipped = list(answers)[pick % len(answers)]
+    answers[slipped] += 0.37
+    graded = grade(sheet, answers, diagnose=none)
+    assert [(mark.name, mark.verdict) for mark in graded.marks if not mark.right] == [(slipped, WRONG)]
+    assert graded.score == len(answers) - 1
