@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -81,7 +82,7 @@ def exercise(query: str | Mapping[str, str]) -> tuple[str, dict[str, float]] | N
     """
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else list(query.items())
     given = dict(pairs)
-    twice = sorted({name for name, _ in pairs if [n for n, _ in pairs].count(name) > 1})
+    twice = [name for name, count in Counter(name for name, _ in pairs).items() if count > 1]
     if twice:
         raise ExpressionError(f"the link gives {twice[0]!r} more than once: keep one of them")
     if "expr" not in given:
@@ -107,9 +108,9 @@ def exercise(query: str | Mapping[str, str]) -> tuple[str, dict[str, float]] | N
 
 def lesson(query: str) -> dict:
     """What the page shows for a link's ``query``, made in Pyodide: ``{"expression", "values",
-    "stepper", "quiz"}`` (the two panels, each on a pass of its own), ``{"problem", "typed"}``
-    when the link does not make sense (its words, and the expression to put back in the form),
-    or ``{}`` for a link that asks for nothing."""
+    "stepper", "quiz"}`` (the two panels, each on a pass of its own), ``{"problem", "typed",
+    "values"}`` when the link does not make sense (its words, and what it gave, to put back in the
+    form), or ``{}`` for a link that asks for nothing."""
     from ..teach.quiz import Quiz
     from .quiz_panel import QuizPanel
     from .stepper_panel import StepperPanel

@@ -164,7 +164,13 @@ async function main() {
   const site = pyodide.pyimport("micrograd_like.web.site");
   const widgets = await frontEnds();
   const open = (query) => {
-    const found = fromPython(site.lesson(query));
+    let found;
+    try {
+      found = fromPython(site.lesson(query));
+    } catch (error) { // not a mistake of the link's (those come back in words): said all the same
+      problem(`This exercise could not be opened: ${pythonWords(error)}`);
+      return {};
+    }
     problem(found.problem || "");
     if (found.problem) { // the form says what to correct; a pass shown below it would not be this one
       for (const id of ["stepper", "quiz"]) takeDown(id);
