@@ -464,3 +464,23 @@ def test_one_slip_costs_one_mark(seed, what, pick):
     graded = grade(sheet, answers, diagnose=none)
     assert [(mark.name, mark.verdict) for mark in graded.marks if not mark.right] == [(slipped, WRONG)]
     assert graded.score == len(answers) - 1
+
+
+def test_an_answers_file_that_cannot_be_read_is_one_line(key_folder, tmp_path, capsys):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("student,forward.e\n1,\xe9\n".encode("latin-1"))
+    for path, words in ((tmp_path / "missing.csv", "does not exist"), (tmp_path, "is a folder"),
+                        (latin, "is not UTF-8 text (byte 21): save it as CSV UTF-8")):
+        status, _, err = run_main(capsys, "grade", str(key_folder), str(path), "-o", str(tmp_path / "out"))
+        assert status == 2 and words in err and err.count("\n") == 1, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_calculator_sheet_is_marked_to_its_four_decimals():
+    sheet = make_sheets(template="neuron", calculator=True, seed=5)[0]
+    rounded = {name: round(x, 4) for name, x in sheet.blanks().items()}  # as the student copies them
+    none = lambda step, answer, ask: None  # noqa: E731
+    assert grade(sheet, rounded, diagnose=none).score == len(rounded)
+    name, x = next((name, x) for name, x in rounded.items() if abs(x) > 0.1)
+    slipped = {**rounded, name: x * 1.01}  # 1% off: a wrong digit, not rounding
+    assert [mark.name for mark in grade(sheet, slipped, diagnose=none).marks if not mark.right] == [name]
