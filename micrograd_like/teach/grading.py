@@ -62,10 +62,10 @@ from dataclasses import dataclass
 
 from ..engine.value import Value
 from .steps import Step
-from .worksheet import STEP_PARTS, Sheet, forward_blank, grad_blank, number_text, step_blank
+from .worksheet import STEP_PARTS, Sheet, forward_blank, grad_blank, step_blank
 
 __all__ = ["Blank", "Mark", "Graded", "BlankSummary", "blanks_of", "grade", "summarise", "misconception_counts",
-           "answer_text", "RIGHT", "CARRIED", "WRONG", "BLANK", "VERDICTS", "TOLERANCE"]
+           "RIGHT", "CARRIED", "WRONG", "BLANK", "VERDICTS", "TOLERANCE"]
 
 RIGHT, CARRIED, WRONG, BLANK = "right", "carried", "wrong", "blank"
 VERDICTS = (RIGHT, CARRIED, WRONG, BLANK)  # CARRIED: right from the student's own earlier numbers
@@ -312,7 +312,3 @@ def misconception_counts(graded: list[Graded]) -> list[tuple[str, int, int]]:
     return [(name, count, blanks[name]) for name, count in
             sorted(students.items(), key=lambda item: (-item[1], -blanks[item[0]], item[0]))]
 
-
-def answer_text(x: float | None, calculator: bool) -> str:
-    """A student's number as the gradebook writes it ('' for a blank)."""
-    return "" if x is None else number_text(x, calculator)
