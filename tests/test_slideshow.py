@@ -582,3 +582,31 @@ def test_without_graphviz_a_big_pass_draws_each_step_when_it_is_shown(tmp_path, 
     step = steps.steps[0]
     words = browser.execute_script("return document.querySelector('.slide:not([hidden]) .graph').textContent")
     assert steps.names[step.node] in words and steps.names[step.parent] in words
+
+
+def test_the_page_scales_its_own_drawings_as_responsive_svg_scales_dots(tmp_path, browser, no_layout):
+    """The page's script fits each drawing to its slide with the same style that
+    responsive_svg gives dot's SVG: asked for the same SVG (viz.js's), both say the same."""
+    from micrograd_like.drawing.svg import responsive_svg
+
+    for around in (False, True):
+        steps = backward_steps(lecture())
+        path = steps.save_html(tmp_path / f"pass-{around}.html", around=around)
+        browser.get(path.as_uri())
+        drawn_in_page(browser)
+        browser.set_script_timeout(60)
+        svgs = browser.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "Promise.resolve(globalThis.__micrograd_like_viz).then(function (viz) {"
+            "  done(Array.prototype.map.call(document.querySelectorAll('div.graph'), function (graph) {"
+            "    return viz.renderString(graph.dataset.dot, {format: 'svg'}); })); },"
+            "  function (error) { done('failed: ' + error); }).catch(function (error) { done('failed: ' + error); });")
+        assert isinstance(svgs, list), svgs
+        browser.execute_script("document.querySelectorAll('.slide').forEach(function (s) { s.hidden = false; })")
+        styles = browser.execute_script(
+            "return Array.prototype.map.call(document.querySelectorAll('div.graph > svg'),"
+            " function (svg) { return svg.getAttribute('style'); })")
+        assert len(svgs) == len(styles) == 7
+        for svg, style in zip(svgs, styles):
+            expected = re.search(r'style="([^"]*)"', responsive_svg(svg, among=None if around else svgs)).group(1)
+            assert style == expected
