@@ -311,4 +311,3 @@ def misconception_counts(graded: list[Graded]) -> list[tuple[str, int, int]]:
     blanks = Counter(name for student in graded for name in student.misconceptions)
     return [(name, count, blanks[name]) for name, count in
             sorted(students.items(), key=lambda item: (-item[1], -blanks[item[0]], item[0]))]
-
