@@ -262,6 +262,8 @@ def test_each_widget_module_is_one_es_module_with_a_render_and_nothing_fetched()
                                      capture_output=True, timeout=60)
             assert checked.returncode == 0, f"{name}.js: {checked.stderr}"
     assert StepperWidget._esm == modules.module_source("stepper")
+    training = modules.module_source("training")  # imports drawing.js, and stepper.js which imports it too
+    assert training.count("function mglShowDrawing(") == 1 and training.count("function renderStepper(") == 1
 
 
 def test_no_two_front_end_files_declare_one_name():
