@@ -515,6 +515,8 @@ def test_a_pass_too_big_to_read_whole_is_zoomed_to_the_step_in_jupyterlab(lab, b
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", stepper)
     wait = WebDriverWait(browser, WAIT)
     wait.until(lambda b: "<svg" in drawing_of(stepper))  # laid out in the page, by viz.js
+    kept = "var v = globalThis.__micrograd_like_viz; return v ? typeof v.renderSVGElement : 'none';"
+    assert browser.execute_script(kept) == "function"  # one instance, kept for every widget of the page
     assert "at the start" in printed(browser, ZOOM_CELLS[-1]) and "False" in printed(browser, ZOOM_CELLS[-1])
     zoom = stepper.find_element(By.XPATH, ".//button[normalize-space()='Zoom to the step']")
     assert "mod-active" in zoom.get_attribute("class")  # on: the graph is too big to read whole
