@@ -193,8 +193,12 @@ async function main() {
     $("training-section").hidden = false;
     $("open-training").disabled = false;
     $("open-training").addEventListener("click", () => {
-      $("open-training").hidden = true;
-      show("training", widgets.training, site.training(), pyodide);
+      try {
+        show("training", widgets.training, site.training(), pyodide);
+        $("open-training").hidden = true;
+      } catch (error) {
+        problem(`The training view could not be opened: ${pythonWords(error)}`);
+      }
     });
   }
   globalThis.micrograd_like = { pyodide, site }; // for the console: micrograd_like.pyodide.runPython("...")
@@ -205,5 +209,6 @@ async function main() {
 
 main().catch((error) => {
   document.body.dataset.state = "failed";
+  $("loading").hidden = true;
   problem(`The page failed: ${pythonWords(error)}`);
 });
