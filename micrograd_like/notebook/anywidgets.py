@@ -166,6 +166,11 @@ class QuizWidget(PanelWidget):
         """Answer as the page does (the answer box, then Enter)."""
         self.panel.message({"answer": text})
 
+    def _repr_mimebundle_(self, **kwargs):
+        shown = super()._repr_mimebundle_(**kwargs)
+        # Always the bundle alone (Colab's metadata too is left out): a Quiz shows itself by adding to it.
+        return shown[0] if isinstance(shown, tuple) else shown
+
     def static_html(self) -> str:
         return f'<div class="mgl-quiz">{self.question}{self.feedback}{self.score}{self.svg or self.note}</div>'
 
