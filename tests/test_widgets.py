@@ -339,3 +339,18 @@ def test_the_quiz_widget_finishes_and_shows_the_summary_and_the_graph():
     assert plain(widget.score).endswith("score: 6/6")
     data = widget._repr_mimebundle_()
     assert "Finished." in data["text/html"] and "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_where_the_display_has_metadata_as_in_colab_a_quiz_still_shows_as_its_widget(monkeypatch):
+    from anywidget import _util
+
+    from micrograd_like.teach.quiz import Quiz
+
+    colab = {"application/vnd.jupyter.widget-view+json": {"colab": {"custom_widget_manager": {"url": "u"}}}}
+    monkeypatch.setattr(_util, "get_repr_metadata", lambda: colab)
+    _, stepper = drawn()
+    data, metadata = stepper._repr_mimebundle_()  # a widget shown alone keeps Colab's metadata
+    assert metadata == colab and "text/html" in data
+    quiz = Quiz(lecture()["L"].backward_steps())
+    shown = quiz._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in shown and shown["text/plain"].startswith("<Quiz on")
