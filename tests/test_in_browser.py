@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from examples import lecture
-from helpers import ROOT, need
+from helpers import ROOT, chromium, need
 
 from micrograd_like import Value, draw_dot
 from micrograd_like.drawing import in_browser, render
@@ -379,3 +379,35 @@ def test_measure_viz_in_the_browser(page, capsys):
     with capsys.disabled():
         print(f"\nviz.js {in_browser.viz_version()}: module {size / 1e6:.2f} MB, loaded in {page.load_seconds:.2f} s; "
               f"the lecture's slide laid out in {statistics.median(timings):.1f} ms (median of 15)")
+
+
+@pytest.fixture
+def browser():
+    yield from chromium()
+
+
+def test_a_page_draws_each_dot_it_holds_when_it_is_shown_and_says_when_it_cannot(tmp_path, browser):
+    """page_script on any static page (opened from a file: the module comes with it): a shown
+    element is drawn at once, a hidden one when it is shown, and DOT that Graphviz refuses says so."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    graph = in_browser.dot_attribute(draw_dot(lecture()["L"]).source)
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html><title>drawings</title><body>"
+        f'<div id="shown" style="width:600px;height:300px;display:flex"{graph}>waiting</div>'
+        f'<div id="later" hidden{in_browser.dot_attribute("digraph { x -> y }")}>waiting</div>'
+        f'<div id="bad"{in_browser.dot_attribute("digraph { x -> }")}>waiting</div>'
+        f"{in_browser.page_script()}</body>", encoding="utf-8")
+    browser.get(page.as_uri())
+    state = "return ['shown', 'later', 'bad'].map(function (id) { return document.getElementById(id).textContent; })"
+    WebDriverWait(browser, 60).until(lambda driver: driver.execute_script(state)[0] != "waiting")
+    shown, later, bad = browser.execute_script(state)
+    for words in ("data 2.0000", "data -3.0000", "data -8.0000"):
+        assert words in shown
+    assert later == "waiting"  # hidden: not drawn yet
+    assert bad.startswith("This graph could not be drawn: ") and "syntax error" in bad
+    browser.execute_script("document.getElementById('later').hidden = false")
+    WebDriverWait(browser, 60).until(lambda driver: driver.execute_script(state)[1] != "waiting")
+    nodes = "return document.querySelector('#later > svg').querySelectorAll('g.node').length"
+    assert browser.execute_script(nodes) == 2
