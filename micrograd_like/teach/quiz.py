@@ -50,8 +50,8 @@ from .words import DIGITS, SUM, digits_for
 from .words import num as _num
 from .words import product_text as _product
 
-if TYPE_CHECKING:  # the notebook front end needs ipywidgets, imported only when it is shown
-    import ipywidgets
+if TYPE_CHECKING:  # the notebook front end needs anywidget, imported only when it is shown
+    import anywidget
 
 __all__ = ["Quiz", "Question", "Feedback", "Score", "NotANumberError", "QUESTIONS", "REL_TOL", "ABS_TOL",
            "read_number", "check_ask", "quiz", "run"]
@@ -414,9 +414,10 @@ class Quiz:
         lines.append(f"score: {self.score}")
         return "\n".join(lines)
 
-    def widget(self) -> ipywidgets.VBox:
-        """The quiz as a notebook widget (ipywidgets): the question, an answer box, feedback and
-        the graph at the current step.  Jupyter shows a Quiz as this widget."""
+    def widget(self) -> anywidget.AnyWidget:
+        """The quiz as a notebook widget (anywidget: Jupyter, VS Code, Colab, and marimo through
+        ``mo.ui.anywidget``): the question, an answer box, feedback and the graph at the current
+        step.  Jupyter shows a Quiz as this widget."""
         if getattr(self, "_widget", None) is None:
             self._widget = provider("Quiz.widget")(self)  # made in micrograd_like.notebook
         return self._widget
@@ -424,7 +425,7 @@ class Quiz:
     def _repr_mimebundle_(self, **kwargs) -> dict:
         try:
             bundle = self.widget()._repr_mimebundle_(**kwargs)
-        except ImportError:  # no ipywidgets: the words alone
+        except ImportError:  # no anywidget: the words alone
             bundle = {}
         return {**bundle, "text/plain": repr(self)}
 
@@ -487,9 +488,10 @@ def _in_jupyter_kernel() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def _has_ipywidgets() -> bool:
+def _has_widgets() -> bool:
+    """Whether the quiz widget can be made here: it is an anywidget."""
     try:
-        import ipywidgets  # noqa: F401
+        import anywidget  # noqa: F401
     except ImportError:
         return False
     return True
@@ -499,11 +501,11 @@ def quiz(stepper: Stepper, ask: str | Iterable[str] = QUESTIONS, *, rel_tol: flo
          abs_tol: float = ABS_TOL) -> Quiz:
     """Quiz the student on ``stepper``'s backward pass (``steps.quiz()``) and return the Quiz.
 
-    In a Jupyter kernel with ipywidgets the returned Quiz shows as a widget (an answer box, a
+    In a Jupyter kernel with anywidget the returned Quiz shows as a widget (an answer box, a
     Submit button, the feedback and the graph); elsewhere the questions are asked here, with
     ``input()``, until the quiz is finished or the answer is ``q`` (or Ctrl-C, or end of input).
     """
     made = Quiz(stepper, ask, rel_tol=rel_tol, abs_tol=abs_tol)
-    if not (_in_jupyter_kernel() and _has_ipywidgets()):
+    if not (_in_jupyter_kernel() and _has_widgets()):
         run(made)
     return made
