@@ -234,3 +234,20 @@ def test_eurekalabs_adamw_runs_and_matches_our_adam_without_weight_decay():
     theirs = train(lambda ps: EurekaAdamW(ps, lr=0.1, betas=(0.9, 0.95)))
     ours = train(lambda ps: Adam(ps, lr=0.1, betas=(0.9, 0.95), eps=1e-8))
     assert theirs == pytest.approx(ours, rel=1e-9)
+
+
+def test_a_closure_assigned_to_a_node_made_by_an_operation_is_refused_not_ignored():
+    a, b = Value(2.0), Value(3.0)
+    e = a * b
+
+    def adds_a_hundred():
+        a.grad += 100.0
+
+    for node in (e, a):
+        with pytest.raises(AttributeError, match="make the node micrograd's way"):
+            node._backward = adds_a_hundred
+    e.backward()
+    assert a.grad == 3.0  # the table's rule, and nothing else
+    e.grad, a.grad, b.grad = 1.0, 0.0, 0.0
+    e._backward()  # micrograd's per-node step still runs
+    assert (a.grad, b.grad) == (3.0, 2.0)

@@ -278,6 +278,8 @@ def spoiled(rows, how):
         rows[6] = rows[6][:-2]
     elif how == "no student number":
         rows[7][0] = ""
+    elif how == "a digit that is not a number":
+        rows[3][0] = "²"  # str.isdigit() says yes; int() says no
     return csv_text(rows)
 
 
@@ -291,6 +293,7 @@ BAD = {
     "misnamed column": "line 1: unknown column 'step1.locl' (did you mean 'step1.local'?)",
     "short row": "(1 problem): line 7: 30 cells, the header has 32",
     "no student number": "line 8: no student number",
+    "a digit that is not a number": "line 4: no student '²'",
 }
 
 

@@ -50,7 +50,7 @@ def test_one_path_a_reused_node_given_this_paths_gradient_alone():
     step = step_to(y, "x", share=2)  # x.grad: 3 from the first use, + 3 from the second
     assert right_answer(step, "grad") == 6.0
     assert named(step, 3.0, "grad") == "one_path"
-    assert "x is used on 2 paths" in find("one_path").explain(step, "grad")
+    assert "x is used 2 times (2 edges leave it)" in find("one_path").explain(step, "grad")
 
 
 def test_overwrote_total_a_gradient_held_from_before_overwritten():

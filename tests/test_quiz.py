@@ -349,7 +349,7 @@ def test_the_usual_confusions_are_named_in_the_hint_and_recorded():
     twice = Quiz((x * x).backward_steps(), ask="grad")
     twice.answer("3")
     feedback = twice.answer("3")  # 3 + 3: the second path forgotten
-    assert feedback.text.startswith("not quite. X is used on 2 paths, and its gradient is the sum over all of them")
+    assert feedback.text.startswith("not quite. X is used 2 times (2 edges leave it), and its gradient adds")
     assert feedback.misconception.name == "one_path"
     feedback = Quiz((x * x).backward_steps(), ask="grad").answer("5")
     assert "Hint" in feedback.text and feedback.misconception is None

@@ -476,3 +476,9 @@ def test_the_command_run_as_a_user_runs_it_answers_a_bad_tarball_in_one_line(tmp
     result = run_command("site", "-o", str(tmp_path / "lesson"), "--pyodide", str(given))
     one_line_error(result.returncode, result.stdout, result.stderr)
     assert not (tmp_path / "lesson").exists()
+
+
+def test_a_plus_typed_into_a_link_by_hand_is_said_to_be_a_space():
+    with pytest.raises(ExpressionError, match=r"in a link, \+ is a space: write %2B for \+"):
+        exercise("?expr=a*b+c&a=1&b=2&c=3")
+    assert exercise("?expr=a*b%2Bc&a=1&b=2&c=3") == ("a*b+c", {"a": 1.0, "b": 2.0, "c": 3.0})

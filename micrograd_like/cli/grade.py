@@ -14,6 +14,7 @@ from functools import partial
 
 from ..pages.gradebook import GRADEBOOK, REPORT, GradingError, read_answers, read_key, write_gradebook
 from ..teach.grading import grade, misconception_counts
+from ..teach.words import plural
 from ..teach.worksheet import WorksheetError
 from .arguments import add_force_argument
 from .errors import UserError
@@ -71,6 +72,6 @@ def run(args: argparse.Namespace) -> int:
     mean = sum(student.score for student in graded) / len(graded)
     found = misconception_counts(graded)
     common = f"; most common misconception: {found[0][0]} ({found[0][1]} students)" if found else ""
-    print(f"graded {len(graded)} students: mean score {mean:.1f} of {graded[0].out_of}{common}")
+    print(f"graded {plural(len(graded), 'student')}: mean score {mean:.1f} of {graded[0].out_of}{common}")
     print(f"wrote {GRADEBOOK} and {REPORT} in {args.output}")
     return 0

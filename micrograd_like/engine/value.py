@@ -139,12 +139,26 @@ class Value:
     def _op(self) -> str:
         return self.op
 
-    def _backward(self) -> None:
-        """micrograd's per-node step: pass this node's grad on to its parents, the chain rule
-        for this one node (parent.grad += grad * local), as :func:`backward` makes it."""
+    def _micrograds_step(self) -> None:
         from .backward import _pass_on
 
         _pass_on(self, self.grad)
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's per-node step: ``node._backward()`` passes this node's grad on to its
+        parents, the chain rule for this one node (parent.grad += grad * local), as
+        :func:`backward` makes it.  It cannot be replaced: a node made by an operation passes its
+        gradient by its row's rule, and a closure assigned to it would be silently ignored."""
+        return self._micrograds_step
+
+    @_backward.setter
+    def _backward(self, closure: object) -> None:
+        raise AttributeError(
+            "a node made by an operation (or a leaf) passes its gradient by the rule of its operation, so "
+            "its _backward cannot be replaced; to write your own, make the node micrograd's way, "
+            "out = Value(data, (parents...), 'op'), and assign out._backward"
+        )
 
     # -- backpropagation ---------------------------------------------------------------------
 

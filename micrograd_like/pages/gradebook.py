@@ -189,7 +189,7 @@ def read_answers(path: str | Path, sheets: list[Sheet]) -> dict[int, dict[str, f
             if not any(cell.strip() for cell in row):
                 continue  # an empty line (a spreadsheet's last): nothing in it
             who = row[column["student"]].strip() if column["student"] < len(row) else ""
-            if not who.isdigit() or int(who) not in students:
+            if not (who.isascii() and who.isdigit()) or int(who) not in students:  # not '²', which isdigit() takes
                 problems.append(f"line {line}: no student {who!r} in the key (students 1 to {len(sheets)})"
                                 if who else f"line {line}: no student number")
                 continue

@@ -296,6 +296,8 @@ class ForwardStepper:
             return ""
         x = self.names[self.wrt]
         named = ", ".join(self.names[n] for n in zero[:6]) + (", ..." if len(zero) > 6 else "")
+        if len(zero) == 1:
+            return f"; the node {x} does not reach ({named}) keeps tangent 0.0: it does not move when {x} does"
         return (f"; the {plural(len(zero), 'node')} {x} does not reach ({named}) keep tangent 0.0: "
                 f"they do not move when {x} does")
 

@@ -329,10 +329,10 @@ _BUILT_IN = (
         "that is the contribution, upstream × local: the local derivative {local_name} is the node's own "
         "slope, without the upstream gradient {upstream_name} = {upstream}"),
     Misconception(
-        "one_path", "a node used on several paths given the gradient of this path alone, not the sum over them",
-        ("grad",), _one_path,
-        "{parent} is used on {shares} paths, and its gradient is the sum over all of them: {parent_grad} holds "
-        "{before} already, from the paths before this one"),
+        "one_path", "a node used several times given the gradient sent back by this use alone, not the sum over "
+        "its uses", ("grad",), _one_path,
+        "{parent} is used {shares} times ({shares} edges leave it), and its gradient adds what each use sends "
+        "back: {parent_grad} holds {before} already, from the uses before this one"),
     Misconception(
         "overwrote_total", "the running total overwritten by the contribution instead of added to",
         ("grad",), _overwrote_total,

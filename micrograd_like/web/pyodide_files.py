@@ -89,6 +89,8 @@ def tarball_bytes(local: str | Path | None = None, progress: Progress | None = N
     else from the registry (then kept in the cache for the next time).  Checked in every case."""
     if local is not None:
         local = Path(local)
+        if local.exists() and not local.is_file():  # a folder, /dev/zero, a pipe: read, it never ends
+            raise PyodideError(f"{local} is not a file: give the tarball npm pack pyodide@{PYODIDE_VERSION} makes")
         try:
             data = local.read_bytes()
         except OSError as error:

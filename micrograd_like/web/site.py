@@ -93,7 +93,13 @@ def exercise(query: str | Mapping[str, str]) -> tuple[str, dict[str, float]] | N
     text = given.pop("expr").strip()
     if not text:
         raise ExpressionError("the link's expression (expr=) is empty")
-    names = variables_in(text)  # a mistake in the expression is said here, with its column
+    typed_plus = isinstance(query, str) and "+" in query.partition("expr=")[2].partition("&")[0]
+    try:
+        names = variables_in(text)  # a mistake in the expression is said here, with its column
+    except ExpressionError as error:
+        if typed_plus:  # a link typed by hand: in a link, + means a space
+            raise ExpressionError(f"{error} (in a link, + is a space: write %2B for +)") from None
+        raise
     missing = [name for name in names if name not in given]
     if missing:
         adds = "".join(f"&{name}=..." for name in missing)
