@@ -35,7 +35,8 @@ the key's step: a number right from the student's own earlier numbers is not a m
 
 Numbers are compared with a tolerance (:data:`TOLERANCE`): by hand every number is a few
 eighths, so nearly exact (1e-9); with a calculator within 0.1% or 0.0005, room for the
-rounding that four decimals carry, and not for a wrong fourth digit of a number near 0.01.
+rounding that four decimals carry from one number to the next (so a number near 0.01 may be
+off in its fourth decimal and still count).  A wrong number is diagnosed with the same tolerance.
 
 >>> from micrograd_like.teach.worksheet import make_sheets
 >>> sheet = make_sheets(template="lecture", seed=3)[0]
@@ -55,6 +56,7 @@ rounding that four decimals carry, and not for a wrong fourth digit of a number 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -238,7 +240,9 @@ def grade(sheet: Sheet, answers: Mapping[str, float | None], diagnose: Diagnose 
     missing name: left blank).  ``diagnose(step, answer, ask)`` names the misconception of a
     wrong local derivative, contribution or gradient (default:
     :func:`micrograd_like.teach.misconceptions.diagnose`)."""
-    diagnose = diagnose or _default_diagnose()
+    if diagnose is None:
+        relative, absolute = TOLERANCE[sheet.calculator]
+        diagnose = functools.partial(_default_diagnose(), rel_tol=relative, abs_tol=absolute)
     blanks = {blank.name: blank for blank in blanks_of(sheet)}
     unknown = sorted(set(answers) - set(blanks))
     if unknown:
