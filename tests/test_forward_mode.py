@@ -362,3 +362,20 @@ def test_a_big_graph_says_the_step_in_its_caption_not_on_its_edges():
     highlight = steps.highlight()
     assert highlight.edge_labels == {} and steps.current.sum_line in highlight.caption
     assert len(highlight.node_fields) == len([n for n in topological_order(y) if n.requires_grad])
+
+
+def test_a_closures_two_uses_of_one_operand_are_said_to_be_sent_back_together():
+    x, y = Value(3.0, label="x"), Value(2.0, label="y")
+    square = Value(x.data * x.data, (x, x), "sq")  # micrograd's way: one closure for both uses
+
+    def _backward():
+        x.grad += 2 * x.data * square.grad
+
+    square._backward = _backward
+    square.label = "s"
+    loss = square * y + x
+    loss.label = "L"
+    found = sum_over_paths(x, loss)
+    loss.backward()
+    assert found.total == x.grad == 13.0
+    assert "both uses of x in s: the closure sends them back together" in found.lines[1]

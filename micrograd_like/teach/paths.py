@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..engine.backward import topological_order
+from ..engine.backward import ClosureNode, topological_order
 from ..engine.value import Value
 from .forward_mode import local_edges, tangent_name
 from .words import node_names, num, plural
@@ -83,7 +83,9 @@ def path_counts(root: Value) -> dict[Value, int]:
 
 
 def count_paths(node: Value, root: Value) -> int:
-    """How many paths lead from ``node`` to ``root``, without listing them (see :func:`path_counts`)."""
+    """How many paths lead from ``node`` to ``root``, without listing them (see :func:`path_counts`).
+    A node made micrograd's way (a closure) that uses one operand twice sends both uses back at
+    once, so they count as one path there (made from operations, ``x*x`` counts two)."""
     order = _graph(root)
     _check_node(node, order)
     return path_counts(root)[node]
@@ -133,7 +135,10 @@ class PathSum:
         uses = []
         for (child, operand), parent in zip(path.edges, path.nodes):
             same = [i for i, p in enumerate(child.parents) if p is parent]
-            if len(same) > 1:
+            if len(same) > 1 and isinstance(child, ClosureNode):  # it sends all its uses back at once
+                uses.append(f"both uses of {self.names[parent]} in {self.names[child]}: the closure sends them "
+                            "back together")
+            elif len(same) > 1:
                 uses.append(f"{self.names[parent]} as the {_ordinal(same.index(operand) + 1)} operand of "
                             f"{self.names[child]}")
         where = f"  [{'; '.join(uses)}]" if uses else ""
