@@ -278,6 +278,8 @@ def spoiled(rows, how):
         rows[6] = rows[6][:-2]
     elif how == "no student number":
         rows[7][0] = ""
+    elif how == "a fraction too big for a float":
+        rows[2][5] = "1" + "0" * 400 + "/1"
     elif how == "a digit that is not a number":
         rows[3][0] = "²"  # str.isdigit() says yes; int() says no
     return csv_text(rows)
@@ -294,6 +296,7 @@ BAD = {
     "short row": "(1 problem): line 7: 30 cells, the header has 32",
     "no student number": "line 8: no student number",
     "a digit that is not a number": "line 4: no student '²'",
+    "a fraction too big for a float": "line 3, ",
 }
 
 
@@ -487,3 +490,36 @@ def test_a_calculator_sheet_is_marked_to_its_four_decimals():
     name, x = next((name, x) for name, x in rounded.items() if abs(x) > 0.1)
     slipped = {**rounded, name: x * 1.01}  # 1% off: a wrong digit, not rounding
     assert [mark.name for mark in grade(sheet, slipped, diagnose=none).marks if not mark.right] == [name]
+
+
+def test_a_sheet_of_zeros_earns_only_the_blanks_whose_answer_is_zero(sheets):
+    for sheet in sheets[:5]:
+        key = sheet.blanks()
+        zeros = grade(sheet, dict.fromkeys(key, 0.0))
+        assert zeros.score == sum(1 for value in key.values() if value == 0)
+        forward_only = grade(sheet, {name: (value if name.startswith("forward.") else 0.0)
+                                     for name, value in key.items()})
+        forward = [name for name in key if name.startswith("forward.")]
+        assert forward_only.score == len(forward) + sum(1 for name, value in key.items()
+                                                        if value == 0 and name not in forward)
+
+
+def test_a_key_of_two_worksheets_is_refused(key_folder, filled, tmp_path, capsys):
+    entries = json.loads((key_folder / "answers.json").read_text(encoding="utf-8"))
+    other = key_object(make_sheets("a*b*c*f + a", students=2, seed=1)[1])
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "answers.json").write_text(json.dumps([entries[0], other, *entries[2:]]))
+    status, _, err = run_main(capsys, "grade", str(mixed), str(filled), "-o", str(tmp_path / "out"))
+    assert status == 2 and "student 2: made from another worksheet than student 1's" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_answers_where_the_gradebook_goes_are_never_replaced(key_folder, filled, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    answers = out / "gradebook.csv"
+    answers.write_bytes(filled.read_bytes())
+    status, _, err = run_main(capsys, "grade", str(key_folder), str(answers), "-o", str(out), "--force")
+    assert status == 2 and "is where the gradebook goes" in err, err
+    assert answers.read_bytes() == filled.read_bytes() and list(out.iterdir()) == [answers]

@@ -349,7 +349,7 @@ def test_the_usual_confusions_are_named_in_the_hint_and_recorded():
     twice = Quiz((x * x).backward_steps(), ask="grad")
     twice.answer("3")
     feedback = twice.answer("3")  # 3 + 3: the second path forgotten
-    assert feedback.text.startswith("not quite. X is used 2 times (2 edges leave it), and its gradient adds")
+    assert feedback.text.startswith("not quite. x is used 2 times (2 edges leave it), and its gradient adds")
     assert feedback.misconception.name == "one_path"
     feedback = Quiz((x * x).backward_steps(), ask="grad").answer("5")
     assert "Hint" in feedback.text and feedback.misconception is None
@@ -559,3 +559,13 @@ def test_predict_asks_one_blank():
         steps.predict("total")
     with pytest.raises(ValueError, match="name one blank"):
         steps.predict(("local", "grad"))
+
+
+def test_the_words_of_a_mistake_keep_a_names_case():
+    a = Value(3.0, label="a")
+    quiz = Quiz((a * a + a).backward_steps(), ask="grad")
+    while quiz.question is not None and quiz.question.step.share < 2:
+        quiz.answer(str(quiz.question.expected))
+    feedback = quiz.answer(str(quiz.question.step.contribution))  # this use alone: the other uses forgotten
+    assert feedback.misconception.name == "one_path"
+    assert feedback.text.startswith("not quite. a is used "), feedback.text  # A would be another variable

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from functools import partial
+from pathlib import Path
 
 from ..pages.gradebook import GRADEBOOK, REPORT, GradingError, read_answers, read_key, write_gradebook
 from ..teach.grading import grade, misconception_counts
@@ -57,6 +58,9 @@ def _progress(what: str, done: int, total: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the key and the answers, mark every sheet, write the files; every mistake is a one-line UserError."""
+    outputs = {(Path(args.output) / name).resolve() for name in (GRADEBOOK, REPORT)}
+    if Path(args.answers).resolve() in outputs:  # --force or not: the students' answers are not ours to replace
+        raise UserError(f"{args.answers} is where the gradebook goes: write it elsewhere (-o) or move the answers")
     try:
         sheets = read_key(args.key, progress=partial(_progress, "reading the key"))
         answers = read_answers(args.answers, sheets)

@@ -83,7 +83,8 @@ def read_key(directory: str | Path, progress: Callable[[int, int], None] | None 
         raise GradingError(f"cannot read {path}: {error.strerror or error}") from None
     if not isinstance(key, list) or not key or not all(isinstance(entry, dict) for entry in key):
         raise GradingError(f"{path} must hold a list of one object per student, as micrograd-like worksheet writes")
-    sheets = []
+    sheets: list = []
+    made_from = None  # how student 1's sheet was made: every other must be made the same way
     for done, entry in enumerate(key, start=1):
         if not {"student", "values", "blanks", "made_from"} <= set(entry):
             raise GradingError(f"{path} was written by an older micrograd-like worksheet, without the blanks "
@@ -96,6 +97,10 @@ def read_key(directory: str | Path, progress: Callable[[int, int], None] | None 
         if sheet.blanks() != entry["blanks"]:
             raise GradingError(f"{path}, student {student}: the blanks do not match the sheet made from the values "
                                "(was the file edited?): write the worksheets again")
+        if sheets and (entry["made_from"] != made_from or list(sheet.blanks()) != list(sheets[0].blanks())):
+            raise GradingError(f"{path}, student {student}: made from another worksheet than student 1's "
+                               f"({entry['made_from']} against {made_from}): a key holds one worksheet's class")
+        made_from = entry["made_from"]
         sheets.append(sheet)
         if progress is not None:
             progress(done, len(key))
@@ -208,8 +213,9 @@ def read_answers(path: str | Path, sheets: list[Sheet]) -> dict[int, dict[str, f
                 cell = row[column[name]]
                 try:
                     answers[student][name] = _number(cell)
-                except (ValueError, ZeroDivisionError):
-                    problems.append(f"line {line}, {name}: {cell.strip()!r} is not a number")
+                except (ValueError, ZeroDivisionError, OverflowError):  # 'abc', 1/0, 10**400/1
+                    shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:37] + "..."
+                    problems.append(f"line {line}, {name}: {shown!r} is not a number")
     except csv.Error as error:
         problems.append(f"line {rows.line_num}: {error}")
     missing = sorted(students - set(first_line))

@@ -28,6 +28,9 @@ the student left it blank):
   whose gradient the sheet does not ask for has its gradient worked out the same way, and
   the output's is 1.  So δ(1) = W(2)ᵀ δ(2) ⊙ σ'(z(1)) is read with the student's δ(2) and z(1).
 
+A 0 carried forward earns no mark where the key's number is not 0: zeros multiplied and added
+show no working, and a sheet of zeros would otherwise score most of its marks.
+
 Only a wrong local derivative, contribution, running total or gradient is diagnosed (the
 blanks :func:`~micrograd_like.teach.misconceptions.diagnose` knows: ``local``, ``contribution``,
 ``grad``; a gradient of section 3 as the total of the last step into it), and always against
@@ -229,6 +232,13 @@ def _same(a: float, b: float, calculator: bool) -> bool:
     return math.isclose(a, b, rel_tol=relative, abs_tol=absolute)
 
 
+def _shows_working(carried: float, blank: Blank, sheet: Sheet) -> bool:
+    """Whether a number carried forward earns its mark: a 0 made from the student's own zeros
+    where the key's number is not 0 shows no working (a sheet of zeros would otherwise be
+    mostly "right")."""
+    return not _same(carried, 0.0, sheet.calculator) or _same(blank.key, 0.0, sheet.calculator)
+
+
 def _default_diagnose() -> Diagnose:
     from .misconceptions import diagnose
 
@@ -262,7 +272,7 @@ def grade(sheet: Sheet, answers: Mapping[str, float | None], diagnose: Diagnose 
             carried = None
         if _same(answer, blank.key, sheet.calculator):
             marks.append(Mark(blank, answer, carried, RIGHT))
-        elif carried is not None and _same(answer, carried, sheet.calculator):
+        elif carried is not None and _same(answer, carried, sheet.calculator) and _shows_working(carried, blank, sheet):
             marks.append(Mark(blank, answer, carried, CARRIED))
         else:
             marks.append(Mark(blank, answer, carried, WRONG, _misconception(blank, answer, diagnose)))

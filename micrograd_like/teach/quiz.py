@@ -385,7 +385,10 @@ class Quiz:
             return None, ""
         with digits_for(self.digits):
             words = mistake.explain(question.step, question.kind)
-        return mistake, f"{words[:1].upper()}{words[1:]}. "
+        first = words.split(" ", 1)[0].rstrip(",:;")
+        if first not in set(self.stepper.names.values()):  # a name keeps its case: A is not a
+            words = words[:1].upper() + words[1:]
+        return mistake, f"{words}. "
 
     def _move_on(self) -> None:
         """On to the next question; apply the step when its last question is done."""
