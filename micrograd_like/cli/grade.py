@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"cannot write {args.output}: {error.strerror or error}") from None
     mean = sum(student.score for student in graded) / len(graded)
     found = misconception_counts(graded)
-    common = f"; most common misconception: {found[0][0]} ({found[0][1]} students)" if found else ""
+    common = f"; most common misconception: {found[0][0]} ({plural(found[0][1], 'student')})" if found else ""
     print(f"graded {plural(len(graded), 'student')}: mean score {mean:.1f} of {graded[0].out_of}{common}")
     print(f"wrote {GRADEBOOK} and {REPORT} in {args.output}")
     return 0

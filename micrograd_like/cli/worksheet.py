@@ -6,6 +6,7 @@ import argparse
 from functools import partial
 
 from ..pages.worksheets import PAPERS, write_worksheets
+from ..teach.words import plural
 from ..teach.worksheet import TEMPLATES, WorksheetError, make_sheets
 from .arguments import add_force_argument, positive_int
 from .errors import UserError
@@ -84,5 +85,5 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"cannot write {args.output}: {error.strerror or error}") from None
     except RuntimeError as error:  # Graphviz missing or failing: its first line says what to do
         raise UserError(str(error).splitlines()[0]) from None
-    print(f"wrote {len(sheets)} worksheets and the answer key ({len(paths)} files) in {args.output}")
+    print(f"wrote {plural(len(sheets), 'worksheet')} and the answer key ({len(paths)} files) in {args.output}")
     return 0

@@ -107,8 +107,8 @@ def check_leaf(wrt: object, order: list[Value], what: str = "forward mode") -> V
         raise ValueError(f"{name} is not a leaf: it was made by {wrt.op or 'an operation'} from other Values; "
                          "differentiate with respect to an input or a parameter")
     if not wrt.requires_grad:
-        raise ValueError(f"{name} is a constant: it takes no derivative (make it a Value to differentiate "
-                         "with respect to it)")
+        raise ValueError(f"{name} is a constant: it takes no derivative (make it with Value(x), not "
+                         "requires_grad=False, to differentiate with respect to it)")
     return wrt
 
 
