@@ -9,8 +9,9 @@ neuron's, the training view's Play, Pause and chain-rule panel in notebook 4, ty
 quiz, and sees the words, the drawings, the loss and the score change, and the Values in the kernel
 follow the clicks.  The widgets are anywidget widgets (their ES modules shipped in the package).
 
-The neuron's notebook runs in a kernel without Graphviz (:data:`NO_DOT_KERNEL`): its PATH has no
-``dot`` and the package finds no ``graphviz-pure`` either, so the page lays each drawing out itself
+The neuron's, the quiz's and the training view's notebooks run in a kernel without Graphviz
+(:data:`NO_DOT_KERNEL`): its PATH has no ``dot`` and the package finds no ``graphviz-pure``
+either, so the page lays each drawing out itself
 with the viz.js the widget sends (Graphviz in WebAssembly, nothing fetched).
 
 These tests need JupyterLab, anywidget, Graphviz's ``dot``, ``chromium`` and ``chromedriver``.  Under CI (the CI
@@ -115,7 +116,8 @@ def lab():
     root = Path(tempfile.mkdtemp(prefix="micrograd-lab-"))
     for name in (STEPPING, TRAINING):  # copies: running them writes nothing into the checkout
         shutil.copy(NOTEBOOKS / name, root / name)
-    write_notebook(root / QUIZ, QUIZ_CELLS)
+    use_kernel(root / TRAINING, NO_DOT_KERNEL)  # the training view's chain-rule panel drawn in the page
+    write_notebook(root / QUIZ, QUIZ_CELLS, kernel=NO_DOT_KERNEL)  # its drawings made in the page
     write_notebook(root / ZOOM, ZOOM_CELLS, kernel=NO_DOT_KERNEL)
     write_no_dot_kernel(root / ".jupyter-path")
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
@@ -136,6 +138,15 @@ def write_notebook(path: Path, cells: list[str], kernel: str = "python3") -> Non
     import nbformat
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
+    notebook.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    nbformat.write(notebook, str(path))
+
+
+def use_kernel(path: Path, kernel: str) -> None:
+    """Make the notebook at ``path`` run in ``kernel``."""
+    import nbformat
+
+    notebook = nbformat.read(str(path), as_version=4)
     notebook.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     nbformat.write(notebook, str(path))
 

@@ -8,7 +8,8 @@ after each click, and it says step 5 and ``a.grad = 6.0``: the Values in Python 
 The app also shows a quiz, answered by typing, and the training view, stepped and played.
 
 These tests need marimo, anywidget, ``chromium`` and ``chromedriver`` (a failure under CI when one
-is missing, else a skip).  Graphviz is not needed: without ``dot`` the page draws with viz.js.
+is missing, else a skip).  The server runs without Graphviz (no ``dot`` on its PATH, and the
+package told there is no layout program), so every drawing is made in the page, by viz.js.
 Set MICROGRAD_LIKE_SCREENSHOTS to a directory to keep a screenshot at 1024x768.
 """
 
@@ -42,6 +43,13 @@ def _():
     import marimo as mo
 
     from micrograd_like import Value
+    from micrograd_like.drawing import in_browser, render
+
+    def no_layout_program():  # nor graphviz-pure: the server's PATH has no dot either
+        raise render.GraphvizNotFoundError()
+
+    render.layout_program = no_layout_program
+    assert not in_browser.dot_available()
 
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     c, f = Value(10.0, label="c"), Value(-2.0, label="f")
@@ -123,7 +131,9 @@ def app():
     folder = Path(tempfile.mkdtemp(prefix="micrograd-marimo-"))
     (folder / "app.py").write_text(APP, encoding="utf-8")
     home = {name: str(folder / name.lower()) for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")}
-    env = dict(os.environ, **home, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, **home, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               PATH=str(Path(sys.executable).parent))  # no Graphviz: the page draws with viz.js
+    assert not (Path(sys.executable).parent / "dot").exists()
     try:
         with open(folder / "server.log", "wb") as log:
             yield from serve(folder, env, log)
