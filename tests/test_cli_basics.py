@@ -78,3 +78,14 @@ def test_progress_is_one_line_in_place_on_a_terminal_and_every_few_elsewhere(eve
             assert stream.getvalue() == "".join(f"\rdrawing {k} of 5" for k in range(1, 6)) + "\n"
         else:
             assert stream.getvalue().splitlines() == lines
+
+
+@pytest.mark.parametrize("command", [["worksheet", "a*b"], ["grade", "key", "answers.csv"], ["site"]])
+def test_an_empty_folder_to_write_into_is_refused_in_one_line(command, tmp_path, monkeypatch, capsys):
+    from helpers import run_main
+
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run_main(capsys, *command, "-o", "")
+    assert status == 2 and err.count("\n") == 1, err
+    assert "argument -o/--output: is empty: name the folder to write into" in err
+    assert list(tmp_path.iterdir()) == []

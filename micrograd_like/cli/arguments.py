@@ -15,7 +15,7 @@ from .errors import UserError
 __all__ = [
     "add_expression_arguments", "expression_from_args", "reads_as_expression", "quoted", "prepare_output_path",
     "check_output_path", "add_force_argument",
-    "seconds", "positive_int", "positive_float", "QUOTE_LIMIT", "expression_help", "lecture_output",
+    "seconds", "positive_int", "positive_float", "folder_name", "QUOTE_LIMIT", "expression_help", "lecture_output",
 ]
 
 def expression_help() -> str:
@@ -171,6 +171,14 @@ def seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"must be a number of seconds above 0, at most {MAX_TIMEOUT:g}; got {text!r}") from None
+
+
+def folder_name(text: str) -> str:
+    """argparse ``type=`` for a folder to write into: any name but an empty one (``-o ""`` would
+    otherwise write into the current folder without saying which)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: name the folder to write into")
+    return text
 
 
 def positive_int(text: str, maximum: int | None = None) -> int:

@@ -17,7 +17,7 @@ from ..pages.gradebook import GRADEBOOK, REPORT, GradingError, read_answers, rea
 from ..teach.grading import grade, misconception_counts
 from ..teach.words import plural
 from ..teach.worksheet import WorksheetError
-from .arguments import add_force_argument
+from .arguments import add_force_argument, folder_name
 from .errors import UserError
 from .terminal import progress_line
 
@@ -44,7 +44,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     )
     parser.add_argument("key", metavar="KEY_DIR", help="the folder micrograd-like worksheet wrote")
     parser.add_argument("answers", metavar="ANSWERS.csv", help="the students' answers, as in answers-template.csv")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT", help="the folder to write into")
+    parser.add_argument("-o", "--output", required=True, type=folder_name,
+                        metavar="OUT", help="the folder to write into")
     add_force_argument(parser, f"overwrite {GRADEBOOK} and {REPORT} in OUT if it did not write them")
     parser.set_defaults(run=run)
     return parser

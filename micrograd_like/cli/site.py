@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..web.site import LECTURE_LINK, SiteError, build_site
-from .arguments import add_force_argument
+from .arguments import add_force_argument, folder_name
 from .errors import UserError
 from .terminal import progress_line
 
@@ -27,7 +27,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
         "write is refused, unless --force.",
         allow_abbrev=False,
     )
-    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the directory to write into")
+    parser.add_argument("-o", "--output", required=True, type=folder_name,
+                        metavar="DIR", help="the directory to write into")
     parser.add_argument("--pyodide", metavar="FILE",
                         help="a copy of the pinned Pyodide tarball (npm pack pyodide@VERSION), for a machine "
                         "without the npm registry")

@@ -8,7 +8,7 @@ from functools import partial
 from ..pages.worksheets import PAPERS, write_worksheets
 from ..teach.words import plural
 from ..teach.worksheet import TEMPLATES, WorksheetError, make_sheets
-from .arguments import add_force_argument, positive_int
+from .arguments import add_force_argument, folder_name, positive_int
 from .errors import UserError
 from .terminal import progress_line
 
@@ -52,7 +52,8 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
                         help=f"how many sheets (at most {MAX_STUDENTS})")
     parser.add_argument("--seed", type=_seed, default=0, metavar="S",
                         help="random seed: the same seed gives the same values (default 0)")
-    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the directory to write into")
+    parser.add_argument("-o", "--output", required=True, type=folder_name,
+                        metavar="DIR", help="the directory to write into")
     parser.add_argument("--calculator", action="store_true",
                         help="allow functions beyond + - * / **, relu and abs (tanh, exp, ...): numbers need a "
                         "calculator then")
