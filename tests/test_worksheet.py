@@ -547,7 +547,7 @@ def test_a_negative_seed_draws_values_of_its_own():
 def test_the_progress_names_each_pass(tmp_path, capsys, monkeypatch):
     """A big class shows progress twice (working out each sheet, then drawing it): each says which."""
     need("dot")
-    from micrograd_like.cli import worksheet as command
+    from micrograd_like.cli import terminal as command  # where the worksheet command's progress is written
 
     lines = []
     monkeypatch.setattr(command, "progress_line", lambda what, done, total: lines.append((what, done, total)))

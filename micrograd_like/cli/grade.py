@@ -19,11 +19,9 @@ from ..teach.words import plural
 from ..teach.worksheet import WorksheetError
 from .arguments import add_force_argument, folder_name
 from .errors import UserError
-from .terminal import progress_line
+from .terminal import class_progress
 
 __all__ = ["add_parser", "run"]
-
-PROGRESS_FROM = 10  # a class at least this big gets a progress line per student on a terminal
 
 
 def add_parser(subcommands) -> argparse.ArgumentParser:
@@ -51,24 +49,18 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(what: str, done: int, total: int) -> None:
-    """``marking: student 3 of 200`` (on a terminal only), naming the pass."""
-    if total >= PROGRESS_FROM:
-        progress_line(f"{what}: student", done, total)
-
-
 def run(args: argparse.Namespace) -> int:
     """Read the key and the answers, mark every sheet, write the files; every mistake is a one-line UserError."""
     outputs = {(Path(args.output) / name).resolve() for name in (GRADEBOOK, REPORT)}
     if Path(args.answers).resolve() in outputs:  # --force or not: the students' answers are not ours to replace
         raise UserError(f"{args.answers} is where the gradebook goes: write it elsewhere (-o) or move the answers")
     try:
-        sheets = read_key(args.key, progress=partial(_progress, "reading the key"))
+        sheets = read_key(args.key, progress=partial(class_progress, "reading the key"))
         answers = read_answers(args.answers, sheets)
         graded = []
         for done, sheet in enumerate(sheets, start=1):
             graded.append(grade(sheet, answers[sheet.student]))
-            _progress("marking", done, len(sheets))
+            class_progress("marking", done, len(sheets))
         write_gradebook(graded, sheets, args.output, force=args.force)
     except (GradingError, WorksheetError) as error:
         raise UserError(str(error)) from None

@@ -15,7 +15,8 @@ import io
 import sys
 import unicodedata
 
-__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes", "is_terminal", "progress_line"]
+__all__ = ["PLAIN", "plain_where_needed", "readable_whatever_the_bytes", "is_terminal", "progress_line",
+           "class_progress", "CLASS_PROGRESS_FROM"]
 
 PLAIN = {
     "σ": "sigmoid", "Σ": "sum", "δ": "delta", "…": "...", "·": "*", "×": "*", "⊙": "*", "−": "-",
@@ -109,3 +110,13 @@ def progress_line(what: str, done: int, total: int, every: int = 0) -> None:
         print(f"\r{what} {done} of {total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
     elif every and (done % every == 0 or done == total):
         print(f"{what} {done} of {total}", file=sys.stderr, flush=True)
+
+
+CLASS_PROGRESS_FROM = 10  # a class at least this big gets a progress line per student on a terminal
+
+
+def class_progress(what: str, done: int, total: int) -> None:
+    """``marking: student 3 of 200`` (on a terminal, for a class of :data:`CLASS_PROGRESS_FROM` or
+    more), naming the pass: the worksheet and grade commands' progress."""
+    if total >= CLASS_PROGRESS_FROM:
+        progress_line(f"{what}: student", done, total)

@@ -10,11 +10,10 @@ from ..teach.words import plural
 from ..teach.worksheet import TEMPLATES, WorksheetError, make_sheets
 from .arguments import add_force_argument, folder_name, positive_int
 from .errors import UserError
-from .terminal import progress_line
+from .terminal import class_progress
 
 __all__ = ["add_parser", "run"]
 
-PROGRESS_FROM = 10  # a class at least this big gets a progress line per student on a terminal
 MAX_STUDENTS = 1000  # sheets one command writes at most
 
 
@@ -65,11 +64,6 @@ def add_parser(subcommands) -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(what: str, done: int, total: int) -> None:
-    """``working out values: student 3 of 200`` (on a terminal only), naming the pass."""
-    if total >= PROGRESS_FROM:
-        progress_line(f"{what}: student", done, total)
-
 
 def run(args: argparse.Namespace) -> int:
     """Make the sheets and write them; every mistake is a one-line UserError."""
@@ -77,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give an EXPRESSION or --template NAME (one of them)")
     try:
         sheets = make_sheets(args.expression or None, template=args.template, students=args.students, seed=args.seed,
-                             calculator=args.calculator, progress=partial(_progress, "working out values"))
+                             calculator=args.calculator, progress=partial(class_progress, "working out values"))
         paths = write_worksheets(sheets, args.output, pdf=args.pdf, force=args.force, paper=args.paper,
-                                 progress=partial(_progress, "drawing the sheets"), notify=print)
+                                 progress=partial(class_progress, "drawing the sheets"), notify=print)
     except WorksheetError as error:
         raise UserError(str(error)) from None
     except OSError as error:
